@@ -1,0 +1,34 @@
+# The two commands: `make build` (environment + site) and `make test` (every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.test-installed
+
+.PHONY: build test bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+build: $(STAMP)
+	$(BIN)/giaoban build
+
+$(TESTSTAMP): $(STAMP) pyproject.toml package.json scripts/install-test-tools.sh
+	bash scripts/install-test-tools.sh
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest -n 2 --durations=15 $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+serve: $(STAMP)
+	$(BIN)/giaoban serve
+
+clean:
+	rm -rf output .giaoban-cache

@@ -1,0 +1,175 @@
+"""Loading and validating ``site.yaml`` into a frozen dataclass, with defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import BuildFailed, Problem, yaml_error_line
+from .messages import msg
+
+log = logging.getLogger(__name__)
+
+CONFIG_FILE = "site.yaml"
+
+DEFAULT_URLS = {
+    "article": "{year}/{month}/{slug}/",
+    "page": "{slug}/",
+    "tag": "chu-de/{slug}/",
+    "category": "chuyen-muc/{slug}/",
+    "author": "tac-gia/{slug}/",
+    "year": "{year}/",
+    "month": "{year}/{month}/",
+    "pagination": "trang/{number}/",
+}
+_URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",
+              "year": "{year}", "month": "{month}", "pagination": "{number}"}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything ``site.yaml`` can set. Paths are absolute once loaded."""
+
+    title: str = "Trang tin điện tử"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    page_size: int = 10
+    author: str = ""
+    related_count: int = 5
+    feed_entries: int = 20
+    allow_raw_html: bool = False
+    urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
+    menu: tuple[MenuItem, ...] = ()
+    extra: dict = field(default_factory=dict)
+    # Set by the loader, not by site.yaml.
+    root: Path = Path(".")
+    from_file: bool = False
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of ``base_url``, always ending in "/" ("/" or "/hdnd/")."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+
+_TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
+          "page_size": int, "author": str, "related_count": int, "feed_entries": int,
+          "allow_raw_html": bool, "urls": dict, "menu": list, "extra": dict}
+
+
+def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
+    """Read ``root/site.yaml`` (defaults when absent), apply ``overrides``, validate everything.
+
+    Raises ``BuildFailed`` listing every problem found, each with the line of ``site.yaml``.
+    """
+    root = root.resolve()
+    path = root / CONFIG_FILE
+    raw, text = _read_yaml(path) if path.exists() else ({}, "")
+    if not path.exists():
+        log.warning(msg("config_missing", root=root))
+    raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    problems: list[Problem] = []
+    values: dict = {}
+    for key, value in raw.items():
+        problem = _check_field(key, value)
+        if problem == "unknown":
+            log.warning("%s:%s: %s", path, _line_of(text, key) or "", msg("config_unknown", field=key))
+        elif problem:
+            problems.append(Problem(str(path), _line_of(text, key), problem))
+        else:
+            values[key] = value
+    if problems:
+        raise BuildFailed(problems)
+    config = _make_config(values, root, path.exists())
+    problems = _check_values(config, path, text)
+    if problems:
+        raise BuildFailed(problems)
+    return config
+
+
+def _read_yaml(path: Path) -> tuple[dict, str]:
+    text = ""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text) or {}
+    except UnicodeDecodeError as exc:
+        raise BuildFailed([Problem(str(path), None, msg("not_utf8", pos=exc.start))]) from None
+    except yaml.MarkedYAMLError as exc:
+        line = yaml_error_line(exc, text)
+        raise BuildFailed([Problem(str(path), line, msg("config_yaml", problem=exc.problem))]) from None
+    if not isinstance(data, dict):
+        raise BuildFailed([Problem(str(path), 1, msg("front_matter_not_mapping", kind=type(data).__name__))])
+    return data, text
+
+
+def _check_field(key: str, value: object) -> str | None:
+    expected = _TYPES.get(key)
+    if expected is None:
+        return "unknown"
+    bad_int = expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1)
+    if bad_int or (expected is not int and not isinstance(value, expected)):
+        return msg("config_type", field=key, expected=msg(f"expect_{expected.__name__}"), value=value)
+    return None
+
+
+def _make_config(values: dict, root: Path, from_file: bool) -> SiteConfig:
+    values = dict(values)
+    if "urls" in values:
+        values["urls"] = {**DEFAULT_URLS, **{k: str(v) for k, v in values["urls"].items()}}
+    if "menu" in values:
+        values["menu"] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
+                               for item in values["menu"] if isinstance(item, dict))
+    if "base_url" in values and not values["base_url"].endswith("/"):
+        values["base_url"] += "/"
+    return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values)
+
+
+def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
+    problems = []
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(str(path), _line_of(text, "timezone"), msg("bad_timezone", value=config.timezone)))
+    for name, pattern in config.urls.items():
+        needs = _URL_NEEDS.get(name)
+        if needs and needs not in pattern:
+            problems.append(Problem(str(path), _line_of(text, name), msg("bad_pattern", field=name, needs=needs, value=pattern)))
+    return problems
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line of ``key:`` in YAML text, for messages (None when it is not there)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(f"{key}:"):
+            return number
+    return None

@@ -1,0 +1,225 @@
+"""The content model: reading Markdown files with YAML front matter into validated documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .errors import ContentError, Problem, yaml_error_line
+from .messages import kind_of, msg
+from .vietnamese import nfc, slugify
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML, C-accelerated when available, that leaves timestamps as text for our own date rules."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+KNOWN_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
+                "image_caption", "draft", "template", "aliases", "attachments"}
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Document:
+    """An article (dated, in content/YYYY/MM/) or a standing page (content/pages/)."""
+
+    source: str  # path relative to the site root, with "/"
+    kind: str  # "article" or "page"
+    title: str
+    slug: str
+    body: str  # Markdown source; markup.py turns it into ``html``
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    category: str | None = None
+    authors: tuple[str, ...] = ()
+    summary: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    draft: bool = False
+    template: str | None = None
+    aliases: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+    body_line: int = 1  # line of the file where the Markdown body starts
+    # Filled by later stages: markup (html, toc, summary when absent) and the site model (url).
+    html: str = ""
+    toc: str = ""
+    url: str = ""
+
+
+def read_text(path: Path, display: str) -> str:
+    """File text as NFC with "\\n" line ends; a BOM is dropped. Errors name the line of a bad byte."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(display, msg("not_utf8", pos=exc.start), line) from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
+    """Split ``---`` YAML front matter from the body. Returns (fields, body, body line, yaml text)."""
+    if not text.startswith("---\n"):
+        raise ContentError(display, msg("no_front_matter"), 1)
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        raise ContentError(display, msg("unclosed_front_matter"), 1)
+    head = text[4:4 + end.start()]
+    body = text[4 + end.end():].lstrip("\n")
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    try:
+        fields = yaml.load(head, Loader=_FrontMatterLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = yaml_error_line(exc, head, first_line=2)
+        raise ContentError(display, msg("yaml_syntax", problem=exc.problem or exc.context), line) from None
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise ContentError(display, msg("front_matter_not_mapping", kind=kind_of(fields)), 2)
+    return fields, body, body_line, head
+
+
+def load_document(path: Path, root: Path, tz: ZoneInfo) -> Document:
+    """Read and validate one content file. Raises ``ContentError`` for the first problem found."""
+    display = path.relative_to(root).as_posix()
+    text = read_text(path, display)
+    fields, body, body_line, head = split_front_matter(text, display)
+    kind = "page" if display.startswith("content/pages/") else "article"
+    return _FieldReader(display, head, fields, tz).document(kind, body, body_line)
+
+
+class _FieldReader:
+    """Validates front matter fields one by one, each error pointing at the field's line."""
+
+    def __init__(self, display: str, head: str, fields: dict, tz: ZoneInfo) -> None:
+        self.display, self.head, self.fields, self.tz = display, head, fields, tz
+
+    def fail(self, field_name: str, message: str) -> ContentError:
+        return ContentError(self.display, message, self._line_of(field_name))
+
+    def _line_of(self, field_name: str) -> int:
+        match = re.search(rf"^{re.escape(field_name)}\s*:", self.head, re.MULTILINE)
+        return self.head.count("\n", 0, match.start()) + 2 if match else 1
+
+    def document(self, kind: str, body: str, body_line: int) -> Document:
+        title = self.title()
+        date = self.date("date", required=kind == "article")
+        return Document(
+            source=self.display, kind=kind, title=title, slug=self.slug(title), body=body, body_line=body_line,
+            date=date, updated=self.date("updated", required=False), tags=self.text_list("tags"),
+            category=self.text("category"), authors=self.authors(), summary=self.text("summary"),
+            image=self.text("image"), image_caption=self.text("image_caption"), draft=self.flag("draft"),
+            template=self.text("template"), aliases=self.text_list("aliases"),
+            extra={k: v for k, v in self.fields.items() if k not in KNOWN_FIELDS},
+        )
+
+    def title(self) -> str:
+        if "title" not in self.fields:
+            raise self.fail("title", msg("missing_title"))
+        value = self.fields["title"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail("title", msg("title_not_text", kind=kind_of(value)))
+        if not value.strip():
+            raise self.fail("title", msg("empty_title"))
+        return " ".join(value.split())
+
+    def date(self, name: str, required: bool) -> dt.datetime | None:
+        value = self.fields.get(name)
+        if value is None or value == "":
+            if required:
+                raise self.fail(name, msg("missing_date"))
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise self.fail(name, msg("bad_date", field=name, value=value)) from None
+        # Shown and filed in the site's timezone; a date without an offset already means it.
+        return parsed.astimezone(self.tz) if parsed.tzinfo else parsed.replace(tzinfo=self.tz)
+
+    def slug(self, title: str) -> str:
+        value = self.fields.get("slug")
+        if value is None:
+            slug = slugify(title)
+            if not slug:
+                raise self.fail("title", msg("empty_slug"))
+            return slug
+        value = str(value)
+        if not _SLUG_RE.match(value):
+            raise self.fail("slug", msg("bad_slug", value=value))
+        return value
+
+    def text(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            raise self.fail(name, msg("not_text", field=name, kind=kind_of(value)))
+        return value.strip() or None
+
+    def text_list(self, name: str) -> tuple[str, ...]:
+        value = self.fields.get(name)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(name, msg("not_a_list", field=name))
+        items = []
+        for item in value:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str):
+                raise self.fail(name, msg("list_item_not_text", field=name, kind=kind_of(item)))
+            if item.strip() and " ".join(item.split()) not in items:
+                items.append(" ".join(item.split()))
+        return tuple(items)
+
+    def authors(self) -> tuple[str, ...]:
+        if isinstance(self.fields.get("author"), list):
+            return self.text_list("author")
+        author = self.text("author")
+        return (author,) if author else ()
+
+    def flag(self, name: str) -> bool:
+        value = self.fields.get(name, False)
+        if not isinstance(value, bool):
+            raise self.fail(name, msg("not_bool", field=name))
+        return value
+
+
+def line_of_field(path: Path, name: str) -> int | None:
+    """The line of ``name:`` in a file's front matter, for errors found after loading."""
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), 1):
+        if line.startswith(f"{name}:"):
+            return number
+    return None
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every Markdown file under ``content/``, in a stable order; hidden files and folders skipped."""
+    found = [p for p in content_dir.rglob("*.md")
+             if not any(part.startswith(".") for part in p.relative_to(content_dir).parts)]
+    return sorted(found)
+
+
+def load_all(paths: list[Path], root: Path, tz: ZoneInfo) -> tuple[list[Document], list[Problem]]:
+    """Load every file, collecting all problems instead of stopping at the first."""
+    documents, problems = [], []
+    for path in paths:
+        try:
+            documents.append(load_document(path, root, tz))
+        except ContentError as exc:
+            problems.append(exc.problem)
+    return documents, problems

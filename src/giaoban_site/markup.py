@@ -1,0 +1,118 @@
+"""Markdown to safe HTML: Python-Markdown with Pygments, heading anchors, figures; summaries."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .vietnamese import slugify
+
+SUMMARY_LENGTH = 300
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
+    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+
+
+class _FigureProcessor(Treeprocessor):
+    """A paragraph holding only an image becomes a <figure>; the image title becomes its caption."""
+
+    def run(self, root: etree.Element) -> None:
+        for img in root.iter("img"):
+            img.set("loading", "lazy")
+            img.set("decoding", "async")
+        for para in root.iter("p"):
+            children = list(para)
+            if len(children) == 1 and children[0].tag == "img" and not (para.text or "").strip() \
+                    and not (children[0].tail or "").strip():
+                img = children[0]
+                para.tag = "figure"
+                caption = img.attrib.pop("title", None)
+                img.tail = None
+                if caption:
+                    etree.SubElement(para, "figcaption").text = caption
+
+
+class _FigureExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_FigureProcessor(md), "giaoban_figures", 5)
+
+
+def _heading_slug(value: str, separator: str) -> str:
+    return slugify(value) or "muc"
+
+
+class MarkdownRenderer:
+    """One reusable Python-Markdown instance (``reset()`` between documents), per process."""
+
+    def __init__(self, allow_raw_html: bool = False) -> None:
+        self.allow_raw_html = allow_raw_html
+        self.md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists", _FigureExtension()],
+            extension_configs={
+                "codehilite": {"css_class": "highlight", "guess_lang": False},
+                "toc": {"slugify": _heading_slug, "toc_depth": "2-3"},
+                "footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
+            },
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> tuple[str, str]:
+        """Return (body HTML, table-of-contents HTML) for Markdown ``text``."""
+        self.md.reset()
+        body = self.md.convert(text)
+        if not self.allow_raw_html:
+            body = sanitize(body)
+        toc = self.md.toc if getattr(self.md, "toc_tokens", None) else ""
+        return body, toc
+
+
+def sanitize(fragment: str) -> str:
+    """Remove scripts, event handlers and ``javascript:`` URLs from an HTML fragment."""
+    return nh3.clean(
+        fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
+        url_schemes={"http", "https", "mailto", "tel"}, filter_style_properties={"text-align"},
+    )
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(fragment: str) -> str:
+    """Text of an HTML fragment with tags removed and whitespace collapsed."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def first_paragraph_summary(body_html: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The first paragraph with text, as plain text cut at a word boundary."""
+    for match in _PARAGRAPH.finditer(body_html):
+        text = plain_text(match.group(1))
+        if text:
+            return shorten(text, limit)
+    return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` at the last word boundary before ``limit`` characters, adding "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–")
+    return cut + "…"

@@ -1,0 +1,85 @@
+"""The catalogue of every message an editor can see, in Vietnamese (default) and English."""
+
+from __future__ import annotations
+
+import os
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (Vietnamese, English)
+    "not_utf8": ("tệp không phải UTF-8 (byte lỗi ở vị trí {pos}); hãy lưu lại tệp với bảng mã UTF-8",
+                 "file is not UTF-8 (bad byte at offset {pos}); save it again as UTF-8"),
+    "no_front_matter": ("thiếu phần đầu (front matter): tệp phải bắt đầu bằng một dòng '---', "
+                        "các trường như 'title:' và 'date:', rồi một dòng '---'",
+                        "no front matter: the file must start with a '---' line, fields such as "
+                        "'title:' and 'date:', then a '---' line"),
+    "unclosed_front_matter": ("phần đầu (front matter) mở bằng '---' nhưng không có dòng '---' đóng lại",
+                              "front matter opened with '---' but never closed with a '---' line"),
+    "yaml_syntax": ("lỗi cú pháp YAML trong phần đầu: {problem}", "YAML syntax error in front matter: {problem}"),
+    "front_matter_not_mapping": ("phần đầu phải là các dòng 'trường: giá trị', không phải {kind}",
+                                 "front matter must be 'field: value' lines, not {kind}"),
+    "missing_title": ("thiếu tiêu đề: thêm dòng 'title: Tiêu đề bài viết'",
+                      "missing title: add a line 'title: Article title'"),
+    "empty_title": ("tiêu đề 'title' đang để trống", "'title' is empty"),
+    "title_not_text": ("tiêu đề 'title' phải là chữ, không phải {kind}", "'title' must be text, not {kind}"),
+    "missing_date": ("thiếu ngày đăng: thêm dòng 'date: 2014-10-02' hoặc 'date: 2014-10-02 08:30'",
+                     "missing date: add a line 'date: 2014-10-02' or 'date: 2014-10-02 08:30'"),
+    "bad_date": ("ngày '{field}' không hợp lệ: '{value}'; dùng dạng 2024-02-29 hoặc 2024-02-29 08:30",
+                 "'{field}' is not a date: '{value}'; use 2024-02-29 or 2024-02-29 08:30"),
+    "not_a_list": ("'{field}' phải là một danh sách, ví dụ: {field}: [kỳ họp, giám sát]",
+                   "'{field}' must be a list, for example: {field}: [meeting, oversight]"),
+    "list_item_not_text": ("mỗi mục trong '{field}' phải là chữ, không phải {kind}",
+                           "each item of '{field}' must be text, not {kind}"),
+    "not_text": ("'{field}' phải là chữ, không phải {kind}", "'{field}' must be text, not {kind}"),
+    "not_bool": ("'{field}' phải là true hoặc false", "'{field}' must be true or false"),
+    "bad_slug": ("'slug' chỉ được gồm chữ thường không dấu, số và dấu '-': '{value}'",
+                 "'slug' may hold only lower-case ASCII letters, digits and '-': '{value}'"),
+    "empty_slug": ("không tạo được địa chỉ (slug) từ tiêu đề; thêm dòng 'slug: ten-bai-viet'",
+                   "cannot make a URL slug from the title; add a line 'slug: article-name'"),
+    "duplicate_url": ("địa chỉ {url} bị trùng với {other}; đổi 'slug' của một trong hai bài",
+                      "URL {url} is also produced by {other}; change the 'slug' of one of them"),
+    "unknown_template": ("không có mẫu trang (template) '{name}'; các mẫu có sẵn: {available}",
+                         "no template named '{name}'; available: {available}"),
+    "template_error": ("lỗi mẫu trang: {problem}", "template error: {problem}"),
+    "config_yaml": ("lỗi cú pháp YAML trong cấu hình: {problem}", "YAML syntax error in config: {problem}"),
+    "config_type": ("'{field}' phải là {expected}, không phải '{value}'", "'{field}' must be {expected}, not '{value}'"),
+    "expect_str": ("chữ", "text"),
+    "expect_int": ("số nguyên dương", "a positive whole number"),
+    "expect_bool": ("true hoặc false", "true or false"),
+    "expect_dict": ("nhóm trường 'tên: giá trị'", "a mapping of 'name: value'"),
+    "expect_list": ("danh sách", "a list"),
+    "config_unknown": ("trường cấu hình không rõ '{field}' (bỏ qua)", "unknown config field '{field}' (ignored)"),
+    "config_missing": ("không có tệp site.yaml trong {root}; dùng cấu hình mặc định",
+                       "no site.yaml in {root}; building with defaults"),
+    "bad_timezone": ("múi giờ '{value}' không tồn tại; ví dụ đúng: Asia/Ho_Chi_Minh",
+                     "unknown timezone '{value}'; for example: Asia/Ho_Chi_Minh"),
+    "bad_pattern": ("mẫu địa chỉ '{field}' phải chứa {needs}: '{value}'", "URL pattern '{field}' must contain {needs}: '{value}'"),
+    "no_source": ("thư mục nguồn không tồn tại: {path}", "source directory does not exist: {path}"),
+    "build_failed": ("Dựng trang thất bại: {count} lỗi. Thư mục {output} được giữ nguyên.",
+                     "Build failed: {count} error(s). {output} was left unchanged."),
+    "build_done": ("Đã dựng {pages} trang ({written} ghi mới, {skipped} giữ nguyên) vào {output} trong {seconds:.2f} giây.",
+                   "Built {pages} pages ({written} written, {skipped} unchanged) into {output} in {seconds:.2f} s."),
+}
+
+_KINDS = {
+    "vi": {"list": "danh sách", "dict": "nhóm trường", "int": "số", "float": "số", "bool": "đúng/sai",
+           "NoneType": "giá trị trống", "str": "chữ", "date": "ngày", "datetime": "ngày giờ"},
+    "en": {"list": "a list", "dict": "a mapping", "int": "a number", "float": "a number", "bool": "true/false",
+           "NoneType": "an empty value", "str": "text", "date": "a date", "datetime": "a date and time"},
+}
+
+
+def language() -> str:
+    """The message language: GIAOBAN_LANG=en gives English, anything else Vietnamese."""
+    return "en" if os.environ.get("GIAOBAN_LANG", "vi").lower().startswith("en") else "vi"
+
+
+def msg(key: str, **values: object) -> str:
+    """The message ``key`` in the current language, filled with ``values``."""
+    vi, en = MESSAGES[key]
+    return (en if language() == "en" else vi).format(**values)
+
+
+def kind_of(value: object) -> str:
+    """A plain-words name of a YAML value's type ("danh sách", "số" ...)."""
+    name = type(value).__name__
+    return _KINDS[language()].get(name, name)

@@ -1,0 +1,142 @@
+"""Turning the site model into pages: the Jinja environment, the page plan and page contexts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import vietnamese
+from .config import SiteConfig
+from .site import Site, Term, paginated_url, url_for
+
+THEME_DIR = Path(__file__).parent / "templates"
+TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
+TAXONOMY_INDEX_URLS = {"tag": "chu-de/", "category": "chuyen-muc/", "author": "tac-gia/"}
+ARCHIVE_INDEX_URL = "luu-tru/"
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One output page: where it goes, which template renders it, and what it shows."""
+
+    url: str  # site-relative: "" for the home page, "2014/10/slug/", "404.html"
+    template: str
+    kind: str  # article | page | list | archive | taxonomy | 404
+    key: str = ""  # which article, term or archive
+    number: int = 1  # page number of a paginated listing
+    source: str = ""  # the content file this page comes from, for messages
+
+    @property
+    def path(self) -> str:
+        """File path inside the output directory."""
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Jinja with the site's own templates/ first and the default theme behind it, autoescaped."""
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
+                                  jinja2.FileSystemLoader(str(THEME_DIR))])
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    base = config.base_path
+    env.globals.update(
+        site=config,
+        url=lambda path="": base + path.lstrip("/"),
+        absolute_url=lambda path="": config.base_url + path.lstrip("/"),
+        term_url=lambda kind, name: base + url_for(config, kind, slug=vietnamese.slugify(name)),
+        menu=default_menu(config),
+    )
+    env.filters.update(
+        date_vi=vietnamese.format_date,
+        date_long=vietnamese.format_date_long,
+        datetime_vi=lambda d: vietnamese.format_date(d, with_time=(d.hour, d.minute) != (0, 0)),
+        iso=lambda d: d.isoformat(),
+    )
+    return env
+
+
+def default_menu(config: SiteConfig) -> list[dict]:
+    """The main navigation: site.yaml's ``menu`` or, without it, the usual council site sections."""
+    if config.menu:
+        return [{"title": item.title, "url": item.url} for item in config.menu]
+    return [{"title": "Trang chủ", "url": ""}, {"title": "Chủ đề", "url": TAXONOMY_INDEX_URLS["tag"]},
+            {"title": "Lưu trữ", "url": ARCHIVE_INDEX_URL}]
+
+
+def plan_pages(site: Site) -> list[PageJob]:
+    """Every page of the site, in a stable order."""
+    config, jobs = site.config, []
+    for doc in site.articles:
+        jobs.append(PageJob(doc.url, doc.template or "article.html", "article", doc.source, source=doc.source))
+    for doc in site.pages:
+        jobs.append(PageJob(doc.url, doc.template or "page.html", "page", doc.source, source=doc.source))
+    jobs += _listing_jobs(config, "", "home", len(site.articles))
+    for kind, terms in site.terms.items():
+        jobs.append(PageJob(TAXONOMY_INDEX_URLS[kind], "taxonomy.html", "taxonomy", kind))
+        for term in terms:
+            jobs += _listing_jobs(config, term.url, f"{kind}:{term.slug}", len(term.articles))
+    jobs.append(PageJob(ARCHIVE_INDEX_URL, "archive.html", "archive", "all"))
+    for year in site.years:
+        jobs.append(PageJob(year.url, "archive.html", "archive", str(year.year)))
+        jobs += [PageJob(m.url, "archive.html", "archive", f"{m.year}-{m.month:02d}") for m in year.months]
+    jobs.append(PageJob("404.html", "404.html", "404"))
+    return jobs
+
+
+def _listing_jobs(config: SiteConfig, base: str, key: str, count: int) -> list[PageJob]:
+    pages = max(1, math.ceil(count / config.page_size))
+    return [PageJob(paginated_url(config, base, n), "list.html", "list", key, n) for n in range(1, pages + 1)]
+
+
+class PageRenderer:
+    """Renders page jobs against one site model, with one Jinja environment."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site, self.env = site, env
+        self.documents = {d.source: d for d in site.articles + site.pages}
+        self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
+        self.archives = {str(y.year): y for y in site.years}
+        self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
+
+    def render(self, job: PageJob) -> str:
+        context = getattr(self, f"_context_{job.kind if job.kind != '404' else 'not_found'}")(job)
+        context.update(page_url=job.url, canonical=self.site.config.base_url + job.url)
+        return self.env.get_template(job.template).render(context)
+
+    def _context_article(self, job: PageJob) -> dict:
+        doc = self.documents[job.key]
+        return {"article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
+                "related": self.site.related.get(doc.source, [])}
+
+    def _context_page(self, job: PageJob) -> dict:
+        return {"page": self.documents[job.key]}
+
+    def _context_list(self, job: PageJob) -> dict:
+        size = self.site.config.page_size
+        term: Term | None = self.terms.get(job.key)
+        articles = term.articles if term else self.site.articles
+        base = term.url if term else ""
+        total = max(1, math.ceil(len(articles) / size))
+        return {
+            "term": term, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
+            "articles": articles[(job.number - 1) * size: job.number * size],
+            "pagination": {
+                "number": job.number, "total": total, "count": len(articles),
+                "newer_url": paginated_url(self.site.config, base, job.number - 1) if job.number > 1 else None,
+                "older_url": paginated_url(self.site.config, base, job.number + 1) if job.number < total else None,
+            },
+        }
+
+    def _context_taxonomy(self, job: PageJob) -> dict:
+        return {"kind": job.key, "title": TAXONOMY_TITLES[job.key], "terms": self.site.terms[job.key]}
+
+    def _context_archive(self, job: PageJob) -> dict:
+        archive = self.archives.get(job.key)
+        return {"archive": archive, "years": self.site.years if archive is None else None}
+
+    def _context_not_found(self, job: PageJob) -> dict:
+        return {}
+

@@ -1,0 +1,178 @@
+"""The site model: published articles in order, taxonomies, archives, pagination and URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .content import Document
+from .errors import Problem
+from .messages import msg
+from .vietnamese import collation_key, slugify
+
+TAXONOMIES = ("tag", "category", "author")
+
+
+@dataclass
+class Term:
+    """One tag, category or author, with its articles newest first."""
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    articles: list[Document] = field(default_factory=list)
+
+
+@dataclass
+class Archive:
+    """A year or a month and its articles, newest first."""
+
+    year: int
+    month: int | None
+    url: str
+    articles: list[Document] = field(default_factory=list)
+    months: list[Archive] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    articles: list[Document]  # published, newest first
+    pages: list[Document]  # standing pages, in menu order
+    terms: dict[str, list[Term]]  # "tag" | "category" | "author" -> terms in Vietnamese order
+    years: list[Archive]  # newest first
+    older: dict[str, Document] = field(default_factory=dict)  # source -> the article before it
+    newer: dict[str, Document] = field(default_factory=dict)  # source -> the article after it
+    related: dict[str, list[Document]] = field(default_factory=dict)
+    scheduled: int = 0  # articles dated in the future, waiting to be published
+
+    def term_of(self, kind: str, name: str) -> Term | None:
+        slug = slugify(name)
+        return next((t for t in self.terms[kind] if t.slug == slug), None)
+
+
+def url_for(config: SiteConfig, kind: str, **values: object) -> str:
+    """Site-relative URL ("2014/10/slug/") of a page of ``kind`` from the configured patterns."""
+    return config.urls[kind].format(**values).lstrip("/")
+
+
+def paginated_url(config: SiteConfig, base: str, number: int) -> str:
+    """URL of page ``number`` of a listing whose first page is ``base``."""
+    return base if number == 1 else base + url_for(config, "pagination", number=number)
+
+
+def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, drafts: bool) -> Site:
+    """Arrange documents into the site model: order, URLs, taxonomies, archives, neighbours."""
+    articles, pages, scheduled = [], [], 0
+    for doc in documents:
+        if doc.draft and not drafts:
+            continue
+        if doc.kind == "page":
+            pages.append(doc)
+        elif doc.date > now and not drafts:
+            scheduled += 1
+        else:
+            articles.append(doc)
+    articles.sort(key=lambda d: (-d.date.timestamp(), d.source))
+    pages.sort(key=lambda d: (d.extra.get("weight", 0) if isinstance(d.extra.get("weight"), int) else 0, collation_key(d.title)))
+    for doc in articles:
+        local = doc.date.astimezone(config.tz)
+        doc.url = url_for(config, "article", year=f"{local:%Y}", month=f"{local:%m}", day=f"{local:%d}", slug=doc.slug)
+    for doc in pages:
+        doc.url = url_for(config, "page", slug=doc.slug)
+    site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config), scheduled=scheduled)
+    for newer, older in zip(articles, articles[1:]):
+        site.older[newer.source] = older
+        site.newer[older.source] = newer
+    site.related = related_articles(articles, config.related_count)
+    return site
+
+
+def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[Term]]:
+    names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    members: dict[tuple[str, str], list[Document]] = defaultdict(list)
+    for doc in articles:
+        authors = doc.authors or ((config.author,) if config.author else ())
+        for kind, values in (("tag", doc.tags), ("category", (doc.category,) if doc.category else ()), ("author", authors)):
+            for name in values:
+                key = (kind, slugify(name))
+                if not key[1]:
+                    continue
+                names[key][name] += 1
+                members[key].append(doc)
+    terms: dict[str, list[Term]] = {kind: [] for kind in TAXONOMIES}
+    for (kind, slug), counter in names.items():
+        # Spellings that differ only in case share one page, named by the most used spelling.
+        name = min(counter, key=lambda n: (-counter[n], collation_key(n)))
+        terms[kind].append(Term(kind, name, slug, url_for(config, kind, slug=slug), members[(kind, slug)]))
+    for kind in TAXONOMIES:
+        terms[kind].sort(key=lambda t: (collation_key(t.name), t.slug))
+    return terms
+
+
+def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
+    years: dict[int, Archive] = {}
+    months: dict[tuple[int, int], Archive] = {}
+    for doc in articles:
+        local = doc.date.astimezone(config.tz)
+        year = years.get(local.year)
+        if year is None:
+            year = years[local.year] = Archive(local.year, None, url_for(config, "year", year=f"{local:%Y}"))
+        month = months.get((local.year, local.month))
+        if month is None:
+            month = months[(local.year, local.month)] = Archive(
+                local.year, local.month, url_for(config, "month", year=f"{local:%Y}", month=f"{local:%m}"))
+            year.months.append(month)
+        year.articles.append(doc)
+        month.articles.append(doc)
+    return sorted(years.values(), key=lambda a: -a.year)
+
+
+def related_articles(articles: list[Document], count: int, window: int = 8) -> dict[str, list[Document]]:
+    """For each article, up to ``count`` articles sharing its tags or category, newest first.
+
+    Candidates are the ``window`` articles nearest in time on each side within each of the
+    article's tags and its category, so the work grows linearly with the number of articles.
+    """
+    if count <= 0:
+        return {}
+    groups: dict[tuple[str, str], list[Document]] = defaultdict(list)
+    for doc in articles:  # newest first, so every group is too
+        for key in _groups_of(doc):
+            groups[key].append(doc)
+    positions = {key: {d.source: i for i, d in enumerate(members)} for key, members in groups.items()}
+    result = {}
+    for doc in articles:
+        scores: Counter = Counter()
+        by_source = {}
+        for key in _groups_of(doc):
+            members, index = groups[key], positions[key][doc.source]
+            for other in members[max(0, index - window): index + window + 1]:
+                if other is not doc:
+                    scores[other.source] += 2 if key[0] == "tag" else 1
+                    by_source[other.source] = other
+        best = sorted(scores, key=lambda s: (-scores[s], abs(by_source[s].date - doc.date), s))[:count]
+        result[doc.source] = sorted((by_source[s] for s in best), key=lambda d: (-d.date.timestamp(), d.source))
+    return result
+
+
+def _groups_of(doc: Document) -> list[tuple[str, str]]:
+    keys = [("tag", slugify(t)) for t in doc.tags]
+    if doc.category:
+        keys.append(("category", slugify(doc.category)))
+    return keys
+
+
+def check_unique_urls(claims: list[tuple[str, str]]) -> list[Problem]:
+    """Problems for every URL claimed by two sources; ``claims`` are (url, source file) pairs."""
+    first: dict[str, str] = {}
+    problems = []
+    for url, source in claims:
+        other = first.setdefault(url, source)
+        if other != source:
+            problems.append(Problem(source, None, msg("duplicate_url", url="/" + url, other=other)))
+            problems.append(Problem(other, None, msg("duplicate_url", url="/" + url, other=source)))
+    return problems

@@ -1,0 +1,109 @@
+"""Vietnamese text rules: NFC, slugs, diacritic folding, collation order and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+
+from slugify import slugify as _slugify
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+# Vietnamese alphabet order; f, j, w, z (foreign words) take their Latin places.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+# Tone marks, in the order the Vietnamese collation uses as a secondary difference:
+# none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a different letter (ă â ê ô ơ ư), not a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+_LETTER_BASE = 100  # letters sort after spaces, punctuation and digits
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the one form every later stage relies on."""
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=16384)
+def slugify(text: str, max_length: int = 200) -> str:
+    """ASCII URL slug: "Đại biểu HĐND tỉnh" -> "dai-bieu-hdnd-tinh"."""
+    return _slugify(nfc(text), max_length=max_length, word_boundary=True, save_order=True)
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Lower case without diacritics, for search: "Hội đồng" -> "hoi dong"."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d")
+
+
+def _split_letter(char: str) -> tuple[str, int]:
+    """Split one NFC character into its alphabet letter and its tone rank."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    tone = 0
+    for mark in marks:
+        if mark in _LETTER_MARKS:
+            base += mark
+        else:
+            tone = _TONES.get(mark, tone)
+    return unicodedata.normalize("NFC", base), tone
+
+
+def _other_rank(char: str) -> int:
+    # Spaces, punctuation and digits come before letters; other scripts after them.
+    return ord(char) if ord(char) < _LETTER_BASE else 1000 + ord(char)
+
+
+@lru_cache(maxsize=8192)
+def collation_key(name: str) -> tuple:
+    """Sort key for names in Vietnamese order: a < ă < â < b ... d < đ, then tones, then case.
+
+    Letters compare first (primary), tones only when the letters are equal (secondary), and
+    lower before upper case last (tertiary), as ICU's ``vi`` collator does.
+    """
+    primary: list[int] = []
+    secondary: list[int] = []
+    tertiary: list[int] = []
+    for char in nfc(name):
+        lower = char.lower()
+        letter, tone = _split_letter(lower)
+        rank = _LETTER_RANK.get(letter)
+        primary.append(_LETTER_BASE + rank if rank is not None else _other_rank(letter))
+        secondary.append(tone)
+        tertiary.append(0 if char == lower else 1)
+    return tuple(primary), tuple(secondary), tuple(tertiary)
+
+
+def sort_names(names):
+    """Sort strings in Vietnamese collation order."""
+    return sorted(names, key=collation_key)
+
+
+def format_date(value: dt.datetime | dt.date, with_time: bool = False) -> str:
+    """ "Thứ Năm, 02/10/2014", or with ``with_time`` "Thứ Năm, 02/10/2014 08:30"."""
+    text = f"{WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
+    if with_time and isinstance(value, dt.datetime):
+        text += f" {value:%H:%M}"
+    return text
+
+
+def format_date_long(value: dt.date) -> str:
+    """ "ngày 2 tháng 10 năm 2014"."""
+    return f"ngày {value.day} tháng {value.month} năm {value.year}"
+
+
+def month_name(month: int, year: int | None = None) -> str:
+    """ "Tháng 10/2014" or "Tháng 10"."""
+    return f"Tháng {month}/{year}" if year else f"Tháng {month}"
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text``, for search indexes and related-article matching."""
+    return _WORD.findall(fold(nfc(text)))

@@ -1,0 +1,83 @@
+"""Shared fixtures: small sites written inside the test, and the real CLI run as a subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+GIAOBAN = [sys.executable, "-m", "giaoban_site"]
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_giaoban(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 600) -> Result:
+    """Run the real ``giaoban`` command line in a subprocess."""
+    full_env = {**os.environ, "GIAOBAN_LANG": "vi", **(env or {})}
+    proc = subprocess.run([*GIAOBAN, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+class SiteDir:
+    """A site root on disk that a test fills with files and builds."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.output = root / "output"
+
+    def write(self, relative: str, text: str, encoding: str = "utf-8", newline: str | None = None) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding=encoding, newline=newline) as handle:
+            handle.write(textwrap.dedent(text).lstrip("\n"))
+        return path
+
+    def article(self, relative: str, title: str, date: str, body: str = "Nội dung bài viết.", **fields: object) -> Path:
+        lines = [f"title: {title!r}" if "'" not in title else f'title: "{title}"', f"date: {date}"]
+        for key, value in fields.items():
+            lines.append(f"{key}: {value}")
+        return self.write(relative, "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n")
+
+    def build(self, *args: str, env: dict | None = None) -> Result:
+        return run_giaoban("build", "--source", str(self.root), *args, env=env)
+
+    def page(self, url: str) -> BeautifulSoup:
+        path = self.output / url.strip("/") / "index.html" if not url.endswith(".html") else self.output / url.strip("/")
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def exists(self, url: str) -> bool:
+        return (self.output / url.strip("/") / "index.html").exists()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "site.yaml").write_text('title: "HĐND tỉnh Thử nghiệm"\nbase_url: "https://example.gov.vn/"\n', encoding="utf-8")
+    return SiteDir(root)
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    """Every file under ``directory`` with the SHA-256 of its bytes."""
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def text_of(soup: BeautifulSoup, selector: str) -> str:
+    node = soup.select_one(selector)
+    assert node is not None, f"no element matches {selector!r}"
+    return " ".join(node.get_text(" ").split())
