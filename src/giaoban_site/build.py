@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from pygments.formatters import HtmlFormatter
@@ -42,9 +43,33 @@ class BuildReport:
     seconds: float
 
 
+@dataclass
+class Project:
+    """Everything known before anything is written: the checked site and its page plan."""
+
+    config: SiteConfig
+    site: Site
+    env: jinja2.Environment
+    jobs: list[PageJob]
+    output: Path
+
+
+# Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
+# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
+Writer = Callable[[str, "bytes | str"], None]
+EXTRAS: list[Callable[[Project, Writer], None]] = []
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
     started = time.monotonic()
+    project = prepare(options)
+    written = write_site(project)
+    return BuildReport(project.output, len(project.jobs), written, 0, project.site.scheduled, time.monotonic() - started)
+
+
+def prepare(options: BuildOptions) -> Project:
+    """Load and check everything (config, content, site model, page plan) without writing a file."""
     if not options.source.is_dir():
         raise BuildFailed([Problem(str(options.source), None, msg("no_source", path=options.source))])
     config = load_config(options.source, {"base_url": options.base_url})
@@ -55,8 +80,7 @@ def build(options: BuildOptions) -> BuildReport:
     env = make_environment(config)
     jobs = plan_pages(site)
     check_plan(jobs, env, config)
-    written = write_site(site, env, jobs, output)
-    return BuildReport(output, len(jobs), written, 0, site.scheduled, time.monotonic() - started)
+    return Project(config, site, env, jobs, output)
 
 
 def load_documents(config: SiteConfig) -> list[Document]:
@@ -85,27 +109,47 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig)
         raise BuildFailed(problems)
 
 
-def write_site(site: Site, env: jinja2.Environment, jobs: list[PageJob], output: Path) -> int:
-    """Render every page into a staging directory and swap it in; ``output`` is untouched on error."""
-    staging = Staging(output)
+def write_site(project: Project) -> int:
+    """Render every page and extra file into a staging directory and swap it in.
+
+    ``output`` is left untouched when anything fails.
+    """
+    staging = Staging(project.output)
     try:
-        renderer = PageRenderer(site, env)
+        renderer = PageRenderer(project.site, project.env)
         problems: set[Problem] = set()  # one broken template breaks many pages: report it once
-        for job in jobs:
+        for job in project.jobs:
             try:
                 staging.write(job.path, renderer.render(job))
             except jinja2.TemplateError as exc:
                 problems.add(template_problem(exc, job))
         if problems:
             raise BuildFailed(list(problems))
-        staging.copy_tree(THEME_DIR / "static", "static")
-        staging.write("static/code.css", HtmlFormatter(style="default").get_style_defs(".highlight"))
-        staging.copy_tree(site.config.static_dir)
+        write_assets(project, staging.write)
+        for generate in EXTRAS:
+            generate(project, staging.write)
         staging.commit()
     except BaseException:
         staging.discard()
         raise
     return staging.written
+
+
+def write_assets(project: Project, write: Writer) -> None:
+    """The theme's static files, the code highlighting styles, then the site's own static/."""
+    copy_tree(THEME_DIR / "static", "static", write)
+    write("static/code.css", HtmlFormatter(style="default").get_style_defs(".highlight"))
+    copy_tree(project.config.static_dir, "", write)
+
+
+def copy_tree(source: Path, prefix: str, write: Writer) -> None:
+    """Every file under ``source`` (hidden ones skipped) to ``prefix/`` in the output."""
+    if not source.is_dir():
+        return
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            write(f"{prefix}/{relative.as_posix()}".lstrip("/"), path.read_bytes())
 
 
 def template_problem(exc: jinja2.TemplateError, job: PageJob) -> Problem:

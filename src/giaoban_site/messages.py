@@ -58,6 +58,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Build failed: {count} error(s). {output} was left unchanged."),
     "build_done": ("Đã dựng {pages} trang ({written} ghi mới, {skipped} giữ nguyên) vào {output} trong {seconds:.2f} giây.",
                    "Built {pages} pages ({written} written, {skipped} unchanged) into {output} in {seconds:.2f} s."),
+    # --- editor commands: new, check, serve (issue 6) ---
+    # --- feeds, sitemap, search, publishing (issue 5) ---
+    # --- build cache and parallel rendering (issue 4) ---
 }
 
 _KINDS = {

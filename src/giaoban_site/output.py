@@ -31,15 +31,6 @@ class Staging:
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.written += 1
 
-    def copy_tree(self, source: Path, relative: str = "") -> None:
-        """Copy a directory of static files into the staging directory (hidden files skipped)."""
-        if not source.is_dir():
-            return
-        for path in sorted(source.rglob("*")):
-            rel = path.relative_to(source)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                self.write(str(Path(relative) / rel), path.read_bytes())
-
     def commit(self) -> None:
         """Put the staged site in place of ``output`` with no moment where neither is there."""
         if self.output.exists() and _exchange(self.dir, self.output):
