@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,3 +84,54 @@ def text_of(soup: BeautifulSoup, selector: str) -> str:
     node = soup.select_one(selector)
     assert node is not None, f"no element matches {selector!r}"
     return " ".join(node.get_text(" ").split())
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep Debian's Chromium from reaching for the network on this closed machine.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class StaticServer:
+    """A real HTTP server (the standard library's) serving a directory on 127.0.0.1."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the standard library's name)
+        pass
+
+
+@pytest.fixture
+def serve_directory():
+    """Call with a directory; returns a StaticServer whose ``url`` serves it until the test ends."""
+    servers: list[StaticServer] = []
+
+    def start(directory: Path) -> StaticServer:
+        servers.append(StaticServer(directory))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
