@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("GIAOBAN_SHARED", REPO.parent / "shared"))
 GIAOBAN = [sys.executable, "-m", "giaoban_site"]
 
 
