@@ -82,3 +82,11 @@ def test_vietnamese_dates() -> None:
     assert format_date(when, with_time=True) == "Thứ Năm, 02/10/2014 08:30"
     assert format_date(dt.date(2024, 5, 5)) == "Chủ Nhật, 05/05/2024"
     assert format_date_long(when) == "ngày 2 tháng 10 năm 2014"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(NAME, st.sampled_from(["-", ",", "“", "”", "(số 12)", "&", ":", "2014", "  "])), max_size=40).map(" ".join))
+def test_fast_slug_agrees_with_python_slugify_on_vietnamese_text(text: str) -> None:
+    from slugify import slugify as reference
+
+    assert slugify(text) == reference(text, max_length=200, word_boundary=True, save_order=True)

@@ -1,27 +1,36 @@
-"""The build pipeline: config, content, site model, pages, extras, and the swap into output/."""
+"""The build pipeline: config, content, site model, pages, extras, and the swap into output/.
+
+Builds are incremental: a cache beside the output remembers each source file's parsed document
+and each output file's inputs, so a rebuild parses only changed files, renders only pages whose
+inputs changed, writes only files whose bytes changed, and removes files nothing produces now.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import jinja2
-from pygments.formatters import HtmlFormatter
 
+from .cache import BuildCache, Manifest, SourceEntry, code_digest, digest
 from .config import SiteConfig, load_config
-from .content import Document, discover, line_of_field, load_all
-from .errors import BuildFailed, Problem
+from .content import Document, discover, line_of_field, load_document
+from .errors import BuildFailed, ContentError, Problem
 from .markup import MarkdownRenderer, first_paragraph_summary
 from .messages import msg
-from .output import Staging
+from .output import OutputWriter
 from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
 from .site import Site, build_site, check_unique_urls
+from .workers import default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
@@ -31,16 +40,19 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None
     now: dt.datetime | None = None  # the moment that decides what is published; default: now
+    jobs: int = 0  # worker processes; 0 means one per core
+    progress: Progress | None = None
 
 
 @dataclass
 class BuildReport:
     output: Path
-    pages: int
-    written: int
-    skipped: int
-    scheduled: int
+    pages: int  # files the site consists of
+    written: int  # files whose bytes changed
+    skipped: int  # files already up to date
+    scheduled: int  # articles waiting for their date
     seconds: float
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +64,7 @@ class Project:
     env: jinja2.Environment
     jobs: list[PageJob]
     output: Path
+    options: BuildOptions = field(default_factory=BuildOptions)
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
@@ -63,37 +76,144 @@ EXTRAS: list[Callable[[Project, Writer], None]] = []
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
     started = time.monotonic()
-    project = prepare(options)
-    written = write_site(project)
-    return BuildReport(project.output, len(project.jobs), written, 0, project.site.scheduled, time.monotonic() - started)
+    config = _load_config(options)
+    output = _output_dir(options, config)
+    cache = BuildCache(output)
+    manifest = cache.load_manifest() if output.is_dir() else Manifest()
+    sources = scan_sources(config)
+    inputs = inputs_digest(config, options, output, sources)
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    if _up_to_date(manifest, inputs, now, output):
+        count = len(manifest.files)
+        return BuildReport(output, count, 0, count, 0, time.monotonic() - started)
+    project = prepare(options, config=config, cache=cache, sources=sources)
+    report = write_site(project, cache, manifest, inputs)
+    report.seconds = time.monotonic() - started
+    return report
 
 
-def prepare(options: BuildOptions) -> Project:
-    """Load and check everything (config, content, site model, page plan) without writing a file."""
-    if not options.source.is_dir():
-        raise BuildFailed([Problem(str(options.source), None, msg("no_source", path=options.source))])
-    config = load_config(options.source, {"base_url": options.base_url})
-    output = (options.output or config.root / "output").resolve()
-    documents = load_documents(config)
+def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: BuildCache | None = None,
+            sources: dict[str, str] | None = None) -> Project:
+    """Load and check everything (config, content, site model, page plan) without writing output."""
+    config = config or _load_config(options)
+    output = _output_dir(options, config)
+    sources = sources if sources is not None else scan_sources(config)
+    documents = load_documents(config, cache or BuildCache(output), options, sources)
     now = options.now or dt.datetime.now(dt.timezone.utc)
     site = build_site(documents, config, now, options.drafts)
     env = make_environment(config)
     jobs = plan_pages(site)
     check_plan(jobs, env, config)
-    return Project(config, site, env, jobs, output)
+    return Project(config, site, env, jobs, output, options)
 
 
-def load_documents(config: SiteConfig) -> list[Document]:
-    """Read, validate and convert every content file; all problems are raised together."""
-    documents, problems = load_all(discover(config.content_dir), config.root, config.tz)
+def _load_config(options: BuildOptions) -> SiteConfig:
+    if not options.source.is_dir():
+        raise BuildFailed([Problem(str(options.source), None, msg("no_source", path=options.source))])
+    return load_config(options.source, {"base_url": options.base_url})
+
+
+def _output_dir(options: BuildOptions, config: SiteConfig) -> Path:
+    return (options.output or config.root / "output").resolve()
+
+
+# --- what changed -------------------------------------------------------------------------------
+
+def scan_sources(config: SiteConfig) -> dict[str, str]:
+    """Every content file (relative path) with the hash of its bytes and of the parse settings.
+
+    Contents, not modification times, decide: an editor saving twice within the clock's
+    resolution must still see the second save.
+    """
+    settings = parse_settings(config)
+    return {path.relative_to(config.root).as_posix(): digest(settings, path.read_bytes())
+            for path in discover(config.content_dir)}
+
+
+def parse_settings(config: SiteConfig) -> str:
+    """What a parsed document depends on besides its own file."""
+    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url)
+
+
+def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sources: dict[str, str]) -> str:
+    """A hash of every input: equal to the last build's means there is nothing to do."""
+    parts = [code_digest(), repr(config), str(options.drafts), str(output), templates_digest(config)]
+    parts += [f"{name}:{value}" for name, value in sources.items()]
+    if config.static_dir.is_dir():
+        parts += [f"{p}:{digest(p.read_bytes())}" for p in sorted(config.static_dir.rglob("*")) if p.is_file()]
+    return digest(*parts)
+
+
+def templates_digest(config: SiteConfig) -> str:
+    """A hash of every template file, the site's own and the theme's: any edit changes it."""
+    parts = []
+    for top in (config.templates_dir, THEME_DIR):
+        if top.is_dir():
+            parts += [f"{p.relative_to(top)}\n".encode() + p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()]
+    return digest(*parts)
+
+
+def _up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
+    if not manifest.files or manifest.inputs != inputs or (manifest.publish_next is not None and now.timestamp() >= manifest.publish_next):
+        return False
+    return all(os.path.exists(output / path) for path in manifest.files)
+
+
+# --- content -----------------------------------------------------------------------------------
+
+def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions, sources: dict[str, str]) -> list[Document]:
+    """Read, validate and convert every content file, reusing the cache for unchanged files.
+
+    All problems are raised together.
+    """
+    previous = cache.load_sources()
+    entries: dict[str, SourceEntry] = {}
+    to_parse = []
+    for name, source_digest in sources.items():
+        known = previous.get(name)
+        if known and known.digest == source_digest and os.path.exists(known.document.html_file):
+            entries[name] = known
+        else:
+            to_parse.append((name, source_digest))
+    loader = _DocumentLoader(config, cache)
+    progress = _stage_progress(options, "parse", len(to_parse))
+    problems = []
+    for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            entries[result.source] = SourceEntry(result.digest, result)
     if problems:
         raise BuildFailed(problems)
-    renderer = MarkdownRenderer(config.allow_raw_html)
-    for doc in documents:
-        doc.html, doc.toc = renderer.convert(doc.body)
+    if entries != previous:
+        cache.save_sources(entries)
+        cache.remove_unused_html({entry.digest for entry in entries.values()})
+    return [entries[name].document for name in sorted(entries)]
+
+
+class _DocumentLoader:
+    """Parses one file and keeps its HTML in the cache; one Markdown instance per process."""
+
+    def __init__(self, config: SiteConfig, cache: BuildCache) -> None:
+        self.config, self.cache = config, cache
+        self.renderer: MarkdownRenderer | None = None
+
+    def load(self, item: tuple[str, str]) -> Document | Problem:
+        name, source_digest = item
+        try:
+            doc = load_document(self.config.root / name, self.config.root, self.config.tz)
+        except ContentError as exc:
+            return exc.problem
+        self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html)
+        html, doc.toc = self.renderer.convert(doc.body)
         if doc.summary is None:
-            doc.summary = first_paragraph_summary(doc.html)
-    return documents
+            doc.summary = first_paragraph_summary(html)
+        doc.digest = source_digest
+        html_path = self.cache.html_path(source_digest)
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(html, encoding="utf-8")
+        doc.html_file, doc.body = str(html_path), ""
+        return doc
 
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
@@ -109,34 +229,88 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig)
         raise BuildFailed(problems)
 
 
-def write_site(project: Project) -> int:
-    """Render every page and extra file into a staging directory and swap it in.
+# --- output ------------------------------------------------------------------------------------
+
+def write_site(project: Project, cache: BuildCache | None = None, manifest: Manifest | None = None,
+               inputs: str = "") -> BuildReport:
+    """Render the pages whose inputs changed, then the extra files, and put them in place.
 
     ``output`` is left untouched when anything fails.
     """
-    staging = Staging(project.output)
+    cache = cache or BuildCache(project.output)
+    manifest = manifest or Manifest()
+    writer = OutputWriter(project.output, {p: h for p, (_, h) in manifest.files.items()} if manifest.files else None)
+    writer.start()
     try:
-        renderer = PageRenderer(project.site, project.env)
-        problems: set[Problem] = set()  # one broken template breaks many pages: report it once
-        for job in project.jobs:
-            try:
-                staging.write(job.path, renderer.render(job))
-            except jinja2.TemplateError as exc:
-                problems.add(template_problem(exc, job))
-        if problems:
-            raise BuildFailed(list(problems))
-        write_assets(project, staging.write)
-        for generate in EXTRAS:
-            generate(project, staging.write)
-        staging.commit()
+        files = _render_pages(project, manifest, writer)
+        _write_extras(project, writer, files)
+        removed = writer.commit(set(files))
     except BaseException:
-        staging.discard()
+        writer.discard()
         raise
-    return staging.written
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())))
+    if new_manifest != manifest:
+        cache.save_manifest(new_manifest)
+    written = len(writer.written)
+    return BuildReport(project.output, len(files), written, len(files) - written, project.site.scheduled, 0.0, removed)
+
+
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
+    base = digest(code_digest(), repr(project.config), templates_digest(project.config))
+    renderer = PageRenderer(project.site, project.env)
+    reuse = manifest.files if writer.incremental else {}
+
+    def render(job: PageJob) -> tuple[str, str, str] | Problem:
+        context = renderer.context(job)
+        key = renderer.page_key(job, context, base)
+        known = reuse.get(job.path)
+        if known and known[0] == key and os.path.exists(writer.output / job.path):
+            return job.path, key, known[1]
+        try:
+            return job.path, key, writer.write(job.path, renderer.render(job, context))
+        except jinja2.TemplateError as exc:
+            return template_problem(exc, job)
+
+    progress = _stage_progress(project.options, "render", len(project.jobs))
+    results = run_parallel(render, project.jobs, project.options.jobs or default_jobs(), progress)
+    problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
+    if problems:
+        raise BuildFailed(list(problems))
+    writer.written = _files_in(writer.staging)  # workers wrote in their own processes
+    return {path: (key, checksum) for path, key, checksum in results}
+
+
+def _write_extras(project: Project, writer: OutputWriter, files: dict[str, tuple[str, str]]) -> None:
+    def write(relative: str, data: bytes | str) -> None:
+        checksum = writer.write(relative, data)
+        files[relative] = (checksum, checksum)
+
+    write_assets(project, write)
+    for generate in EXTRAS:
+        generate(project, write)
+
+
+def _files_in(directory: Path) -> list[str]:
+    return sorted(os.path.relpath(os.path.join(root, name), directory)
+                  for root, _, names in os.walk(directory) for name in names)
+
+
+def _publish_next(project: Project) -> float | None:
+    """When the earliest scheduled article becomes due (a build then has work to do)."""
+    return project.site.publish_next.timestamp() if project.site.publish_next else None
+
+
+def _stage_progress(options: BuildOptions, stage: str, total: int) -> Callable[[int], None] | None:
+    if options.progress is None or total == 0:
+        return None
+    report = options.progress
+    return lambda done: report(stage, done, total)
 
 
 def write_assets(project: Project, write: Writer) -> None:
     """The theme's static files, the code highlighting styles, then the site's own static/."""
+    from pygments.formatters import HtmlFormatter  # only builds that write assets need Pygments here
+
     copy_tree(THEME_DIR / "static", "static", write)
     write("static/code.css", HtmlFormatter(style="default").get_style_defs(".highlight"))
     copy_tree(project.config.static_dir, "", write)

@@ -48,15 +48,32 @@ class Document:
     aliases: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
     body_line: int = 1  # line of the file where the Markdown body starts
-    # Filled by later stages: markup (html, toc, summary when absent) and the site model (url).
-    html: str = ""
+    digest: str = ""  # hash of the source bytes and parse settings: what output keys build on
+    # Filled by later stages: markup (HTML, toc, summary when absent) and the site model (url).
     toc: str = ""
     url: str = ""
+    html_file: str = ""  # the converted HTML kept on disk, so memory holds no article bodies
+    _html: str | None = field(default=None, repr=False)
+
+    @property
+    def html(self) -> str:
+        """The body as HTML: from memory right after conversion, otherwise from the build cache."""
+        if self._html is not None:
+            return self._html
+        return Path(self.html_file).read_text(encoding="utf-8") if self.html_file else ""
+
+    @html.setter
+    def html(self, value: str) -> None:
+        self._html = value
 
 
 def read_text(path: Path, display: str) -> str:
     """File text as NFC with "\\n" line ends; a BOM is dropped. Errors name the line of a bad byte."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), display)
+
+
+def decode_text(data: bytes, display: str) -> str:
+    """``read_text`` for bytes already read."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -89,10 +106,10 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     return fields, body, body_line, head
 
 
-def load_document(path: Path, root: Path, tz: ZoneInfo) -> Document:
+def load_document(path: Path, root: Path, tz: ZoneInfo, data: bytes | None = None) -> Document:
     """Read and validate one content file. Raises ``ContentError`` for the first problem found."""
     display = path.relative_to(root).as_posix()
-    text = read_text(path, display)
+    text = decode_text(path.read_bytes() if data is None else data, display)
     fields, body, body_line, head = split_front_matter(text, display)
     kind = "page" if display.startswith("content/pages/") else "article"
     return _FieldReader(display, head, fields, tz).document(kind, body, body_line)
@@ -212,14 +229,3 @@ def discover(content_dir: Path) -> list[Path]:
     found = [p for p in content_dir.rglob("*.md")
              if not any(part.startswith(".") for part in p.relative_to(content_dir).parts)]
     return sorted(found)
-
-
-def load_all(paths: list[Path], root: Path, tz: ZoneInfo) -> tuple[list[Document], list[Problem]]:
-    """Load every file, collecting all problems instead of stopping at the first."""
-    documents, problems = [], []
-    for path in paths:
-        try:
-            documents.append(load_document(path, root, tz))
-        except ContentError as exc:
-            problems.append(exc.problem)
-    return documents, problems

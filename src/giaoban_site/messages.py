@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- editor commands: new, check, serve (issue 6) ---
     # --- feeds, sitemap, search, publishing (issue 5) ---
     # --- build cache and parallel rendering (issue 4) ---
+    "cache_corrupt": ("bộ nhớ đệm {path} bị hỏng hoặc không đọc được; bỏ qua và dựng lại từ đầu",
+                      "build cache {path} is damaged or unreadable; ignoring it and building from scratch"),
 }
 
 _KINDS = {

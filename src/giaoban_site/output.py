@@ -1,9 +1,15 @@
-"""Every write to the output directory: a staging directory, static files, and the final swap."""
+"""Every write to the output directory, so that it is never left half-written.
+
+A full build writes a complete new tree beside ``output`` and swaps it in. An incremental build
+writes only changed files, first into a staging directory, and moves them in once every page has
+rendered; files no page produces any more are then removed.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -11,39 +17,80 @@ from pathlib import Path
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
 
 
-class Staging:
-    """A sibling directory of ``output`` that becomes ``output`` only when the build completes."""
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, output: Path) -> None:
+
+class OutputWriter:
+    """Writes one build's files. ``previous`` maps path -> bytes hash of the last build's files."""
+
+    def __init__(self, output: Path, previous: dict[str, str] | None) -> None:
         self.output = output.resolve()
-        self.dir = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True)
-        self.written = 0
+        self.incremental = previous is not None and self.output.is_dir()
+        self.previous = previous if self.incremental else {}
+        self.staging = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
+        self.written: list[str] = []
 
-    def write(self, relative: str, data: bytes | str) -> None:
-        """Write one file under the staging directory; ``relative`` can never leave it."""
-        target = (self.dir / relative).resolve()
-        if not target.is_relative_to(self.dir):
+    def start(self) -> None:
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+
+    def write(self, relative: str, data: bytes | str) -> str:
+        """Stage one file unless the output already holds these bytes; returns the bytes' hash."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        checksum = content_hash(data)
+        if self.previous.get(relative) != checksum:
+            target = self._inside_staging(relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self.written.append(relative)
+        return checksum
+
+    def _inside_staging(self, relative: str) -> Path:
+        normal = os.path.normpath(relative)
+        if normal.startswith(("..", "/")) or os.path.isabs(normal):
             raise ValueError(f"refusing to write outside the output directory: {relative}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.written += 1
+        return self.staging / normal
 
-    def commit(self) -> None:
-        """Put the staged site in place of ``output`` with no moment where neither is there."""
-        if self.output.exists() and _exchange(self.dir, self.output):
-            shutil.rmtree(self.dir)
-            return
-        old = self.output.with_name(f".{self.output.name}.old-{os.getpid()}")
-        if self.output.exists():
-            os.rename(self.output, old)
-        os.rename(self.dir, self.output)
-        shutil.rmtree(old, ignore_errors=True)
+    def commit(self, produced: set[str]) -> list[str]:
+        """Put the build in place; returns the paths removed because nothing produces them now."""
+        if not self.incremental:
+            _swap_in(self.staging, self.output)
+            return []
+        for relative in sorted(set(self.written)):
+            target = self.output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / relative, target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        stale = sorted(set(self.previous) - produced)
+        for relative in stale:
+            (self.output / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.output / relative, self.output)
+        return stale
 
     def discard(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove_empty_parents(path: Path, top: Path) -> None:
+    parent = path.parent
+    while parent != top and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    """Put ``staging`` in place of ``output`` with no moment where neither is there."""
+    if output.exists() and _exchange(staging, output):
+        shutil.rmtree(staging)
+        return
+    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+    if output.exists():
+        os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -54,5 +101,4 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +13,7 @@ import jinja2
 
 from . import vietnamese
 from .config import SiteConfig
+from .content import Document
 from .site import Site, Term, paginated_url, url_for
 
 THEME_DIR = Path(__file__).parent / "templates"
@@ -100,11 +104,46 @@ class PageRenderer:
         self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
         self.archives = {str(y.year): y for y in site.years}
         self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
+        self._memo: dict[int, tuple[object, str]] = {}
 
-    def render(self, job: PageJob) -> str:
+    def context(self, job: PageJob) -> dict:
+        """Everything the template of ``job`` is given: it sees nothing else of the site."""
         context = getattr(self, f"_context_{job.kind if job.kind != '404' else 'not_found'}")(job)
         context.update(page_url=job.url, canonical=self.site.config.base_url + job.url)
-        return self.env.get_template(job.template).render(context)
+        return context
+
+    def render(self, job: PageJob, context: dict | None = None) -> str:
+        return self.env.get_template(job.template).render(context or self.context(job))
+
+    def page_key(self, job: PageJob, context: dict, base: str) -> str:
+        """A hash of everything this page is made from; equal keys mean byte-identical pages.
+
+        ``base`` covers the code, the configuration and the templates; the rest is the context,
+        where each document stands for itself by the hash of its source and its URL.
+        """
+        h = hashlib.blake2b(digest_size=16)
+        for part in (base, job.template, job.url, self._fingerprint(context)):
+            h.update(part.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def _fingerprint(self, value: object) -> str:
+        if isinstance(value, Document):
+            return f"D{value.digest}:{value.source}:{value.url}"
+        if isinstance(value, (str, int, float, bool, type(None), dt.date)):
+            return repr(value)
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self._fingerprint(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
+        if dataclasses.is_dataclass(value):
+            # Terms and archives live for the whole build and appear on many pages: hash each once.
+            known = self._memo.get(id(value))
+            if known is None or known[0] is not value:
+                fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+                known = self._memo[id(value)] = (value, hashlib.blake2b(self._fingerprint(fields).encode(), digest_size=16).hexdigest())
+            return known[1]
+        raise TypeError(f"cannot fingerprint {type(value).__name__} for the build cache")
 
     def _context_article(self, job: PageJob) -> dict:
         doc = self.documents[job.key]

@@ -48,6 +48,7 @@ class Site:
     newer: dict[str, Document] = field(default_factory=dict)  # source -> the article after it
     related: dict[str, list[Document]] = field(default_factory=dict)
     scheduled: int = 0  # articles dated in the future, waiting to be published
+    publish_next: dt.datetime | None = None  # the date of the first of them
 
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
@@ -66,14 +67,14 @@ def paginated_url(config: SiteConfig, base: str, number: int) -> str:
 
 def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, drafts: bool) -> Site:
     """Arrange documents into the site model: order, URLs, taxonomies, archives, neighbours."""
-    articles, pages, scheduled = [], [], 0
+    articles, pages, scheduled = [], [], []
     for doc in documents:
         if doc.draft and not drafts:
             continue
         if doc.kind == "page":
             pages.append(doc)
         elif doc.date > now and not drafts:
-            scheduled += 1
+            scheduled.append(doc.date)
         else:
             articles.append(doc)
     articles.sort(key=lambda d: (-d.date.timestamp(), d.source))
@@ -83,7 +84,8 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
         doc.url = url_for(config, "article", year=f"{local:%Y}", month=f"{local:%m}", day=f"{local:%d}", slug=doc.slug)
     for doc in pages:
         doc.url = url_for(config, "page", slug=doc.slug)
-    site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config), scheduled=scheduled)
+    site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config),
+                scheduled=len(scheduled), publish_next=min(scheduled, default=None))
     for newer, older in zip(articles, articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer

