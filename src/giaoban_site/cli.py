@@ -12,6 +12,7 @@ import click
 from .build import BuildOptions, build
 from .errors import BuildFailed, GiaobanError
 from .messages import msg
+from .progress import ProgressPrinter
 
 
 class _EditorFormatter(logging.Formatter):
@@ -61,14 +62,23 @@ def main(verbose: bool) -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Output directory [default: SOURCE/output].")
 @click.option("--drafts", is_flag=True, help="Also build articles marked draft: true.")
 @click.option("--base-url", default=None, help="Override base_url from site.yaml for this build.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes for parsing and rendering [default: one per core; 1: no workers].")
 @click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW",
               help="Pretend it is this moment when deciding which dated articles are published.")
-def build_command(source: Path, output: Path | None, drafts: bool, base_url: str | None, now: str | None) -> None:
+def build_command(source: Path, output: Path | None, drafts: bool, base_url: str | None, jobs: int,
+                  now: str | None) -> None:
     """Build the site into the output directory."""
+    options = BuildOptions(source=source, output=output, drafts=drafts, base_url=base_url, now=_parse_now(now),
+                           jobs=jobs, progress=ProgressPrinter())
     try:
-        report = build(BuildOptions(source=source, output=output, drafts=drafts, base_url=base_url, now=_parse_now(now)))
+        report = build(options)
     except GiaobanError as exc:
+        options.progress.finish()
         _report_failure(exc, output)
         sys.exit(1)
+    options.progress.finish()
     click.echo(msg("build_done", pages=report.pages, written=report.written, skipped=report.skipped,
                    output=report.output, seconds=report.seconds))
+    if report.scheduled:
+        click.echo(msg("scheduled_waiting", count=report.scheduled))

@@ -61,6 +61,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- editor commands: new, check, serve (issue 6) ---
     # --- feeds, sitemap, search, publishing (issue 5) ---
     # --- build cache and parallel rendering (issue 4) ---
+    "scheduled_waiting": ("{count} bài hẹn giờ đang chờ đến ngày đăng.", "{count} scheduled article(s) waiting for their date."),
+    "stage_parse": ("Đọc bài viết", "Reading content"),
+    "stage_render": ("Dựng trang", "Rendering pages"),
     "cache_corrupt": ("bộ nhớ đệm {path} bị hỏng hoặc không đọc được; bỏ qua và dựng lại từ đầu",
                       "build cache {path} is damaged or unreadable; ignoring it and building from scratch"),
 }

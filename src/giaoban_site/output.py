@@ -41,7 +41,7 @@ class OutputWriter:
         if isinstance(data, str):
             data = data.encode("utf-8")
         checksum = content_hash(data)
-        if self.previous.get(relative) != checksum:
+        if self.previous.get(relative) != checksum or not os.path.exists(self.output / relative):
             target = self._inside_staging(relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -1,0 +1,165 @@
+"""Incremental builds: after any edits, the output equals a clean build's, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SiteDir, tree_digest
+from giaoban_site.build import BuildOptions, build
+
+TAGS = ["giám sát", "kỳ họp", "tiếp xúc cử tri", "ngân sách", "Đại biểu HĐND"]
+TEMPLATE_EDIT = '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1><p>Bản sửa {{ n }}</p>{% endblock %}'
+
+
+def article_text(title: str, day: int, tags: list[str], body: str) -> str:
+    tag_list = ", ".join(f'"{t}"' for t in tags)
+    return f'---\ntitle: "{title}"\ndate: 2024-05-{day:02d} 08:00\ntags: [{tag_list}]\n---\n\n{body}\n'
+
+
+def initial_site(root: Path) -> None:
+    (root / "site.yaml").write_text('title: "Thử"\npage_size: 2\n', encoding="utf-8")
+    for i in range(5):
+        write(root, f"content/2024/05/a{i}.md", article_text(f"Bài số {i}", i + 1, TAGS[i % 3: i % 3 + 2], f"Thân bài {i}."))
+    write(root, "content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\n\nVề chúng tôi.\n")
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def articles(root: Path) -> list[Path]:
+    return sorted((root / "content/2024").rglob("*.md"))
+
+
+def apply_edit(root: Path, edit: tuple, n: int) -> None:
+    kind, index, value = edit
+    existing = articles(root)
+    target = existing[index % len(existing)] if existing else None
+    if kind == "add" or target is None:
+        write(root, f"content/2024/05/new{n}.md", article_text(f"Bài mới {n}", value % 28 + 1, [TAGS[value % 5]], "Mới."))
+    elif kind == "body":
+        target.write_text(target.read_text(encoding="utf-8") + f"\nĐoạn thêm {n}.\n", encoding="utf-8")
+    elif kind == "title":
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace('title: "', f'title: "Sửa {n} ', 1), encoding="utf-8")
+    elif kind == "date":
+        text = target.read_text(encoding="utf-8").splitlines(keepends=True)
+        target.write_text("".join(f"date: 2024-05-{value % 28 + 1:02d} 09:00\n" if line.startswith("date:") else line
+                                  for line in text), encoding="utf-8")
+    elif kind == "tags":
+        text = target.read_text(encoding="utf-8").splitlines(keepends=True)
+        tags = ", ".join(f'"{t}"' for t in TAGS[value % 5: value % 5 + 1 + value % 2])
+        target.write_text("".join(f"tags: [{tags}]\n" if line.startswith("tags:") else line for line in text), encoding="utf-8")
+    elif kind == "delete":
+        target.unlink()
+    elif kind == "rename_tag":
+        old, new = TAGS[value % 5], f"chủ đề {n}"
+        for path in articles(root):
+            path.write_text(path.read_text(encoding="utf-8").replace(f'"{old}"', f'"{new}"'), encoding="utf-8")
+    elif kind == "template":
+        write(root, "templates/article.html", TEMPLATE_EDIT.replace("{{ n }}", str(n)))
+    elif kind == "page_size":
+        (root / "site.yaml").write_text(f'title: "Thử"\npage_size: {value % 4 + 1}\n', encoding="utf-8")
+    elif kind == "touch":
+        os.utime(target)
+
+
+EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template",
+                                   "page_size", "touch"]),
+                  st.integers(0, 20), st.integers(0, 100))
+
+
+def assert_incremental_equals_clean(root: Path, scratch: Path) -> None:
+    build(BuildOptions(source=root, jobs=1))
+    clean = scratch / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.rmtree(scratch / ".giaoban-cache", ignore_errors=True)
+    build(BuildOptions(source=root, output=clean, jobs=1))
+    assert tree_digest(root / "output") == tree_digest(clean)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EDITS, min_size=1, max_size=6))
+def test_incremental_build_equals_clean_build_after_any_edits(edits: list[tuple]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root, scratch = Path(tmp) / "site", Path(tmp) / "scratch"
+        root.mkdir()
+        scratch.mkdir()
+        initial_site(root)
+        build(BuildOptions(source=root, jobs=1))
+        for n, edit in enumerate(edits):
+            apply_edit(root, edit, n)
+            assert_incremental_equals_clean(root, scratch)
+
+
+@pytest.fixture
+def built(site: SiteDir) -> SiteDir:
+    initial_site(site.root)
+    assert site.build().returncode == 0
+    return site
+
+
+def test_rebuild_with_no_change_writes_nothing(built: SiteDir) -> None:
+    mtimes = {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()}
+    result = built.build()
+    assert result.returncode == 0
+    assert "0 ghi mới" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()} == mtimes
+
+
+def test_editing_one_body_rewrites_only_pages_that_show_it(built: SiteDir) -> None:
+    before = tree_digest(built.output)
+    path = built.root / "content/2024/05/a0.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Thân bài 0.", "Thân bài đã sửa."), encoding="utf-8")
+    result = built.build()
+    assert result.returncode == 0
+    after = tree_digest(built.output)
+    changed = {p for p in after if before.get(p) != after[p]}
+    assert "2024/05/bai-so-0/index.html" in changed
+    assert "gioi-thieu/index.html" not in changed and "404.html" not in changed
+    assert "Thân bài đã sửa." in (built.output / "2024/05/bai-so-0/index.html").read_text(encoding="utf-8")
+
+
+def test_deleted_article_and_unused_tag_pages_disappear(built: SiteDir) -> None:
+    assert built.exists("2024/05/bai-so-2") and built.exists("chu-de/ngan-sach") and built.exists("trang/3")
+    (built.root / "content/2024/05/a2.md").unlink()  # the only article tagged "ngân sách"
+    assert built.build().returncode == 0
+    assert not (built.output / "2024/05/bai-so-2").exists()
+    assert not (built.output / "chu-de/ngan-sach").exists()
+    assert not built.exists("trang/3")  # 4 articles, 2 a page
+
+
+def test_corrupt_cache_is_ignored_with_a_warning(built: SiteDir) -> None:
+    cache = built.root / ".giaoban-cache" / "output"
+    for name in ("sources.pickle", "manifest.pickle"):
+        data = (cache / name).read_bytes()
+        (cache / name).write_bytes(data[: len(data) // 2])
+    before = tree_digest(built.output)
+    result = built.build()
+    assert result.returncode == 0
+    assert "bộ nhớ đệm" in result.stderr and "bị hỏng" in result.stderr
+    assert tree_digest(built.output) == before
+
+
+def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:
+    before = tree_digest(built.output)
+    shutil.rmtree(built.output / "2024")
+    assert built.build().returncode == 0
+    assert tree_digest(built.output) == before
+
+
+def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, built: SiteDir) -> None:
+    for i in range(300):  # enough pages for the build to use worker processes
+        write(built.root, f"content/2023/{i % 12 + 1:02d}/p{i}.md", article_text(f"Tin {i}", i % 28 + 1, [TAGS[i % 5]], f"Số {i}."))
+    assert built.build("--output", str(tmp_path / "one"), "--jobs", "1").returncode == 0
+    assert built.build("--output", str(tmp_path / "two"), "--jobs", "2").returncode == 0
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
