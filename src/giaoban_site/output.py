@@ -30,6 +30,7 @@ class OutputWriter:
         self.previous = previous if self.incremental else {}
         self.staging = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
         self.written: list[str] = []
+        self._made_dirs: set[Path] = set()
 
     def start(self) -> None:
         if self.staging.exists():
@@ -43,7 +44,9 @@ class OutputWriter:
         checksum = content_hash(data)
         if self.previous.get(relative) != checksum or not os.path.exists(self.output / relative):
             target = self._inside_staging(relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made_dirs.add(target.parent)
             target.write_bytes(data)
             self.written.append(relative)
         return checksum

@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -22,8 +22,7 @@ TAXONOMY_INDEX_URLS = {"tag": "chu-de/", "category": "chuyen-muc/", "author": "t
 ARCHIVE_INDEX_URL = "luu-tru/"
 
 
-@dataclass(frozen=True)
-class PageJob:
+class PageJob(NamedTuple):
     """One output page: where it goes, which template renders it, and what it shows."""
 
     url: str  # site-relative: "" for the home page, "2014/10/slug/", "404.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -77,11 +78,14 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
             scheduled.append(doc.date)
         else:
             articles.append(doc)
-    articles.sort(key=lambda d: (-d.date.timestamp(), d.source))
+    # Newest first; the same moment in source order (sort is stable, also when reversed).
+    articles.sort(key=lambda d: d.source)
+    articles.sort(key=lambda d: d.date, reverse=True)
     pages.sort(key=lambda d: (d.extra.get("weight", 0) if isinstance(d.extra.get("weight"), int) else 0, collation_key(d.title)))
-    for doc in articles:
-        local = doc.date.astimezone(config.tz)
-        doc.url = url_for(config, "article", year=f"{local:%Y}", month=f"{local:%m}", day=f"{local:%d}", slug=doc.slug)
+    for doc in articles:  # dates are in the site's timezone since loading
+        date = doc.date
+        doc.url = url_for(config, "article", year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
+                          slug=doc.slug)
     for doc in pages:
         doc.url = url_for(config, "page", slug=doc.slug)
     site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config),
@@ -119,14 +123,14 @@ def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
     years: dict[int, Archive] = {}
     months: dict[tuple[int, int], Archive] = {}
     for doc in articles:
-        local = doc.date.astimezone(config.tz)
+        local = doc.date
         year = years.get(local.year)
         if year is None:
-            year = years[local.year] = Archive(local.year, None, url_for(config, "year", year=f"{local:%Y}"))
+            year = years[local.year] = Archive(local.year, None, url_for(config, "year", year=f"{local.year:04d}"))
         month = months.get((local.year, local.month))
         if month is None:
             month = months[(local.year, local.month)] = Archive(
-                local.year, local.month, url_for(config, "month", year=f"{local:%Y}", month=f"{local:%m}"))
+                local.year, local.month, url_for(config, "month", year=f"{local.year:04d}", month=f"{local.month:02d}"))
             year.months.append(month)
         year.articles.append(doc)
         month.articles.append(doc)
@@ -137,27 +141,30 @@ def related_articles(articles: list[Document], count: int, window: int = 8) -> d
     """For each article, up to ``count`` articles sharing its tags or category, newest first.
 
     Candidates are the ``window`` articles nearest in time on each side within each of the
-    article's tags and its category, so the work grows linearly with the number of articles.
+    article's tags and its category, scored by what they share (a tag counts double), so the
+    work grows linearly with the number of articles. Articles are handled by their rank in
+    ``articles`` (newest first), which also stands for nearness in time.
     """
     if count <= 0:
         return {}
-    groups: dict[tuple[str, str], list[Document]] = defaultdict(list)
-    for doc in articles:  # newest first, so every group is too
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    memberships: list[list[tuple[list[int], int, int]]] = []
+    for rank, doc in enumerate(articles):
+        mine = []
         for key in _groups_of(doc):
-            groups[key].append(doc)
-    positions = {key: {d.source: i for i, d in enumerate(members)} for key, members in groups.items()}
+            members = groups[key]
+            mine.append((members, len(members), 2 if key[0] == "tag" else 1))
+            members.append(rank)
+        memberships.append(mine)
     result = {}
-    for doc in articles:
-        scores: Counter = Counter()
-        by_source = {}
-        for key in _groups_of(doc):
-            members, index = groups[key], positions[key][doc.source]
-            for other in members[max(0, index - window): index + window + 1]:
-                if other is not doc:
-                    scores[other.source] += 2 if key[0] == "tag" else 1
-                    by_source[other.source] = other
-        best = sorted(scores, key=lambda s: (-scores[s], abs(by_source[s].date - doc.date), s))[:count]
-        result[doc.source] = sorted((by_source[s] for s in best), key=lambda d: (-d.date.timestamp(), d.source))
+    for rank, doc in enumerate(articles):
+        scores: dict[int, int] = {}
+        for members, position, weight in memberships[rank]:
+            for other in members[max(0, position - window): position + window + 1]:
+                if other != rank:
+                    scores[other] = scores.get(other, 0) + weight
+        best = heapq.nsmallest(count, [(-score, abs(other - rank), other) for other, score in scores.items()])
+        result[doc.source] = [articles[other] for _, _, other in sorted(best, key=lambda b: b[2])]
     return result
 
 

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Benchmark giaoban builds on a Vietnamese news corpus, beside Hugo and Pelican in the same run.
+
+    python benchmarks/bench.py                  # 1,000 and 10,000 articles, with the peers
+    python benchmarks/bench.py --n 1000 --no-peers
+
+For each corpus size it measures wall time and peak memory (of the largest single process) of:
+a cold build, a rebuild with no change, after editing one article's body, after adding one
+article, and after editing a template. The peers are built with shared/bench/compare.sh when it
+is found beside the repository. Quote ratios from one run: these machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from giaoban_site.render import THEME_DIR
+
+HERE = Path(__file__).resolve().parent
+COMPARE = HERE.parent.parent / "shared" / "bench" / "compare.sh"
+GIAOBAN = [sys.executable, "-m", "giaoban_site"]
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MiB of the largest process of the command's tree."""
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{proc.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def make_corpus(n: int, work: Path) -> Path:
+    root = work / f"giaoban-{n}"
+    if not (root / "content").is_dir():
+        subprocess.run([sys.executable, str(HERE / "corpus.py"), "--n", str(n), "--format", "giaoban", "--out", str(root)],
+                       check=True)
+        (root / "site.yaml").write_text('title: "HĐND tỉnh Cao Bằng"\nbase_url: "https://example.gov.vn/"\n', encoding="utf-8")
+    return root
+
+
+def giaoban_scenarios(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    build = [*GIAOBAN, "build", "--source", str(root)]
+    results: dict[str, list[tuple[float, float]]] = {}
+
+    def run(name: str) -> None:
+        results.setdefault(name, []).append(measure(build))
+
+    first = sorted((root / "content").rglob("*.md"))[0]
+    original = first.read_text(encoding="utf-8")
+    for i in range(repeat):
+        shutil.rmtree(root / "output", ignore_errors=True)
+        shutil.rmtree(root / ".giaoban-cache", ignore_errors=True)
+        shutil.rmtree(root / "templates", ignore_errors=True)
+        first.write_text(original, encoding="utf-8")
+        run("cold build")
+        run("rebuild, no change")
+        first.write_text(original + f"\nMột đoạn mới được thêm vào lần {i}.\n", encoding="utf-8")
+        run("rebuild, one body edited")
+        added = root / "content" / "2026" / "10" / f"bench-new-{i}.md"
+        added.parent.mkdir(parents=True, exist_ok=True)
+        added.write_text(f'---\ntitle: "Bài mới số {i} về giám sát"\ndate: 2026-10-30T08:00:00+07:00\n'
+                         f'tags: ["giám sát", "kỳ họp"]\ncategory: "Giám sát"\n---\n\nNội dung.\n', encoding="utf-8")
+        run("rebuild, one article added")
+        added.unlink()
+        theme_article = THEME_DIR / "article.html"
+        (root / "templates").mkdir(exist_ok=True)
+        (root / "templates" / "article.html").write_text(theme_article.read_text(encoding="utf-8") + f"{{# sửa {i} #}}\n",
+                                                         encoding="utf-8")
+        run("rebuild, template edited")
+    first.write_text(original, encoding="utf-8")
+    shutil.rmtree(root / "templates", ignore_errors=True)
+    return {name: (statistics.median(w for w, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
+
+
+def peers(n: int, work: Path) -> dict[str, tuple[float, float]]:
+    """Hugo (with and without related content), Pelican and giaoban cold, via compare.sh."""
+    if not COMPARE.exists():
+        print(f"(no {COMPARE}: peers skipped)")
+        return {}
+    env = {**os.environ, "GIAOBAN": " ".join(GIAOBAN)}
+    out = subprocess.run(["bash", str(COMPARE), str(n), str(work / "compare")], env=env, capture_output=True, text=True).stdout
+    found = {}
+    for line in out.splitlines():
+        match = re.match(r"(\S+)\s+n=\d+\s+wall\s+([\d.]+) s\s+peak\s+(\d+) MiB", line)
+        if match:
+            found[match.group(1)] = (float(match.group(2)), float(match.group(3)))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, action="append", help="corpus size (repeatable) [default: 1000 and 10000]")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each giaoban scenario; the median is shown")
+    parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "giaoban-bench")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    for n in args.n or [1000, 10000]:
+        root = make_corpus(n, args.work)
+        others = {} if args.no_peers else peers(n, args.work)
+        ours = giaoban_scenarios(root, args.repeat)
+        print(f"\n{n} articles (giaoban: median of {args.repeat}; peers: one cold build each, same run)\n")
+        print("| build | wall s | peak MiB | vs Pelican cold | vs Hugo cold (no related) |")
+        print("|---|---:|---:|---:|---:|")
+        pelican, hugo = others.get("pelican"), others.get("hugo-norel")
+        for name, (wall, peak) in list(ours.items()) + [(f"{k} (cold)", v) for k, v in others.items()]:
+            ratio_p = f"{wall / pelican[0]:.2f}x" if pelican else "-"
+            ratio_h = f"{wall / hugo[0]:.2f}x" if hugo else "-"
+            print(f"| {name} | {wall:.2f} | {peak:.0f} | {ratio_p} | {ratio_h} |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
