@@ -15,11 +15,14 @@ from pygments.formatters import HtmlFormatter
 from .config import SiteConfig, load_config
 from .content import Document, discover, line_of_field, load_all
 from .errors import BuildFailed, Problem
+from .feeds import generate_feeds
 from .markup import MarkdownRenderer, first_paragraph_summary
 from .messages import msg
 from .output import Staging
 from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
+from .search import generate_search
 from .site import Site, build_site, check_unique_urls
+from .sitemap import generate_sitemap
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class Project:
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
 # ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
 Writer = Callable[[str, "bytes | str"], None]
-EXTRAS: list[Callable[[Project, Writer], None]] = []
+EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -88,7 +91,7 @@ def load_documents(config: SiteConfig) -> list[Document]:
     documents, problems = load_all(discover(config.content_dir), config.root, config.tz)
     if problems:
         raise BuildFailed(problems)
-    renderer = MarkdownRenderer(config.allow_raw_html)
+    renderer = MarkdownRenderer(config.allow_raw_html, config.base_path)
     for doc in documents:
         doc.html, doc.toc = renderer.convert(doc.body)
         if doc.summary is None:
