@@ -6,7 +6,7 @@ than the few small JSON files one query needs here.
 
 Layout under ``tim-kiem/``:
 
-- ``chi-muc/<key>.json``: the words starting with ``key`` (their first two folded letters) and,
+- ``chi-muc/<key>.json``: the words starting with ``key`` (their first three folded letters; shorter words alone) and,
   for each, the articles containing it: ``{"w": {word: ids}, "t": {word: ids}}``, where ``t``
   lists the articles with the word in their title. ids are delta-encoded ascending integers.
 - ``bai/<id>.json``: one article's title, URL, dates and plain text, fetched only for the
@@ -33,7 +33,7 @@ from .vietnamese import format_date, words
 SEARCH_URL = "tim-kiem/"
 SHARD_DIR = SEARCH_URL + "chi-muc/"
 DOC_DIR = SEARCH_URL + "bai/"
-KEY_LENGTH = 2
+KEY_LENGTH = 3
 _PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
 
 

@@ -10,7 +10,7 @@
   var note = document.getElementById("ghi-chu-tim-kiem");
   var indexUrl = form.getAttribute("data-index");
   var baseUrl = form.getAttribute("data-base");
-  var PAGE = 10, KEY_LENGTH = 2, SNIPPET = 220;
+  var PAGE = 10, KEY_LENGTH = 3, SNIPPET = 220;  // KEY_LENGTH as in search.py
   var shards = {}, docs = {}, current = null, timer = null;
 
   form.removeAttribute("action");
@@ -41,7 +41,7 @@
   /* ids of articles with a word equal to term (or starting with it, for the word being typed),
      and of those with it in the title. */
   function lookup(term, prefix) {
-    var key = term.slice(0, KEY_LENGTH);
+    var key = Array.from(term).slice(0, KEY_LENGTH).join("");  // code points, as Python slices
     return getJSON(indexUrl + "chi-muc/" + shardFile(key) + ".json", shards, key).then(function (shard) {
       var all = new Set(), title = new Set();
       if (!shard) return { all: all, title: title };
