@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
 from html import escape
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -21,11 +22,13 @@ from urllib.parse import urlsplit
 
 from .config import SiteConfig
 from .content import Document
+from .messages import msg
 from .public import absolute_url, absolutize_html, last_changed, public_articles
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILES = ("feed.xml", "rss.xml")  # Atom, RSS 2.0: the same names at the site root and per term
 FEED_TAXONOMIES = ("tag", "category")
+log = logging.getLogger(__name__)
 _TAXONOMY_LABEL = {"tag": "Chủ đề", "category": "Chuyên mục"}
 
 
@@ -67,6 +70,8 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -
 def generate_feeds(project, write: Callable[[str, "bytes | str"], None]) -> None:
     """EXTRAS generator: ``feed.xml`` (Atom) and ``rss.xml`` (RSS 2.0) for the site, tags and categories."""
     config = project.config
+    if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
+        log.warning(msg("default_base_url", url=config.base_url))
     for feed in site_feeds(public_articles(project.site), project.site.terms, config):
         write(feed.path + "feed.xml", atom(feed, config))
         write(feed.path + "rss.xml", rss(feed, config))
