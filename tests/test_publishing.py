@@ -145,6 +145,7 @@ def run_recipe(target: Path, source: Path, *args: str) -> subprocess.CompletedPr
     return subprocess.run(["bash", str(RSYNC_RECIPE), str(target), *args], env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_rsync_recipe_publishes_to_a_target_and_removes_stale_files(tmp_path: Path) -> None:
     site = sub_path_site(tmp_path / "site")
     target = tmp_path / "host" / "hdnd"
@@ -161,6 +162,7 @@ def test_rsync_recipe_publishes_to_a_target_and_removes_stale_files(tmp_path: Pa
     assert tree_digest(target) == before
 
 
+@pytest.mark.slow
 def test_a_broken_article_is_never_published(tmp_path: Path) -> None:
     site = sub_path_site(tmp_path / "site")
     target = tmp_path / "host"
