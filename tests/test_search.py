@@ -51,6 +51,7 @@ def repo_site(tmp_path_factory) -> Path:
     site.article("content/2024/05/nfd.md", unicodedata.normalize("NFD", "Tiếp xúc cử tri huyện Hòa An"), "2024-05-01",
                  body=unicodedata.normalize("NFD", "Cử tri phản ánh về đường giao thông nông thôn."))
     site.article("content/2024/06/khac.md", "Thông báo lịch tiếp công dân", "2024-06-01", body="Lịch tiếp dân tháng 6.")
+    site.article("content/2024/06/doan.md", "Đón đoàn đại biểu", "2024-06-02", body="Đoàn đại biểu thành phố Москва thăm tỉnh.")
     result = run_giaoban("build", "--source", str(site.root), "--output", str(out))
     assert result.returncode == 0, result.stderr
     return out
@@ -101,6 +102,14 @@ def test_nfc_query_finds_nfd_text_and_nothing_else(browser, serve_directory, rep
     assert results[0]["title"] == "Tiếp xúc cử tri huyện Hòa An"  # the page shows NFC
     assert results[0]["marks"] == ["phản ánh"]
     assert _search(browser, server.url, "không có từ này") == []
+
+
+@pytest.mark.slow
+def test_words_outside_ascii_use_the_same_shard_in_python_and_javascript(browser, serve_directory, repo_site: Path) -> None:
+    assert (repo_site / "tim-kiem" / "chi-muc" / ("_" + "мос".encode().hex() + ".json")).exists()
+    server = serve_directory(repo_site)
+    results = _search(browser, server.url, "МОСКВА")
+    assert [r["title"] for r in results] == ["Đón đoàn đại biểu"] and results[0]["marks"] == ["Москва"]
 
 
 @pytest.mark.slow
