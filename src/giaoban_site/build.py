@@ -21,11 +21,14 @@ from .cache import BuildCache, Manifest, SourceEntry, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import Document, discover, line_of_field, load_document
 from .errors import BuildFailed, ContentError, Problem
+from .feeds import generate_feeds
 from .markup import MarkdownRenderer, first_paragraph_summary
 from .messages import msg
 from .output import OutputWriter
 from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
+from .search import generate_search
 from .site import Site, build_site, check_unique_urls
+from .sitemap import generate_sitemap
 from .workers import default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
@@ -70,7 +73,7 @@ class Project:
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
 # ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
 Writer = Callable[[str, "bytes | str"], None]
-EXTRAS: list[Callable[[Project, Writer], None]] = []
+EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -204,7 +207,7 @@ class _DocumentLoader:
             doc = load_document(self.config.root / name, self.config.root, self.config.tz)
         except ContentError as exc:
             return exc.problem
-        self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html)
+        self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path)
         html, doc.toc = self.renderer.convert(doc.body)
         if doc.summary is None:
             doc.summary = first_paragraph_summary(html)

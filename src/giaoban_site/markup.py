@@ -61,8 +61,9 @@ def _heading_slug(value: str, separator: str) -> str:
 class MarkdownRenderer:
     """One reusable Python-Markdown instance (``reset()`` between documents), per process."""
 
-    def __init__(self, allow_raw_html: bool = False) -> None:
+    def __init__(self, allow_raw_html: bool = False, base_path: str = "/") -> None:
         self.allow_raw_html = allow_raw_html
+        self.base_path = base_path
         self.md = markdown.Markdown(
             extensions=["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists", _FigureExtension()],
             extension_configs={
@@ -79,6 +80,7 @@ class MarkdownRenderer:
         body = self.md.convert(text)
         if not self.allow_raw_html and _may_carry_markup(text):
             body = sanitize(body)
+        body = prefix_root_links(body, self.base_path)
         toc = self.md.toc if getattr(self.md, "toc_tokens", None) else ""
         return body, toc
 
@@ -97,6 +99,22 @@ def sanitize(fragment: str) -> str:
         fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
         url_schemes={"http", "https", "mailto", "tel"}, filter_style_properties={"text-align"},
     )
+
+
+# href="/..." or src="/..." but not protocol-relative "//host/...".
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=)(["\'])/(?!/)')
+
+
+def prefix_root_links(fragment: str, base_path: str) -> str:
+    """Prefix root-relative links an editor wrote ("/chu-de/") with the site's base path.
+
+    Editors write links as if the site were at the host's root; a site published under a
+    sub-path ("/hdnd/") needs "/hdnd/chu-de/". This is the one place that rewrites them.
+    """
+    if base_path in ("", "/"):
+        return fragment
+    prefix = "/" + base_path.strip("/") + "/"
+    return _ROOT_LINK.sub(lambda m: m.group(1) + m.group(2) + prefix, fragment)
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)

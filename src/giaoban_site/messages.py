@@ -60,6 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "Built {pages} pages ({written} written, {skipped} unchanged) into {output} in {seconds:.2f} s."),
     # --- editor commands: new, check, serve (issue 6) ---
     # --- feeds, sitemap, search, publishing (issue 5) ---
+    "default_base_url": ("chưa đặt 'base_url' trong site.yaml: nguồn tin, sơ đồ trang và thẻ chia sẻ đang trỏ tới {url}; "
+                         "thêm dòng 'base_url: \"https://ten-mien.gov.vn/\"'",
+                         "'base_url' is not set in site.yaml: feeds, sitemap and sharing tags point to {url}; "
+                         "add a line 'base_url: \"https://your-domain.gov.vn/\"'"),
     # --- build cache and parallel rendering (issue 4) ---
     "scheduled_waiting": ("{count} bài hẹn giờ đang chờ đến ngày đăng.", "{count} scheduled article(s) waiting for their date."),
     "stage_parse": ("Đọc bài viết", "Reading content"),

@@ -1,0 +1,179 @@
+"""Atom and RSS 2.0 feeds for the whole site and for each tag and category.
+
+Entry ids are tag URIs (RFC 4151) built from things that do not change when an editor fixes a
+title or the site is rebuilt: the host and base path of ``base_url``, the article's publication
+date and its source file path, e.g.
+``tag:hdnd.caobang.gov.vn,2014-10-02:/content/2014/10/hoi-nghi-giao-ban.md``
+(under a sub-path: ``tag:example.gov.vn,2014-10-02:/hdnd/content/...``).
+The URL is not used because the slug follows the title. An article whose file is moved can keep
+its old id with a ``feed_id:`` field in its front matter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+from html import escape
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urlsplit
+
+from .config import SiteConfig
+from .content import Document
+from .messages import msg
+from .public import absolute_url, absolutize_html, last_changed, public_articles
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_FILES = ("feed.xml", "rss.xml")  # Atom, RSS 2.0: the same names at the site root and per term
+FEED_TAXONOMIES = ("tag", "category")
+log = logging.getLogger(__name__)
+_TAXONOMY_LABEL = {"tag": "Chủ đề", "category": "Chuyên mục"}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed's channel data: where it lives and which articles it carries (newest first)."""
+
+    path: str  # site-relative directory: "" or "chu-de/giao-ban/"
+    title: str
+    page_url: str  # the HTML page the feed follows
+    articles: tuple[Document, ...]
+
+
+def entry_id(config: SiteConfig, doc: Document) -> str:
+    """The article's permanent feed id (see the module docstring for why these parts)."""
+    pinned = doc.extra.get("feed_id")
+    if isinstance(pinned, str) and pinned.strip():
+        return pinned.strip()
+    parts = urlsplit(config.base_url)
+    # A tag URI's authority is a bare host; the base path goes into the specific part so two
+    # sites under one host ("/hdnd/", "/ubnd/") never share ids.
+    specific = parts.path.rstrip("/") + "/" + doc.source
+    return f"tag:{parts.hostname or 'localhost'},{doc.date.astimezone(config.tz):%Y-%m-%d}:{specific}"
+
+
+def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -> list[Feed]:
+    """The site feed and one feed per tag and category, each cut to ``feed_entries`` articles."""
+    public = set(id(d) for d in site_articles)
+    limit = config.feed_entries
+    feeds = [Feed("", config.title, "", tuple(site_articles[:limit]))]
+    for kind in FEED_TAXONOMIES:
+        for term in terms.get(kind, []):
+            articles = tuple(d for d in term.articles if id(d) in public)[:limit]
+            if articles:
+                feeds.append(Feed(term.url, f"{_TAXONOMY_LABEL[kind]}: {term.name} – {config.title}", term.url, articles))
+    return feeds
+
+
+def generate_feeds(project, write: Callable[[str, "bytes | str"], None]) -> None:
+    """EXTRAS generator: ``feed.xml`` (Atom) and ``rss.xml`` (RSS 2.0) for the site, tags and categories."""
+    config = project.config
+    if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
+        log.warning(msg("default_base_url", url=config.base_url))
+    for feed in site_feeds(public_articles(project.site), project.site.terms, config):
+        write(feed.path + "feed.xml", atom(feed, config))
+        write(feed.path + "rss.xml", rss(feed, config))
+
+
+def _content_html(doc: Document, config: SiteConfig) -> str:
+    """Full article HTML for a feed reader: lead photo first, every URL absolute."""
+    page = absolute_url(config, doc.url)
+    lead = ""
+    if doc.image:
+        alt = escape(doc.image_caption or doc.title)
+        caption = f"<figcaption>{escape(doc.image_caption)}</figcaption>" if doc.image_caption else ""
+        lead = f'<figure><img src="{escape(absolute_url(config, doc.image))}" alt="{alt}">{caption}</figure>\n'
+    return absolutize_html(lead + doc.html, page)
+
+
+def _authors(doc: Document, config: SiteConfig) -> tuple[str, ...]:
+    return doc.authors or ((config.author,) if config.author else ())
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _feed_updated(feed: Feed) -> dt.datetime | None:
+    # The newest change among the entries, never the build time: rebuilds stay byte-identical.
+    return max((last_changed(d) for d in feed.articles), default=None)
+
+
+def atom(feed: Feed, config: SiteConfig) -> bytes:
+    """An Atom 1.0 document for ``feed``."""
+    a = f"{{{ATOM_NS}}}"
+    ET.register_namespace("", ATOM_NS)
+    root = ET.Element(a + "feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    self_url = absolute_url(config, feed.path + "feed.xml")
+    _sub(root, a + "id", self_url)
+    _sub(root, a + "title", feed.title)
+    if config.description:
+        _sub(root, a + "subtitle", config.description)
+    _sub(root, a + "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(root, a + "link", rel="alternate", type="text/html", href=absolute_url(config, feed.page_url))
+    updated = _feed_updated(feed)
+    _sub(root, a + "updated", (updated or dt.datetime(1970, 1, 1, tzinfo=config.tz)).astimezone(config.tz).isoformat())
+    if config.author:
+        _sub(_sub(root, a + "author"), a + "name", config.author)
+    _sub(root, a + "generator", "giaoban-site")
+    for doc in feed.articles:
+        entry = _sub(root, a + "entry")
+        _sub(entry, a + "id", entry_id(config, doc))
+        _sub(entry, a + "title", doc.title)
+        _sub(entry, a + "link", rel="alternate", type="text/html", href=absolute_url(config, doc.url))
+        _sub(entry, a + "published", doc.date.astimezone(config.tz).isoformat())
+        _sub(entry, a + "updated", last_changed(doc).astimezone(config.tz).isoformat())
+        for name in _authors(doc, config):
+            _sub(_sub(entry, a + "author"), a + "name", name)
+        if doc.category:
+            _sub(entry, a + "category", term=doc.category)
+        for tag in doc.tags:
+            _sub(entry, a + "category", term=tag)
+        if doc.summary:
+            _sub(entry, a + "summary", doc.summary, type="text")
+        _sub(entry, a + "content", _content_html(doc, config), type="html")
+    return _serialize(root)
+
+
+def rss(feed: Feed, config: SiteConfig) -> bytes:
+    """An RSS 2.0 document for ``feed`` (full content in ``content:encoded``)."""
+    content_ns = "http://purl.org/rss/1.0/modules/content/"
+    dc_ns = "http://purl.org/dc/elements/1.1/"
+    ET.register_namespace("content", content_ns)
+    ET.register_namespace("dc", dc_ns)
+    ET.register_namespace("atom", ATOM_NS)
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(root, "channel")
+    _sub(channel, "title", feed.title)
+    _sub(channel, "link", absolute_url(config, feed.page_url))
+    _sub(channel, "description", config.description or feed.title)
+    _sub(channel, "language", config.language)
+    _sub(channel, f"{{{ATOM_NS}}}link", rel="self", type="application/rss+xml",
+         href=absolute_url(config, feed.path + "rss.xml"))
+    updated = _feed_updated(feed)
+    if updated:
+        _sub(channel, "lastBuildDate", email.utils.format_datetime(updated.astimezone(config.tz)))
+    _sub(channel, "generator", "giaoban-site")
+    for doc in feed.articles:
+        item = _sub(channel, "item")
+        _sub(item, "title", doc.title)
+        _sub(item, "link", absolute_url(config, doc.url))
+        _sub(item, "guid", entry_id(config, doc), isPermaLink="false")
+        _sub(item, "pubDate", email.utils.format_datetime(doc.date.astimezone(config.tz)))
+        for name in _authors(doc, config):
+            _sub(item, f"{{{dc_ns}}}creator", name)
+        for term in ((doc.category,) if doc.category else ()) + doc.tags:
+            _sub(item, "category", term)
+        _sub(item, "description", doc.summary or "")
+        _sub(item, f"{{{content_ns}}}encoded", _content_html(doc, config))
+    return _serialize(root)

@@ -1,0 +1,44 @@
+"""What readers outside the site see: public articles and absolute URLs, shared by feeds, sitemap and search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urljoin
+
+from .config import SiteConfig
+from .content import Document
+from .site import Site
+
+
+def public_articles(site: Site) -> list[Document]:
+    """Articles a reader may see, newest first: never drafts nor future-dated ones.
+
+    A normal build already leaves both out; a ``--drafts`` preview build keeps them in the pages,
+    so feeds, sitemap and search filter again rather than leak them.
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    return [doc for doc in site.articles if not doc.draft and doc.date <= now]
+
+
+def absolute_url(config: SiteConfig, path: str = "") -> str:
+    """Absolute URL of a site-relative path ("2014/10/slug/"); full URLs are returned unchanged."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", path):
+        return path
+    return config.base_url + path.lstrip("/")
+
+
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=)(["\'])(.*?)\2')
+
+
+def absolutize_html(fragment: str, page_url: str) -> str:
+    """Every href/src in an HTML fragment made absolute against ``page_url``.
+
+    Feed readers show content away from the site, so "/hdnd/anh/x.jpg" or "#fn:1" must carry the host.
+    """
+    return _URL_ATTRIBUTE.sub(lambda m: f"{m.group(1)}{m.group(2)}{urljoin(page_url, m.group(3))}{m.group(2)}", fragment)
+
+
+def last_changed(doc: Document) -> dt.datetime | None:
+    """When an article or page last changed: ``updated`` if given, else ``date``."""
+    return doc.updated or doc.date

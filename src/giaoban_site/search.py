@@ -1,0 +1,109 @@
+"""A static search index for ``/tim-kiem/``: folded words, sharded by prefix, read by plain JavaScript.
+
+Why our own index and not Pagefind: Pagefind does not fold "đ" to "d" (docs/publishing.md has
+the measurement), and its runtime (WebAssembly plus index chunks) is heavier on slow mobile data
+than the few small JSON files one query needs here.
+
+Layout under ``tim-kiem/``:
+
+- ``chi-muc/<key>.json``: the words starting with ``key`` (their first three folded letters; shorter words alone) and,
+  for each, the articles containing it: ``{"w": {word: ids}, "t": {word: ids}}``, where ``t``
+  lists the articles with the word in their title. ids are delta-encoded ascending integers.
+- ``bai/<id>.json``: one article's title, URL, dates and plain text, fetched only for the
+  results shown, to draw the snippet.
+
+Article ids run from the oldest article (0) to the newest, so publishing a new article adds
+files instead of renumbering every old one. A query downloads one shard per distinct word
+prefix plus one small file per result shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .content import Document
+from .markup import plain_text
+from .public import public_articles
+from .vietnamese import format_date, words
+
+SEARCH_URL = "tim-kiem/"
+SHARD_DIR = SEARCH_URL + "chi-muc/"
+DOC_DIR = SEARCH_URL + "bai/"
+KEY_LENGTH = 3
+_PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
+
+
+@dataclass
+class SearchIndex:
+    """Words to article ids, sharded by prefix, plus one record per article."""
+
+    shards: dict[str, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
+    documents: list[dict] = field(default_factory=list)
+
+
+def shard_key(word: str) -> str:
+    """The shard a folded word lives in; the JavaScript in static/search.js computes the same."""
+    return word[:KEY_LENGTH]
+
+
+def shard_file(key: str) -> str:
+    """A file name safe on every host: ASCII keys as they are, others as "_" + UTF-8 hex."""
+    return key if _PLAIN_KEY.match(key) else "_" + key.encode("utf-8").hex()
+
+
+def _delta(ids: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0] + ids, ids)]
+
+
+def document_record(doc: Document) -> dict:
+    """What a result needs: title, URL (site-relative), date shown and machine date, plain text."""
+    return {"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(),
+            "x": plain_text(doc.html)}
+
+
+def build_index(articles: list[Document]) -> SearchIndex:
+    """Index ``articles`` (given newest first) by every folded word of title, taxonomy and text."""
+    body: dict[str, set[int]] = defaultdict(set)
+    title: dict[str, set[int]] = defaultdict(set)
+    index = SearchIndex()
+    for number, doc in enumerate(reversed(articles)):
+        index.documents.append(document_record(doc))
+        for word in words(doc.title):
+            title[word].add(number)
+            body[word].add(number)
+        terms = " ".join((*doc.tags, doc.category or "", *doc.authors, doc.summary or ""))
+        for word in words(terms + " " + index.documents[-1]["x"]):
+            body[word].add(number)
+    shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
+    for word in sorted(body):
+        shards[shard_key(word)]["w"][word] = _delta(sorted(body[word]))
+        if word in title:
+            shards[shard_key(word)]["t"][word] = _delta(sorted(title[word]))
+    index.shards = dict(shards)
+    return index
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> None:
+    """EXTRAS generator: the search page and its index."""
+    index = build_index(public_articles(project.site))
+    for key, shard in sorted(index.shards.items()):
+        write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
+    for number, record in enumerate(index.documents):
+        write(f"{DOC_DIR}{number}.json", _json(record))
+    page = project.env.get_template("search.html").render(
+        page_url=SEARCH_URL, canonical=project.config.base_url + SEARCH_URL,
+        search_site=_site_filter(project.config.base_url), article_count=len(index.documents))
+    write(SEARCH_URL + "index.html", page)
+
+
+def _site_filter(base_url: str) -> str:
+    """``host/path`` for a general search engine's ``site:`` restriction."""
+    return re.sub(r"^[a-z]+://", "", base_url).rstrip("/")

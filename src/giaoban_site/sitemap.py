@@ -1,0 +1,92 @@
+"""``sitemap.xml`` (every public page with ``lastmod``) and ``robots.txt`` pointing to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Callable
+
+from .content import Document
+from .public import absolute_url, last_changed, public_articles
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str  # site-relative
+    lastmod: dt.datetime
+
+
+def sitemap_entries(project) -> list[SitemapEntry]:
+    """One entry per public page of the page plan, sorted by URL.
+
+    Left out: the 404 page, drafts and future-dated articles (a ``--drafts`` build renders them).
+    A page's ``lastmod`` is its own ``updated``/``date``; a listing's is its newest article's;
+    a standing page without dates gets the site's newest date (a date we can defend, unlike
+    the file's mtime, which a fresh CI checkout resets).
+    """
+    site = project.site
+    public = public_articles(site)
+    public_sources = {d.source for d in public}
+    newest_site = _newest(public) or dt.datetime(1970, 1, 1, tzinfo=project.config.tz)
+    documents = {d.source: d for d in site.articles + site.pages}
+    listings = {"home": public, "all": public}
+    for terms in site.terms.values():
+        listings.update({f"{t.kind}:{t.slug}": t.articles for t in terms})
+    for year in site.years:
+        listings[str(year.year)] = year.articles
+        listings.update({f"{m.year}-{m.month:02d}": m.articles for m in year.months})
+    entries = []
+    for job in project.jobs:
+        if job.kind == "404":
+            continue
+        if job.kind == "article":
+            if job.key not in public_sources:
+                continue
+            lastmod = last_changed(documents[job.key])
+        elif job.kind == "page":
+            doc = documents[job.key]
+            if doc.draft:
+                continue
+            lastmod = last_changed(doc) or newest_site
+        elif job.kind == "taxonomy":
+            lastmod = newest_site
+        else:
+            articles = [d for d in listings.get(job.key, public) if d.source in public_sources]
+            lastmod = _newest(articles) or newest_site
+        entries.append(SitemapEntry(job.url, lastmod))
+    return sorted(entries, key=lambda e: e.url)
+
+
+def _newest(articles: list[Document]) -> dt.datetime | None:
+    return max((last_changed(d) for d in articles), default=None)
+
+
+def sitemap_xml(entries: list[SitemapEntry], project) -> bytes:
+    """The sitemap protocol's XML for ``entries``."""
+    config = project.config
+    ET.register_namespace("", SITEMAP_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for entry in entries:
+        url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute_url(config, entry.url)
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.astimezone(config.tz).isoformat()
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def robots_txt(project) -> str:
+    """Allow everything and name the sitemap.
+
+    Crawlers read robots.txt only at the host's root, so a site published under a sub-path
+    should have its host's own robots.txt carry the same ``Sitemap:`` line (docs/publishing.md).
+    """
+    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(project.config, 'sitemap.xml')}\n"
+
+
+def generate_sitemap(project, write: Callable[[str, "bytes | str"], None]) -> None:
+    """EXTRAS generator: ``sitemap.xml`` and ``robots.txt``."""
+    write("sitemap.xml", sitemap_xml(sitemap_entries(project), project))
+    write("robots.txt", robots_txt(project))
