@@ -22,11 +22,11 @@ from .config import SiteConfig, load_config
 from .content import Document, discover, line_of_field, load_document
 from .errors import BuildFailed, ContentError, Problem
 from .feeds import generate_feeds
-from .markup import MarkdownRenderer, first_paragraph_summary
+from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .output import OutputWriter
 from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
-from .search import generate_search
+from .search import generate_search, index_words
 from .site import Site, build_site, check_unique_urls
 from .sitemap import generate_sitemap
 from .workers import default_jobs, run_parallel
@@ -212,9 +212,12 @@ class _DocumentLoader:
         if doc.summary is None:
             doc.summary = first_paragraph_summary(html)
         doc.digest = source_digest
+        text = plain_text(html)
+        doc.search_title, doc.search_words = index_words(doc, text)
         html_path = self.cache.html_path(source_digest)
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")
+        html_path.with_suffix(".txt").write_text(text, encoding="utf-8")
         doc.html_file, doc.body = str(html_path), ""
         return doc
 
@@ -246,7 +249,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     writer.start()
     try:
         files = _render_pages(project, manifest, writer)
-        _write_extras(project, writer, files)
+        _write_extras(project, writer, files, manifest)
         removed = writer.commit(set(files))
     except BaseException:
         writer.discard()
@@ -283,11 +286,31 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
     return {path: (key, checksum) for path, key, checksum in results}
 
 
-def _write_extras(project: Project, writer: OutputWriter, files: dict[str, tuple[str, str]]) -> None:
-    def write(relative: str, data: bytes | str) -> None:
-        checksum = writer.write(relative, data)
-        files[relative] = (checksum, checksum)
+class ExtraFiles:
+    """The ``write`` given to EXTRAS generators.
 
+    ``write(path, data)`` adds a file. A generator that can tell cheaply that a file is unchanged
+    calls ``keep(path, key)`` first: True means the last build wrote that file from the same key
+    and it is still there, so it need not be made again; then ``write(path, data, key)``.
+    """
+
+    def __init__(self, writer: OutputWriter, files: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
+        self.writer, self.files, self.previous = writer, files, previous
+
+    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
+        checksum = self.writer.write(relative, data)
+        self.files[relative] = (key or checksum, checksum)
+
+    def keep(self, relative: str, key: str) -> bool:
+        known = self.previous.get(relative)
+        if known and known[0] == key and os.path.exists(self.writer.output / relative):
+            self.files[relative] = known
+            return True
+        return False
+
+
+def _write_extras(project: Project, writer: OutputWriter, files: dict[str, tuple[str, str]], manifest: Manifest) -> None:
+    write = ExtraFiles(writer, files, manifest.files if writer.incremental else {})
     write_assets(project, write)
     for generate in EXTRAS:
         generate(project, write)

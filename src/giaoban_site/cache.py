@@ -83,7 +83,7 @@ class BuildCache:
         """Forget the HTML of documents that no longer exist in this form."""
         if self.html_dir.is_dir():
             for entry in os.scandir(self.html_dir):
-                if entry.name.removesuffix(".html") not in digests:
+                if entry.name.split(".")[0] not in digests:  # <digest>.html and <digest>.txt
                     os.unlink(entry.path)
 
     def clear(self) -> None:

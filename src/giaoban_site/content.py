@@ -53,6 +53,8 @@ class Document:
     toc: str = ""
     url: str = ""
     html_file: str = ""  # the converted HTML kept on disk, so memory holds no article bodies
+    search_title: str = ""  # folded words of the title, space-separated, for the search index
+    search_words: str = ""  # folded words of everything searchable, space-separated
     _html: str | None = field(default=None, repr=False)
 
     @property
@@ -61,6 +63,15 @@ class Document:
         if self._html is not None:
             return self._html
         return Path(self.html_file).read_text(encoding="utf-8") if self.html_file else ""
+
+    @property
+    def text(self) -> str:
+        """The body as plain text (kept beside the HTML in the build cache)."""
+        if self.html_file and self._html is None:
+            return Path(self.html_file).with_suffix(".txt").read_text(encoding="utf-8")
+        from .markup import plain_text  # only documents built outside a cache take this path
+
+        return plain_text(self.html)
 
     @html.setter
     def html(self, value: str) -> None:

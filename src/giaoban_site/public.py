@@ -17,7 +17,7 @@ def public_articles(site: Site) -> list[Document]:
     A normal build already leaves both out; a ``--drafts`` preview build keeps them in the pages,
     so feeds, sitemap and search filter again rather than leak them.
     """
-    now = dt.datetime.now(dt.timezone.utc)
+    now = site.now or dt.datetime.now(dt.timezone.utc)
     return [doc for doc in site.articles if not doc.draft and doc.date <= now]
 
 

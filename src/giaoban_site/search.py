@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .content import Document
-from .markup import plain_text
 from .public import public_articles
 from .vietnamese import format_date, words
 
@@ -42,7 +41,7 @@ class SearchIndex:
     """Words to article ids, sharded by prefix, plus one record per article."""
 
     shards: dict[str, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
-    documents: list[dict] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # article id -> article
 
 
 def shard_key(word: str) -> str:
@@ -59,30 +58,39 @@ def _delta(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([0] + ids, ids)]
 
 
+def index_words(doc: Document, text: str) -> tuple[str, str]:
+    """Folded words of the title, and of everything searchable, each space-separated and unique.
+
+    Computed once when a file is parsed (and cached with it), so a rebuild only regroups them.
+    """
+    title = dict.fromkeys(words(doc.title))
+    terms = " ".join((*doc.tags, doc.category or "", *doc.authors, doc.summary or "", text))
+    return " ".join(title), " ".join(dict.fromkeys([*title, *words(terms)]))
+
+
 def document_record(doc: Document) -> dict:
     """What a result needs: title, URL (site-relative), date shown and machine date, plain text."""
-    return {"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(),
-            "x": plain_text(doc.html)}
+    return {"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(), "x": doc.text}
 
 
 def build_index(articles: list[Document]) -> SearchIndex:
     """Index ``articles`` (given newest first) by every folded word of title, taxonomy and text."""
-    body: dict[str, set[int]] = defaultdict(set)
-    title: dict[str, set[int]] = defaultdict(set)
+    body: dict[str, list[int]] = defaultdict(list)
+    title: dict[str, list[int]] = defaultdict(list)
     index = SearchIndex()
     for number, doc in enumerate(reversed(articles)):
-        index.documents.append(document_record(doc))
-        for word in words(doc.title):
-            title[word].add(number)
-            body[word].add(number)
-        terms = " ".join((*doc.tags, doc.category or "", *doc.authors, doc.summary or ""))
-        for word in words(terms + " " + index.documents[-1]["x"]):
-            body[word].add(number)
+        index.documents.append(doc)
+        if not doc.search_words:  # a document not parsed by the build (tests, other callers)
+            doc.search_title, doc.search_words = index_words(doc, doc.text)
+        for word in doc.search_title.split():
+            title[word].append(number)
+        for word in doc.search_words.split():
+            body[word].append(number)
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
-    for word in sorted(body):
-        shards[shard_key(word)]["w"][word] = _delta(sorted(body[word]))
+    for word in sorted(body):  # ids were appended in ascending order, once per article
+        shards[shard_key(word)]["w"][word] = _delta(body[word])
         if word in title:
-            shards[shard_key(word)]["t"][word] = _delta(sorted(title[word]))
+            shards[shard_key(word)]["t"][word] = _delta(title[word])
     index.shards = dict(shards)
     return index
 
@@ -96,8 +104,10 @@ def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> Non
     index = build_index(public_articles(project.site))
     for key, shard in sorted(index.shards.items()):
         write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
-    for number, record in enumerate(index.documents):
-        write(f"{DOC_DIR}{number}.json", _json(record))
+    for number, doc in enumerate(index.documents):
+        path, key = f"{DOC_DIR}{number}.json", f"{doc.digest}:{doc.url}"
+        if not (doc.digest and write.keep(path, key)):
+            write(path, _json(document_record(doc)), key)
     page = project.env.get_template("search.html").render(
         page_url=SEARCH_URL, canonical=project.config.base_url + SEARCH_URL,
         search_site=_site_filter(project.config.base_url), article_count=len(index.documents))

@@ -50,6 +50,7 @@ class Site:
     related: dict[str, list[Document]] = field(default_factory=dict)
     scheduled: int = 0  # articles dated in the future, waiting to be published
     publish_next: dt.datetime | None = None  # the date of the first of them
+    now: dt.datetime | None = None  # the moment this build publishes for
 
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
@@ -89,7 +90,7 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
     for doc in pages:
         doc.url = url_for(config, "page", slug=doc.slug)
     site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config),
-                scheduled=len(scheduled), publish_next=min(scheduled, default=None))
+                scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now)
     for newer, older in zip(articles, articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer
