@@ -83,6 +83,13 @@ def test_two_articles_with_the_same_url_are_an_error_naming_both(built_site: Sit
     assert tree_digest(built_site.output) == before
 
 
+def test_page_taking_a_generated_url_is_an_error(built_site: SiteDir) -> None:
+    built_site.write("content/pages/tim-kiem.md", "---\ntitle: Tìm kiếm riêng\nslug: tim-kiem\n---\n")
+    result = built_site.build()
+    assert result.returncode == 1
+    assert "content/pages/tim-kiem.md: địa chỉ /tim-kiem/ bị trùng với một trang giaoban tự tạo" in result.stderr
+
+
 def test_unknown_template_is_an_error_at_its_line(built_site: SiteDir) -> None:
     before = tree_digest(built_site.output)
     built_site.write("content/pages/a.md", "---\ntitle: Trang A\ntemplate: trang-dac-biet.html\n---\n")

@@ -224,7 +224,7 @@ class _DocumentLoader:
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
     """Every page has its own URL and an existing template, or the build stops here."""
-    problems = check_unique_urls([(job.url, job.source or "(giaoban)") for job in jobs])
+    problems = check_unique_urls([(job.url, job.source or msg("generated_page")) for job in jobs])
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
     for job in jobs:
         if job.template not in available:

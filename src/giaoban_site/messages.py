@@ -35,6 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "'slug' may hold only lower-case ASCII letters, digits and '-': '{value}'"),
     "empty_slug": ("không tạo được địa chỉ (slug) từ tiêu đề; thêm dòng 'slug: ten-bai-viet'",
                    "cannot make a URL slug from the title; add a line 'slug: article-name'"),
+    "generated_page": ("một trang giaoban tự tạo", "a page giaoban makes itself"),
     "duplicate_url": ("địa chỉ {url} bị trùng với {other}; đổi 'slug' của một trong hai bài",
                       "URL {url} is also produced by {other}; change the 'slug' of one of them"),
     "unknown_template": ("không có mẫu trang (template) '{name}'; các mẫu có sẵn: {available}",

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ THEME_DIR = Path(__file__).parent / "templates"
 TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
 TAXONOMY_INDEX_URLS = {"tag": "chu-de/", "category": "chuyen-muc/", "author": "tac-gia/"}
 ARCHIVE_INDEX_URL = "luu-tru/"
+SEARCH_URL = "tim-kiem/"
 
 
 class PageJob(NamedTuple):
@@ -85,6 +87,7 @@ def plan_pages(site: Site) -> list[PageJob]:
     for year in site.years:
         jobs.append(PageJob(year.url, "archive.html", "archive", str(year.year)))
         jobs += [PageJob(m.url, "archive.html", "archive", f"{m.year}-{m.month:02d}") for m in year.months]
+    jobs.append(PageJob(SEARCH_URL, "search.html", "search"))
     jobs.append(PageJob("404.html", "404.html", "404"))
     return jobs
 
@@ -174,6 +177,10 @@ class PageRenderer:
     def _context_archive(self, job: PageJob) -> dict:
         archive = self.archives.get(job.key)
         return {"archive": archive, "years": self.site.years if archive is None else None}
+
+    def _context_search(self, job: PageJob) -> dict:
+        # The host and path a general search engine's "site:" filter takes, for the form without JavaScript.
+        return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/")}
 
     def _context_not_found(self, job: PageJob) -> dict:
         return {}

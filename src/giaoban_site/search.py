@@ -27,9 +27,9 @@ from typing import Callable
 
 from .content import Document
 from .public import public_articles
+from .render import SEARCH_URL
 from .vietnamese import format_date, words
 
-SEARCH_URL = "tim-kiem/"
 SHARD_DIR = SEARCH_URL + "chi-muc/"
 DOC_DIR = SEARCH_URL + "bai/"
 KEY_LENGTH = 3
@@ -100,7 +100,7 @@ def _json(value: object) -> str:
 
 
 def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> None:
-    """EXTRAS generator: the search page and its index."""
+    """EXTRAS generator: the index behind the search page (which is in the page plan)."""
     index = build_index(public_articles(project.site))
     for key, shard in sorted(index.shards.items()):
         write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
@@ -108,12 +108,3 @@ def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> Non
         path, key = f"{DOC_DIR}{number}.json", f"{doc.digest}:{doc.url}"
         if not (doc.digest and write.keep(path, key)):
             write(path, _json(document_record(doc)), key)
-    page = project.env.get_template("search.html").render(
-        page_url=SEARCH_URL, canonical=project.config.base_url + SEARCH_URL,
-        search_site=_site_filter(project.config.base_url), article_count=len(index.documents))
-    write(SEARCH_URL + "index.html", page)
-
-
-def _site_filter(base_url: str) -> str:
-    """``host/path`` for a general search engine's ``site:`` restriction."""
-    return re.sub(r"^[a-z]+://", "", base_url).rstrip("/")
