@@ -288,3 +288,25 @@ def test_built_html_and_css_are_valid(theme_site: SiteDir) -> None:
     css = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--css",
                           str(theme_site.output / "static" / "style.css")], capture_output=True, text=True, timeout=300)
     assert css.returncode == 0, css.stderr + css.stdout
+
+
+# Links that stand alone (not inside a sentence) and the pages that show them.
+TAP_TARGETS = {
+    "": [".site-nav a", ".pager a", ".site-footer li a"],
+    RICH_URL: [".tags a"],
+    "chu-de/": [".terms a"],
+    "luu-tru/": [".months a"],
+    "2024/05/": [".archive-list a"],
+}
+
+
+@pytest.mark.slow
+def test_standalone_links_are_big_enough_for_a_thumb(server, phone) -> None:
+    small = []
+    for url, selectors in TAP_TARGETS.items():
+        phone.goto(server.url + url)
+        for selector in selectors:
+            heights = phone.locator(selector).evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+            assert heights, f"{url}: nothing matches {selector}"
+            small += [(url, selector, round(h)) for h in heights if h < 44]
+    assert small == []
