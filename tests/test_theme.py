@@ -193,6 +193,23 @@ def test_wide_table_scrolls_inside_its_own_box(server, phone) -> None:
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb()``/``rgba()`` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(float(c)) / 255 for c in colour[colour.index("(") + 1:-1].split(",")[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+FOCUS_RING = """e => { let bg = e.parentElement;
+    while (bg && ['transparent', 'rgba(0, 0, 0, 0)'].includes(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;
+    const s = getComputedStyle(e);
+    return {text: e.innerText, style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor,
+            background: bg ? getComputedStyle(bg).backgroundColor : 'rgb(255, 255, 255)'}; }"""
+
+
 @pytest.mark.slow
 def test_keyboard_user_sees_the_skip_link_and_where_focus_is(server, phone) -> None:
     phone.goto(server.url + SEED_URL)
@@ -201,10 +218,14 @@ def test_keyboard_user_sees_the_skip_link_and_where_focus_is(server, phone) -> N
     assert skip.inner_text() == "Chuyển đến nội dung chính"
     box = skip.bounding_box()
     assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0
-    for _ in range(3):
+    # The next stops are on the red header, then in the article: the ring must stand out (3:1) on both.
+    rings = []
+    for _ in range(8):
         phone.keyboard.press("Tab")
-        outline = phone.locator(":focus").evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
-        assert not outline.startswith("none"), outline
+        rings.append(phone.locator(":focus").evaluate(FOCUS_RING))
+    for ring in rings:
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        assert contrast(ring["colour"], ring["background"]) >= 3, ring
 
 
 @pytest.mark.slow
@@ -229,7 +250,9 @@ def test_pages_carry_no_script_except_structured_data(theme_site: SiteDir) -> No
     scripts = {}
     for path in theme_site.output.rglob("*.html"):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        found = [s.get("type") for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        found = [str(s)[:60] for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        found += [f"{tag.name}[{name}]" for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+        found += [a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
         if found:
             scripts[path.relative_to(theme_site.output).as_posix()] = found
     assert scripts == {}
