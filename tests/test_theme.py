@@ -143,11 +143,16 @@ def server(theme_site: SiteDir):
     running.close()
 
 
+def phone_page(browser, **options):
+    """A 360x740 phone page in a fresh browser context, JavaScript on (axe needs it)."""
+    context = browser.new_context(viewport=PHONE, **options)
+    return context, context.new_page()
+
+
 @pytest.fixture
 def phone(browser):
-    """A 360x740 phone page in a fresh browser context, JavaScript on (axe needs it)."""
-    context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
+    context, page = phone_page(browser)
+    yield page
     context.close()
 
 
@@ -155,15 +160,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
-def test_page_has_no_accessibility_violations(server, phone, url: str) -> None:
+def test_page_has_no_accessibility_violations(server, browser, url: str, scheme: str) -> None:
+    context, phone = phone_page(browser, color_scheme=scheme)
     phone.goto(server.url + url)
     phone.add_script_tag(path=str(AXE))
     violations = phone.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.map(v => ({id: v.id, help: v.help, targets: v.nodes.map(n => n.target.join(' '))})))""",
                                 AXE_TAGS)
+    context.close()
     for v in violations:
-        print(f"{url}: {v['id']} ({v['help']}): {v['targets'][:5]}")
+        print(f"{url} ({scheme}): {v['id']} ({v['help']}): {v['targets'][:5]}")
     assert [v["id"] for v in violations] == []
 
 
