@@ -309,6 +309,10 @@ def test_printed_article_keeps_the_text_and_drops_navigation(server, phone) -> N
     assert not phone.locator(".neighbours").is_visible()
     assert phone.locator("main h1").is_visible()
     assert phone.locator(".body table").is_visible()
+    # Paper carries the article's address, so a printed copy can be traced back to the site.
+    assert phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
+    phone.emulate_media(media="screen")
+    assert not phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
 
 
 @pytest.mark.slow
