@@ -266,6 +266,12 @@ def test_pages_carry_no_script_except_structured_data(theme_site: SiteDir) -> No
     assert scripts == {}
 
 
+def test_lead_photo_is_described_once_by_its_caption(theme_site: SiteDir) -> None:
+    figure = theme_site.page(RICH_URL).select_one("figure.lead-figure")
+    assert figure.img["alt"] == ""  # the caption below says what the photo shows; no need to hear it twice
+    assert figure.figcaption.get_text() == "Đoàn giám sát làm việc tại huyện Trùng Khánh."
+
+
 def test_theme_uses_no_web_fonts_and_no_remote_assets(theme_site: SiteDir) -> None:
     css = (theme_site.output / "static" / "style.css").read_text(encoding="utf-8")
     assert "@font-face" not in css and "@import" not in css and "url(" not in css
@@ -295,9 +301,10 @@ def test_seed_article_weighs_under_30_kb_and_looks_right_on_a_phone(browser, tmp
     print(f"seed article: HTML + CSS = {total} bytes uncompressed; {loaded}")
     assert {kind for kind, _, _ in loaded} == {"document", "stylesheet"}, loaded  # no fonts, scripts or trackers
     assert total < 30_000
-    shot = tmp_path_factory.mktemp("screenshots") / "seed-article-360.png"
-    page.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
+    shots = tmp_path_factory.mktemp("screenshots")
+    page.screenshot(path=str(shots / "seed-article-360-first-screen.png"))  # what a reader sees first
+    page.screenshot(path=str(shots / "seed-article-360-full.png"), full_page=True)
+    print(f"screenshots: {shots}")
     context.close()
 
 
