@@ -1,0 +1,356 @@
+"""The default theme holds to the "citizens first" standard in a real browser and validator.
+
+One small but representative site (Vietnamese titles, taxonomies, a wide table, code, a footnote, a photo
+with a caption, long unbroken words, enough articles to paginate) is built on top of the repository's own
+content; every kind of page is then checked the way a citizen meets it: with a screen reader (axe-core),
+on a 360 px phone with large text, without JavaScript, on slow data (page weight) and on paper (print).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import REPO, SiteDir, StaticServer, run_giaoban
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SEED_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"
+RICH_URL = "2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/"
+LONG_WORD = "Nghịquyếtsố" * 8  # pasted copy sometimes loses its spaces
+LONG_URL = "https://hdnd.caobang.gov.vn/van-ban/" + "nghi-quyet-ve-ke-hoach-dau-tu-cong-trung-han-" * 4 + "2021-2025.pdf"
+PHONE = {"width": 360, "height": 740}
+
+# A wide photo as SVG: no image library needed, and it is wider than any phone.
+PHOTO = ('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600" viewBox="0 0 1200 600">'
+         '<rect width="1200" height="600" fill="#7a8b6f"/><circle cx="600" cy="300" r="200" fill="#c9b458"/></svg>')
+
+RICH_BODY = f"""
+Sáng ngày 20/5/2024, Ban Kinh tế – Ngân sách HĐND tỉnh báo cáo kết quả giám sát chuyên đề.[^1]
+
+## Kết quả giám sát
+
+Đoàn giám sát đã làm việc với các huyện theo bảng dưới đây.
+
+| Huyện | Số cuộc giám sát | Kiến nghị | Đã giải quyết | Đang giải quyết | Chưa giải quyết | Ghi chú của đoàn giám sát |
+|---|---:|---:|---:|---:|---:|---|
+| Trùng Khánh | 4 | 12 | 9 | 2 | 1 | Đề nghị UBND huyện báo cáo tiến độ trước kỳ họp cuối năm |
+| Hà Quảng | 3 | 8 | 6 | 1 | 1 | Cần bổ sung hồ sơ đất đai |
+| Bảo Lạc | 2 | 5 | 5 | 0 | 0 | Hoàn thành |
+
+### Ý kiến của cử tri
+
+> Cử tri đề nghị sớm hoàn thành tuyến đường liên xã trước mùa mưa lũ.
+
+1. Tiếp tục theo dõi việc giải quyết kiến nghị.
+2. Báo cáo tại kỳ họp thường lệ cuối năm.
+
+Văn bản gốc: {LONG_URL}
+
+Từ dài không có dấu cách: {LONG_WORD}
+
+![Quang cảnh buổi giám sát tại huyện Trùng Khánh](/anh/giam-sat.svg "Quang cảnh buổi giám sát tại huyện Trùng Khánh.")
+
+<table class="bang-cu"><tr><td>Bảng dán từ trang cũ</td><td>{LONG_URL}</td><td>{"Nghịquyết" * 6}</td></tr></table>
+
+Mẫu báo cáo số liệu gửi về Văn phòng:
+
+```python
+def tong_kien_nghi(bang):
+    return sum(dong["kien_nghi"] for dong in bang)  # tổng số kiến nghị của tất cả các huyện trong kỳ giám sát
+```
+
+[^1]: Theo Kế hoạch số 15/KH-HĐND ngày 10/4/2024.
+"""
+
+TOPICS = ["giám sát", "kỳ họp", "tiếp xúc cử tri", "Đại biểu HĐND", "Ủy ban MTTQ"]
+
+
+@pytest.fixture(scope="module")
+def theme_site(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
+    """The repository's site.yaml and content plus fourteen articles and a page written here."""
+    site = SiteDir(tmp_path_factory.mktemp("theme") / "site")
+    shutil.copytree(REPO / "content", site.root / "content")
+    shutil.copy(REPO / "site.yaml", site.root / "site.yaml")
+    site.write("static/anh/giam-sat.svg", PHOTO)
+    site.article("content/2024/05/giam-sat.md", "Báo cáo kết quả giám sát chuyên đề năm 2024", "2024-05-20T08:30:00",
+                 RICH_BODY, tags='["giám sát", "Đại biểu HĐND"]', category='"Hoạt động HĐND tỉnh"',
+                 author='["Minh Hòa", "Đức Anh"]', updated="2024-05-21T10:00:00",
+                 image="anh/giam-sat.svg", image_caption='"Đoàn giám sát làm việc tại huyện Trùng Khánh."')
+    for i in range(1, 14):
+        title = f"Kỳ họp thứ {i} HĐND tỉnh khóa XVII: {LONG_WORD}" if i == 7 else f"Tiếp xúc cử tri đợt {i} trước kỳ họp"
+        site.article(f"content/2024/{(i % 4) + 1:02d}/bai-{i}.md", title, f"2024-{(i % 4) + 1:02d}-{i:02d}T07:00:00",
+                     f"Đại biểu HĐND tỉnh tiếp xúc cử tri tại xã số {i}.\n\nNội dung thứ hai.",
+                     tags=json.dumps([TOPICS[i % 5], TOPICS[(i + 2) % 5]], ensure_ascii=False),
+                     category='"Hoạt động HĐND tỉnh"' if i % 2 else '"Tin địa phương"',
+                     author='"Tuyết Nhung"' if i % 3 else '"Văn phòng HĐND tỉnh"')
+    site.write("content/pages/co-cau-to-chuc.md", """
+        ---
+        title: "Cơ cấu tổ chức"
+        slug: co-cau-to-chuc
+        ---
+
+        ## Thường trực HĐND tỉnh
+
+        Gồm Chủ tịch, các Phó Chủ tịch và Ủy viên Thường trực.
+
+        ### Các Ban của HĐND tỉnh
+
+        - Ban Kinh tế – Ngân sách
+        - Ban Văn hóa – Xã hội
+        - Ban Pháp chế
+        - Ban Dân tộc
+        """)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+# One page of every kind the theme renders.
+PAGES = {
+    "home": "",
+    "home page 2": "trang/2/",
+    "seed article": SEED_URL,
+    "article with table, code, footnote, photo": RICH_URL,
+    "tag": "chu-de/giam-sat/",
+    "tag index": "chu-de/",
+    "category": "chuyen-muc/hoat-dong-hdnd-tinh/",
+    "category index": "chuyen-muc/",
+    "author": "tac-gia/tuyet-nhung/",
+    "author index": "tac-gia/",
+    "year": "2024/",
+    "month": "2024/05/",
+    "archive index": "luu-tru/",
+    "standing page": "co-cau-to-chuc/",
+    "404": "404.html",
+}
+
+
+def test_every_kind_of_page_was_built(theme_site: SiteDir) -> None:
+    missing = [url for url in PAGES.values() if not (url.endswith(".html") or theme_site.exists(url))]
+    assert missing == [] and (theme_site.output / "404.html").exists()
+
+
+@pytest.fixture(scope="module")
+def server(theme_site: SiteDir):
+    running = StaticServer(theme_site.output)
+    yield running
+    running.close()
+
+
+def phone_page(browser, **options):
+    """A 360x740 phone page in a fresh browser context, JavaScript on (axe needs it)."""
+    context = browser.new_context(viewport=PHONE, **options)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone(browser):
+    context, page = phone_page(browser)
+    yield page
+    context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_accessibility_violations(server, browser, url: str, scheme: str) -> None:
+    context, phone = phone_page(browser, color_scheme=scheme)
+    assert phone.goto(server.url + url).ok
+    phone.add_script_tag(path=str(AXE))
+    result = phone.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => ({
+        passes: r.passes.length,
+        violations: r.violations.map(v => `${v.id} (${v.help}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 5)}`)}))""",
+                            AXE_TAGS)
+    context.close()
+    assert result["passes"] > 10  # axe really looked at the page
+    assert result["violations"] == [], f"/{url} ({scheme}):\n" + "\n".join(result["violations"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text_zoom", ["100%", "200%"])
+def test_no_page_scrolls_sideways_on_a_360px_phone(server, phone, text_zoom: str) -> None:
+    too_wide = {}
+    for url in PAGES.values():
+        phone.goto(server.url + url)
+        # The phone's "large text" setting scales the root font size; the theme sizes everything in rem/em.
+        phone.add_style_tag(content=f"html{{font-size:{text_zoom}}}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[url] = width
+    assert too_wide == {}
+
+
+@pytest.mark.slow
+def test_wide_table_scrolls_inside_its_own_box(server, phone) -> None:
+    phone.goto(server.url + RICH_URL)
+    boxes = phone.locator(".body table").evaluate_all("""tables => tables.map(t => { const b = t.parentElement;
+        return {box: b.className, scroll: b.scrollWidth, client: b.clientWidth, overflow: getComputedStyle(b).overflowX,
+                focusable: b.tabIndex === 0, display: getComputedStyle(t).display}; })""")
+    assert len(boxes) == 2  # the Markdown table and the one pasted as raw HTML
+    assert boxes[0]["scroll"] > boxes[0]["client"], "the Markdown table is wider than a phone: the box must scroll"
+    for box in boxes:
+        assert (box["box"], box["overflow"], box["focusable"]) == ("table-scroll", "auto", True), box
+        assert box["display"] == "table", box  # not display:block, which hides table semantics from screen readers
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb()``/``rgba()`` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(float(c)) / 255 for c in colour[colour.index("(") + 1:-1].split(",")[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+FOCUS_RING = """e => { let bg = e.parentElement;
+    while (bg && ['transparent', 'rgba(0, 0, 0, 0)'].includes(getComputedStyle(bg).backgroundColor)) bg = bg.parentElement;
+    const s = getComputedStyle(e);
+    return {text: e.innerText, style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor,
+            background: bg ? getComputedStyle(bg).backgroundColor : 'rgb(255, 255, 255)'}; }"""
+
+
+@pytest.mark.slow
+def test_keyboard_user_sees_the_skip_link_and_where_focus_is(server, phone) -> None:
+    phone.goto(server.url + SEED_URL)
+    phone.keyboard.press("Tab")
+    skip = phone.locator(":focus")
+    assert skip.inner_text() == "Chuyển đến nội dung chính"
+    box = skip.bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0
+    # The next stops are on the red header, then in the article: the ring must stand out (3:1) on both.
+    rings = []
+    for _ in range(8):
+        phone.keyboard.press("Tab")
+        rings.append(phone.locator(":focus").evaluate(FOCUS_RING))
+    for ring in rings:
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        assert contrast(ring["colour"], ring["background"]) >= 3, ring
+
+
+@pytest.mark.slow
+def test_site_works_without_javascript(browser, server) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url)
+    assert page.locator("main h1").inner_text() == "Tin mới nhất"
+    page.locator('.pager a[rel="next"]').click()
+    assert page.url == server.url + "trang/2/"
+    page.locator(".article-list h2 a").first.click()
+    assert page.locator("main h1").inner_text() != "Tin mới nhất"
+    assert page.locator("article .meta time").count() >= 1
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Lưu trữ").click()
+    assert page.locator("main h1").inner_text() == "Lưu trữ"
+    page.locator(".archive-year h2 a").first.click()
+    assert page.locator("main h1").inner_text() == "Lưu trữ năm 2024"
+    context.close()
+
+
+def test_pages_carry_no_script_except_structured_data(theme_site: SiteDir) -> None:
+    scripts = {}
+    for path in theme_site.output.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        found = [str(s)[:60] for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        found += [f"{tag.name}[{name}]" for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+        found += [a["href"] for a in soup.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
+        if found:
+            scripts[path.relative_to(theme_site.output).as_posix()] = found
+    assert scripts == {}
+
+
+def test_lead_photo_is_described_once_by_its_caption(theme_site: SiteDir) -> None:
+    figure = theme_site.page(RICH_URL).select_one("figure.lead-figure")
+    assert figure.img["alt"] == ""  # the caption below says what the photo shows; no need to hear it twice
+    assert figure.figcaption.get_text() == "Đoàn giám sát làm việc tại huyện Trùng Khánh."
+
+
+def test_theme_uses_no_web_fonts_and_no_remote_assets(theme_site: SiteDir) -> None:
+    css = (theme_site.output / "static" / "style.css").read_text(encoding="utf-8")
+    assert "@font-face" not in css and "@import" not in css and "url(" not in css
+
+
+def test_every_page_is_in_vietnamese_with_labelled_landmarks(theme_site: SiteDir) -> None:
+    for url in PAGES.values():
+        page = theme_site.page(url)
+        assert page.html["lang"] == "vi", url
+        assert len(page.find_all("main")) == 1, url
+        assert all(nav.get("aria-label") for nav in page.find_all("nav")), url
+        assert len(page.find_all("h1")) == 1, url
+
+
+@pytest.mark.slow
+def test_seed_article_weighs_under_30_kb_and_looks_right_on_a_phone(browser, tmp_path_factory, serve_directory) -> None:
+    out = tmp_path_factory.mktemp("seed") / "out"
+    assert run_giaoban("build", "--source", str(REPO), "--output", str(out)).returncode == 0
+    server = serve_directory(out)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(server.url + SEED_URL, wait_until="load")
+    loaded = [(r.request.resource_type, r.url, len(r.body())) for r in responses]
+    total = sum(size for _, _, size in loaded)
+    print(f"seed article: HTML + CSS = {total} bytes uncompressed; {loaded}")
+    assert {kind for kind, _, _ in loaded} == {"document", "stylesheet"}, loaded  # no fonts, scripts or trackers
+    assert total < 30_000
+    shots = tmp_path_factory.mktemp("screenshots")
+    page.screenshot(path=str(shots / "seed-article-360-first-screen.png"))  # what a reader sees first
+    page.screenshot(path=str(shots / "seed-article-360-full.png"), full_page=True)
+    print(f"screenshots: {shots}")
+    context.close()
+
+
+@pytest.mark.slow
+def test_printed_article_keeps_the_text_and_drops_navigation(server, phone) -> None:
+    phone.emulate_media(media="print")
+    phone.goto(server.url + RICH_URL)
+    assert not phone.locator(".site-nav").is_visible()
+    assert not phone.locator(".neighbours").is_visible()
+    assert phone.locator("main h1").is_visible()
+    assert phone.locator(".body table").first.is_visible()
+    # Paper carries the article's address, so a printed copy can be traced back to the site.
+    assert phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
+    phone.emulate_media(media="screen")
+    assert not phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
+
+
+@pytest.mark.slow
+def test_built_html_and_css_are_valid(theme_site: SiteDir) -> None:
+    html = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(theme_site.output)],
+                          capture_output=True, text=True, timeout=300)
+    assert html.returncode == 0, html.stderr + html.stdout
+    css = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--css",
+                          str(theme_site.output / "static" / "style.css")], capture_output=True, text=True, timeout=300)
+    assert css.returncode == 0, css.stderr + css.stdout
+
+
+# Links that stand alone (not inside a sentence) and the pages that show them.
+TAP_TARGETS = {
+    "": [".site-nav a", ".pager a", ".site-footer li a"],
+    RICH_URL: [".tags a"],
+    "chu-de/": [".terms a"],
+    "luu-tru/": [".months a"],
+    "2024/05/": [".archive-list a"],
+}
+
+
+@pytest.mark.slow
+def test_standalone_links_are_big_enough_for_a_thumb(server, phone) -> None:
+    small = []
+    for url, selectors in TAP_TARGETS.items():
+        phone.goto(server.url + url)
+        for selector in selectors:
+            heights = phone.locator(selector).evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+            assert heights, f"{url}: nothing matches {selector}"
+            small += [(url, selector, round(h)) for h in heights if h < 44]
+    assert small == []
