@@ -15,6 +15,7 @@ from .errors import BuildFailed, GiaobanError, Problem
 from .links import check_built_site
 from .messages import msg
 from .scaffold import NewOptions, create_document
+from .server import ServeOptions, serve
 
 
 class _EditorFormatter(logging.Formatter):
@@ -130,3 +131,19 @@ def check_command(source: Path, strict: bool, drafts: bool, now: str | None) -> 
         click.echo(msg("check_strict_failed"), err=True)
     if report.failed(strict):
         sys.exit(1)
+
+
+@main.command("serve")
+@_SOURCE
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", "--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve_command(source: Path, port: int, host: str) -> None:
+    """Preview the site (drafts included) and rebuild it whenever a file changes."""
+    try:
+        serve(ServeOptions(source=source, host=host, port=port), echo=lambda line: click.echo(line))
+    except GiaobanError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
+        pass
