@@ -16,7 +16,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import GIAOBAN, SiteDir
+from conftest import GIAOBAN, SiteDir, run_giaoban
 
 pytestmark = pytest.mark.slow
 WAIT = 20.0  # seconds any one expected change may take
@@ -203,3 +203,13 @@ def test_an_open_browser_tab_reloads_itself_on_save_and_on_error(site: SiteDir, 
         assert "content/2024/05/giao-ban.md" in page.locator("#giaoban-loi").inner_text()
     finally:
         page.close()
+
+
+def test_a_port_in_use_is_a_plain_error(site: SiteDir) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_giaoban("serve", "--source", str(site.root), "--port", str(taken.getsockname()[1]), timeout=60)
+    assert result.returncode == 1
+    assert "cổng đang được chương trình khác dùng; thử --port khác" in result.stderr
+    assert "Traceback" not in result.stderr

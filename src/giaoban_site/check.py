@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .build import BuildOptions, Project, prepare
 from .content import Document, line_of_field
 from .errors import BuildFailed, Problem
-from .links import find_broken_links, links_of
+from .links import Link, find_broken_links, links_of
 from .messages import msg
 
 # Search engines cut titles at about 60 characters of a result line and feed readers wrap long ones;
@@ -35,14 +35,15 @@ def check_site(options: BuildOptions) -> CheckReport:
     except BuildFailed as exc:
         return CheckReport(errors=list(exc.problems))
     documents = project.site.articles + project.site.pages
-    warnings = [warning for doc in documents for warning in document_warnings(project, doc)]
-    return CheckReport(_sorted(find_broken_links(project)), _sorted(warnings), len(documents))
+    found = {doc.source: links_of(doc) for doc in documents}  # parsed once for both checks
+    warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
+    return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))
 
 
-def document_warnings(project: Project, doc: Document) -> list[Problem]:
+def document_warnings(project: Project, doc: Document, links: list[Link] | None = None) -> list[Problem]:
     """Images without alt text, and titles or summaries too long for a search result or a feed."""
     problems = []
-    for link in links_of(doc):
+    for link in links_of(doc) if links is None else links:
         if link.kind == "img" and not (link.alt or "").strip():
             problems.append(Problem(doc.source, link.line, msg("missing_alt", url=link.url)))
     path = project.config.root / doc.source

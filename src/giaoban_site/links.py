@@ -117,16 +117,18 @@ def _tree(directory: Path, prefix: str) -> set[str]:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)}
 
 
-def find_broken_links(project: Project, files: set[str] | None = None) -> list[Problem]:
+def find_broken_links(project: Project, files: set[str] | None = None,
+                      found: dict[str, list[Link]] | None = None) -> list[Problem]:
     """Links and images in articles, pages and the menu that lead to no page or file of the site.
 
     ``files`` are the site-relative files that exist; default: those the build would write.
+    ``found`` maps a document's source to its ``links_of()``, when the caller has them already.
     """
     files = planned_files(project) if files is None else files
     config = project.config
     problems = []
     for doc in project.site.articles + project.site.pages:
-        for link in links_of(doc):
+        for link in found[doc.source] if found is not None else links_of(doc):
             problem = _check(link.url, doc.url, link.kind, files, config)
             if problem:
                 problems.append(Problem(doc.source, link.line, problem))

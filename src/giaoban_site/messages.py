@@ -85,6 +85,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Previewing the site at {url} (drafts included). Press Ctrl-C to stop."),
     "serve_port_busy": ("không mở được cổng {host}:{port}: {reason}; thử --port khác, ví dụ --port 8001",
                         "cannot listen on {host}:{port}: {reason}; try another --port, e.g. --port 8001"),
+    "port_in_use": ("cổng đang được chương trình khác dùng", "the port is used by another program"),
+    "port_denied": ("không có quyền dùng cổng này", "no permission to use this port"),
     "serve_rebuilt": ("Đã dựng lại {pages} trang trong {seconds:.2f} giây.", "Rebuilt {pages} pages in {seconds:.2f} s."),
     "serve_build_failed": ("Dựng trang thất bại: {count} lỗi. Vẫn hiển thị bản dựng tốt gần nhất; sửa tệp rồi lưu lại.",
                            "Build failed: {count} error(s). Still showing the last good build; fix the file and save."),

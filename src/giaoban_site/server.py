@@ -6,6 +6,7 @@ of the last good build, and in the terminal.
 
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import mimetypes
@@ -83,7 +84,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         state = self.server.state
         if not state.has_site:
             return self._send(500, error_page(state).encode("utf-8"), "text/html; charset=utf-8", send_body)
-        if path in ("", "/") and self.server.prefix != "/":
+        if path in ("", "/", self.server.prefix.rstrip("/")) and self.server.prefix != "/":
             return self._redirect(self.server.prefix)
         target = resolve(self.server.root, path, self.server.prefix)
         if target is not None and target.is_dir():
@@ -206,13 +207,15 @@ def _insert_after_body(page: str, snippet: str) -> str:
 
 def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     """Build, serve and rebuild on change until SIGINT or SIGTERM. Raises ``GiaobanError`` if the port is taken."""
+    if not options.source.is_dir():
+        raise GiaobanError(msg("no_source", path=options.source))
     state = BuildState()
     prefix = _base_path(options.source)
     try:
         httpd = PreviewServer((options.host, options.port), options.source / ".giaoban-cache" / "serve-output"
                               if options.output is None else options.output, state, prefix)
     except OSError as exc:
-        raise GiaobanError(msg("serve_port_busy", host=options.host, port=options.port, reason=exc.strerror or exc)) from None
+        raise GiaobanError(msg("serve_port_busy", host=options.host, port=options.port, reason=_reason(exc))) from None
     build_options = BuildOptions(source=options.source, output=httpd.root, drafts=True,
                                  base_url=httpd.url)  # links and canonical URLs stay on the preview
     rebuilder = Rebuilder(build_options, state, echo)
@@ -233,6 +236,12 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
         httpd.server_close()
         observer.join(5)
     echo(msg("serve_stopped"))
+
+
+def _reason(exc: OSError) -> str:
+    """Why a port could not be opened, in the editor's language where the case is common."""
+    known = {errno.EADDRINUSE: "port_in_use", errno.EACCES: "port_denied"}
+    return msg(known[exc.errno]) if exc.errno in known else str(exc.strerror or exc)
 
 
 def _base_path(source: Path) -> str:
