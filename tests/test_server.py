@@ -176,7 +176,7 @@ def test_a_burst_of_saves_gives_few_builds(site: SiteDir, preview: Preview) -> N
     time.sleep(0.5)  # let any trailing build finish
     stream.close()
     builds = int(ReloadStream(preview.port).next_generation()) - start
-    assert 1 <= builds <= 3
+    assert 1 <= builds <= 5  # not 20: saves 5 ms apart are coalesced (QUIET is 150 ms)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

@@ -86,7 +86,7 @@ def build_command(source: Path, output: Path | None, drafts: bool, base_url: str
         sys.exit(1)
 
 
-def _echo_problems(problems: list[Problem]) -> None:
+def _echo_problems(problems: list[Problem] | list[str]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
 
@@ -106,7 +106,7 @@ def new_command(title: str, page: bool, author: str | None, source: Path, now: s
     try:
         path = create_document(NewOptions(source, title, page=page, author=author, now=_parse_now(now)))
     except GiaobanError as exc:
-        _echo_problems(exc.problems) if isinstance(exc, BuildFailed) else click.echo(str(exc), err=True)
+        _echo_problems(exc.problems if isinstance(exc, BuildFailed) else [str(exc)])
         sys.exit(1)
     click.echo(_display(path))  # the path alone, so that `$EDITOR "$(giaoban new ...)"` works
 
@@ -143,7 +143,7 @@ def serve_command(source: Path, port: int, host: str) -> None:
     try:
         serve(ServeOptions(source=source, host=host, port=port), echo=lambda line: click.echo(line))
     except GiaobanError as exc:
-        click.echo(str(exc), err=True)
+        _echo_problems([str(exc)])
         sys.exit(1)
     except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
         pass
