@@ -22,8 +22,8 @@ class _EditorFormatter(logging.Formatter):
     """Warnings as plain lines; no logger names or levels an editor has to decode."""
 
     def format(self, record: logging.LogRecord) -> str:
-        prefix = "cảnh báo: " if record.levelno >= logging.WARNING else ""
-        return prefix + record.getMessage()
+        text = record.getMessage()
+        return msg("check_warning", message=text) if record.levelno >= logging.WARNING else text
 
 
 def _setup_logging(verbose: bool) -> None:
