@@ -89,7 +89,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         target = resolve(self.server.root, path, self.server.prefix)
         if target is not None and target.is_dir():
             if not path.endswith("/"):
-                return self._redirect(path + "/")
+                # One leading slash only: "//host/x" in a Location header would send the browser to another site.
+                return self._redirect("/" + path.lstrip("/") + "/")
             target = target / "index.html"
         if target is None or not target.is_file():
             return self._not_found(send_body)
@@ -114,7 +115,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(404, b"404", "text/plain; charset=utf-8", send_body)
 
     def _redirect(self, location: str) -> None:
-        self.send_response(301)
+        self.send_response(302)  # not 301: browsers keep those, and the preview's folders come and go
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
