@@ -10,17 +10,21 @@ from pathlib import Path
 import click
 
 from .build import BuildOptions, build
-from .errors import BuildFailed, GiaobanError
+from .check import check_site
+from .errors import BuildFailed, GiaobanError, Problem
+from .links import check_built_site
 from .messages import msg
 from .progress import ProgressPrinter
+from .scaffold import NewOptions, create_document
+from .server import ServeOptions, serve
 
 
 class _EditorFormatter(logging.Formatter):
     """Warnings as plain lines; no logger names or levels an editor has to decode."""
 
     def format(self, record: logging.LogRecord) -> str:
-        prefix = "cảnh báo: " if record.levelno >= logging.WARNING else ""
-        return prefix + record.getMessage()
+        text = record.getMessage()
+        return msg("check_warning", message=text) if record.levelno >= logging.WARNING else text
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -66,13 +70,15 @@ def main(verbose: bool) -> None:
               help="Worker processes for parsing and rendering [default: one per core; 1: no workers].")
 @click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW",
               help="Pretend it is this moment when deciding which dated articles are published.")
+@click.option("--check-links", is_flag=True, help="After building, fail if a link or image leads nowhere.")
 def build_command(source: Path, output: Path | None, drafts: bool, base_url: str | None, jobs: int,
-                  now: str | None) -> None:
+                  now: str | None, check_links: bool) -> None:
     """Build the site into the output directory."""
     options = BuildOptions(source=source, output=output, drafts=drafts, base_url=base_url, now=_parse_now(now),
                            jobs=jobs, progress=ProgressPrinter())
     try:
         report = build(options)
+        broken = check_built_site(options, report.output) if check_links else []
     except GiaobanError as exc:
         options.progress.finish()
         _report_failure(exc, output)
@@ -82,3 +88,70 @@ def build_command(source: Path, output: Path | None, drafts: bool, base_url: str
                    output=report.output, seconds=report.seconds))
     if report.scheduled:
         click.echo(msg("scheduled_waiting", count=report.scheduled))
+    if broken:
+        _echo_problems(broken)
+        click.echo(msg("links_failed", count=len(broken)), err=True)
+        sys.exit(1)
+
+
+def _echo_problems(problems: list[Problem] | list[str]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+_SOURCE = click.option("--source", "-s", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+                       help="Site root (holds site.yaml, content/, templates/).")
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--page", is_flag=True, help="Create a standing page in content/pages/ instead of an article.")
+@click.option("--author", default=None, help="Author name [default: author in site.yaml].")
+@_SOURCE
+@click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW", help="Pretend it is this moment.")
+def new_command(title: str, page: bool, author: str | None, source: Path, now: str | None) -> None:
+    """Create a draft article (or --page) named TITLE and print its path."""
+    try:
+        path = create_document(NewOptions(source, title, page=page, author=author, now=_parse_now(now)))
+    except GiaobanError as exc:
+        _echo_problems(exc.problems if isinstance(exc, BuildFailed) else [str(exc)])
+        sys.exit(1)
+    click.echo(_display(path))  # the path alone, so that `$EDITOR "$(giaoban new ...)"` works
+
+
+def _display(path: Path) -> Path:
+    """``path`` relative to the working directory when it is under it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+@main.command("check")
+@_SOURCE
+@click.option("--strict", is_flag=True, help="Fail on warnings too (alt text, lengths).")
+@click.option("--drafts", is_flag=True, help="Also check articles marked draft: true.")
+@click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW", help="Pretend it is this moment.")
+def check_command(source: Path, strict: bool, drafts: bool, now: str | None) -> None:
+    """Check all content (front matter, links, images, alt text, lengths) without writing output."""
+    report = check_site(BuildOptions(source=source, drafts=drafts, now=_parse_now(now)))
+    _echo_problems(report.errors + report.warnings)
+    click.echo(msg("check_done", documents=report.documents, errors=len(report.errors), warnings=len(report.warnings)),
+               err=report.failed(strict))
+    if strict and report.warnings and not report.errors:
+        click.echo(msg("check_strict_failed"), err=True)
+    if report.failed(strict):
+        sys.exit(1)
+
+
+@main.command("serve")
+@_SOURCE
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", "--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+def serve_command(source: Path, port: int, host: str) -> None:
+    """Preview the site (drafts included) and rebuild it whenever a file changes."""
+    try:
+        serve(ServeOptions(source=source, host=host, port=port), echo=lambda line: click.echo(line))
+    except GiaobanError as exc:
+        _echo_problems([str(exc)])
+        sys.exit(1)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
+        pass

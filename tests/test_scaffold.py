@@ -1,0 +1,54 @@
+"""`giaoban new`: a draft article or page with its front matter, never overwriting a file."""
+
+from __future__ import annotations
+
+from conftest import SiteDir, run_giaoban
+
+NOW = {"GIAOBAN_NOW": "2024-05-31T23:30:00+00:00"}  # 1 June 06:30 in Vietnam
+
+
+def test_new_article_goes_in_its_vietnamese_month_with_front_matter(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: Thử\nauthor: "Văn phòng HĐND tỉnh"\n')
+    result = run_giaoban("new", "Kỳ họp thứ 10: HĐND tỉnh # khoá XVI", "--source", str(site.root), env=NOW)
+    assert result.returncode == 0, result.stderr
+    path = site.root / "content/2024/06/ky-hop-thu-10-hdnd-tinh-khoa-xvi.md"
+    assert result.stdout.strip() == str(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: \"Kỳ họp thứ 10: HĐND tỉnh # khoá XVI\"\n")
+    for line in ("date: 2024-06-01T06:30:00+07:00", 'author: "Văn phòng HĐND tỉnh"', "tags: []", "draft: true"):
+        assert f"\n{line}\n" in text
+    # The file is valid content: a drafts build shows it, marked as a draft.
+    assert site.build("--drafts", env=NOW).returncode == 0
+    page = site.page("2024/06/ky-hop-thu-10-hdnd-tinh-khoa-xvi")
+    assert page.select_one("h1").get_text() == "Kỳ họp thứ 10: HĐND tỉnh # khoá XVI"
+    assert page.select_one(".draft-note") is not None
+
+
+def test_author_option_and_page(site: SiteDir) -> None:
+    result = run_giaoban("new", "Bài mới", "--author", "Tuyết Nhung", "--source", str(site.root), env=NOW)
+    assert 'author: "Tuyết Nhung"' in (site.root / result.stdout.strip()).read_text(encoding="utf-8")
+    result = run_giaoban("new", "--page", "Liên hệ", "--source", str(site.root))
+    assert result.returncode == 0, result.stderr
+    path = site.root / "content/pages/lien-he.md"
+    assert result.stdout.strip() == str(path)
+    assert path.read_text(encoding="utf-8") == '---\ntitle: "Liên hệ"\ndraft: true\n---\n\n'
+
+
+def test_new_never_overwrites(site: SiteDir) -> None:
+    path = site.write("content/pages/lien-he.md", "---\ntitle: Liên hệ\n---\n\nĐịa chỉ của văn phòng.\n")
+    result = run_giaoban("new", "--page", "Liên hệ", "--source", str(site.root))
+    assert result.returncode == 1
+    assert "tệp đã có" in result.stderr and "lien-he.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Địa chỉ của văn phòng." in path.read_text(encoding="utf-8")
+
+
+def test_title_without_letters_is_refused(site: SiteDir) -> None:
+    result = run_giaoban("new", "!!!", "--source", str(site.root))
+    assert result.returncode == 1 and "tiêu đề" in result.stderr
+    assert not (site.root / "content").exists()
+
+
+def test_relative_path_printed_from_the_site_root(site: SiteDir) -> None:
+    result = run_giaoban("new", "Tiếp xúc cử tri", cwd=site.root, env=NOW)
+    assert result.stdout.strip() == "content/2024/06/tiep-xuc-cu-tri.md"

@@ -1,0 +1,224 @@
+"""`giaoban serve` over real HTTP: drafts, rebuild on save, reload signal, errors, recovery, paths, signals."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import GIAOBAN, SiteDir, run_giaoban
+
+pytestmark = pytest.mark.slow
+WAIT = 20.0  # seconds any one expected change may take
+
+
+class Preview:
+    """A `giaoban serve --port 0` subprocess and what it printed."""
+
+    def __init__(self, root: Path) -> None:
+        env = {**os.environ, "GIAOBAN_LANG": "vi", "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen([*GIAOBAN, "serve", "--source", str(root), "--port", "0"], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.printed: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        line = self.wait_for_line(lambda text: "http://127.0.0.1:" in text)
+        self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line).group(1))
+        self.output = root / ".giaoban-cache" / "serve-output"
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for_line(self, wanted: Callable[[str], bool], timeout: float = WAIT) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.printed.append(line)
+            if wanted(line):
+                return line
+        raise AssertionError(f"not printed within {timeout} s; printed: {self.printed}")
+
+    def get(self, path: str) -> tuple[int, str, dict[str, str]]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        connection.close()
+        return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+
+    def raw_status(self, path: str) -> int:
+        """Status of a request sent byte for byte, so no client tidies the path first."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as sock:
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+            head = sock.recv(4096).decode("latin-1")
+        return int(head.split()[1])
+
+    def redirect(self, path: str) -> str:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        connection.close()
+        assert response.status == 302, (path, response.status)
+        return response.getheader("Location")
+
+    def wait_for_page(self, path: str, wanted: Callable[[str], bool]) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            body = self.get(path)[1]
+            if wanted(body):
+                return body
+            time.sleep(0.05)
+        raise AssertionError(f"{path} never matched; last body: {body[:2000]}")
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=WAIT)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+class ReloadStream:
+    """The live-reload event stream, read as the browser's EventSource would."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        self.connection.request("GET", "/__giaoban/reload")
+        self.response = self.connection.getresponse()
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_generation(self) -> int:
+        while True:
+            line = self.response.fp.readline().decode()
+            assert line, "the event stream closed"
+            if line.startswith("data: "):
+                return int(line[6:])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def preview(site: SiteDir):
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 10", "2024-05-01", body="Nội dung kỳ họp.", draft="true")
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Nội dung giao ban.")
+    server = Preview(site.root)
+    yield server
+    server.stop(signal.SIGKILL)
+
+
+def test_serves_drafts_and_reloads_after_an_edit(site: SiteDir, preview: Preview) -> None:
+    status, page, headers = preview.get("/2024/05/ky-hop-thu-10/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert "Bản nháp" in page and "Nội dung kỳ họp." in page
+    assert "/__giaoban/reload" in page  # the live-reload script
+    assert not (site.root / "output").exists()  # the preview never touches the real output
+    stream = ReloadStream(preview.port)
+    generation = stream.next_generation()
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 10", "2024-05-01", body="Nội dung đã sửa.", draft="true")
+    assert stream.next_generation() > generation
+    assert "Nội dung đã sửa." in preview.get("/2024/05/ky-hop-thu-10/")[1]
+    stream.close()
+
+
+def test_broken_file_shows_the_error_keeps_the_last_site_and_recovers(site: SiteDir, preview: Preview) -> None:
+    site.write("content/2024/05/giao-ban.md", "---\ntitle: Giao ban quý II\ndate: 31/02/2024\n---\n\nBản hỏng.\n")
+    page = preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "giaoban-loi" in body)
+    assert "content/2024/05/giao-ban.md:3: ngày &#x27;date&#x27; không hợp lệ: &#x27;31/02/2024&#x27;" in page
+    assert "Lỗi khi dựng trang" in page
+    assert "Nội dung giao ban." in page  # the last good build, under the error
+    preview.wait_for_line(lambda line: line.startswith("content/2024/05/giao-ban.md:3: ngày 'date' không hợp lệ"))
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Đã sửa xong.")
+    # The new files are in place a moment before the build is recorded as good; the tab reloads then.
+    preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Đã sửa xong." in body and "giaoban-loi" not in body)
+
+
+def test_first_build_broken_gives_an_error_page_until_fixed(site: SiteDir) -> None:
+    site.write("content/2024/05/a.md", "---\ntitle: Kỳ họp\ndate: hôm qua\n---\n\nA.\n")
+    server = Preview(site.root)
+    try:
+        status, page, _ = server.get("/")
+        assert status == 500 and "content/2024/05/a.md:3: ngày &#x27;date&#x27; không hợp lệ" in page
+        assert "Chưa có bản dựng nào thành công." in page
+        site.article("content/2024/05/a.md", "Kỳ họp", "2024-05-01", body="Đã sửa.")
+        assert "Đã sửa." in server.wait_for_page("/2024/05/ky-hop/", lambda body: "Đã sửa." in body)
+    finally:
+        assert server.stop() == 0
+
+
+def test_nothing_outside_the_output_is_served(site: SiteDir, preview: Preview) -> None:
+    (preview.output / "lien-ket.yaml").symlink_to(site.root / "site.yaml")
+    (preview.output / "thu-muc").symlink_to(site.root)
+    for path in ("/../site.yaml", "/../../site.yaml", "/%2e%2e/site.yaml", "/%2E%2E%2Fsite.yaml", "/static/..%2f..%2fsite.yaml",
+                 "/..%5csite.yaml", "/lien-ket.yaml", "/thu-muc/site.yaml", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/%00"):
+        assert preview.raw_status(path) == 404, path
+    status, page, _ = preview.get("/khong-co-trang-nay/")
+    assert status == 404 and "/__giaoban/reload" in page  # the site's own 404 page
+    assert preview.redirect("/2024/05/giao-ban-quy-ii") == "/2024/05/giao-ban-quy-ii/"
+    assert preview.redirect("//2024/05") == "/2024/05/"  # never "//2024/05/", another host to a browser
+    assert preview.raw_status("/static/style.css") == 200
+
+
+def test_a_burst_of_saves_gives_few_builds(site: SiteDir, preview: Preview) -> None:
+    stream = ReloadStream(preview.port)
+    start = stream.next_generation()
+    for i in range(20):
+        site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body=f"Lần lưu {i}.")
+        time.sleep(0.005)
+    preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Lần lưu 19." in body)
+    time.sleep(0.5)  # let any trailing build finish
+    stream.close()
+    builds = int(ReloadStream(preview.port).next_generation()) - start
+    assert 1 <= builds <= 5  # not 20: saves 5 ms apart are coalesced (QUIET is 150 ms)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_stop_cleanly(site: SiteDir, sig: int) -> None:
+    site.article("content/2024/05/a.md", "Kỳ họp", "2024-05-01")
+    server = Preview(site.root)
+    stream = ReloadStream(server.port)  # an open tab must not keep the server alive
+    stream.next_generation()
+    assert server.stop(sig) == 0
+    assert "Đã dừng máy chủ xem trước." in "\n".join(server.printed + list(server.lines.queue))
+    assert not any("Traceback" in line for line in list(server.lines.queue))
+    stream.close()
+
+
+def test_an_open_browser_tab_reloads_itself_on_save_and_on_error(site: SiteDir, preview: Preview, browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{preview.port}/2024/05/giao-ban-quy-ii/")
+        assert "Nội dung giao ban." in page.locator("main").inner_text()
+        site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Trình duyệt tự tải lại.")
+        page.wait_for_function("document.body.innerText.includes('Trình duyệt tự tải lại.')", timeout=WAIT * 1000)
+        site.write("content/2024/05/giao-ban.md", "---\ntitle: Giao ban quý II\n---\n\nThiếu ngày.\n")
+        page.wait_for_selector("#giaoban-loi", timeout=WAIT * 1000)
+        assert "content/2024/05/giao-ban.md" in page.locator("#giaoban-loi").inner_text()
+    finally:
+        page.close()
+
+
+def test_a_port_in_use_is_a_plain_error(site: SiteDir) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_giaoban("serve", "--source", str(site.root), "--port", str(taken.getsockname()[1]), timeout=60)
+    assert result.returncode == 1
+    assert "cổng đang được chương trình khác dùng; thử --port khác" in result.stderr
+    assert "Traceback" not in result.stderr
