@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .build import BuildOptions, Project, prepare
 from .config import CONFIG_FILE, SiteConfig
-from .content import Document, line_of_field
+from .content import Document, line_of_field, read_text
 from .errors import Problem
 from .messages import msg
 from .render import THEME_DIR
@@ -40,23 +40,30 @@ class _LinkParser(HTMLParser):
             self.found.append(("img", values["src"] or "", values.get("alt")))
 
 
-def links_of(doc: Document) -> list[Link]:
+def links_of(doc: Document, config: SiteConfig) -> list[Link]:
     """Every link and image of ``doc``'s rendered body, each with the line of the file it is written on."""
     parser = _LinkParser()
     parser.feed(doc.html)
-    locator = _LineLocator(doc)
+    locator = _LineLocator(doc, config)
     return [Link(kind, url, locator.line_of(url), alt) for kind, url, alt in parser.found]
 
 
 class _LineLocator:
     """Finds the source line of the n-th use of a URL in a document's Markdown body."""
 
-    def __init__(self, doc: Document) -> None:
-        self.lines = doc.body.split("\n")
+    def __init__(self, doc: Document, config: SiteConfig) -> None:
+        text = read_text(config.root / doc.source, doc.source)
+        self.lines = text.split("\n")[doc.body_line - 1:]
         self.first = doc.body_line
+        self.base = config.base_path
         self.seen: dict[str, int] = defaultdict(int)
 
     def line_of(self, url: str) -> int | None:
+        if self.base != "/" and url.startswith(self.base):
+            # markup.prefix_root_links added the base path; the editor wrote the link without it.
+            written = "/" + url[len(self.base):]
+            if any(written in line or html.escape(written) in line for line in self.lines):
+                url = written
         hits = [self.first + i for i, text in enumerate(self.lines)
                 for _ in range(max(text.count(url), text.count(html.escape(url))))]
         if not hits:
@@ -95,14 +102,29 @@ def exists(path: str, files: set[str]) -> bool:
 
 def planned_files(project: Project) -> set[str]:
     """Every file a build of ``project`` would write, without writing anything."""
-    files = {job.url + "index.html" if job.url == "" or job.url.endswith("/") else job.url for job in project.jobs}
+    files = {job.path for job in project.jobs}
     files |= _tree(THEME_DIR / "static", "static/") | {"static/code.css"}
     files |= _tree(project.config.static_dir, "")
     from . import build as build_module  # the list is filled by other modules at import time
 
-    for generate in getattr(build_module, "EXTRAS", []):
-        generate(project, lambda relative, data: files.add(relative.lstrip("/")))
+    recorder = _NameRecorder(files)
+    for generate in build_module.EXTRAS:
+        generate(project, recorder)
     return files
+
+
+class _NameRecorder:
+    """Stands in for the build's writer: notes each file's name and asks for no data it can skip."""
+
+    def __init__(self, files: set[str]) -> None:
+        self.files = files
+
+    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
+        self.files.add(relative.lstrip("/"))
+
+    def keep(self, relative: str, key: str) -> bool:
+        self.files.add(relative.lstrip("/"))
+        return True
 
 
 def output_files(output: Path) -> set[str]:
@@ -128,7 +150,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
     config = project.config
     problems = []
     for doc in project.site.articles + project.site.pages:
-        for link in found[doc.source] if found is not None else links_of(doc):
+        for link in found[doc.source] if found is not None else links_of(doc, config):
             problem = _check(link.url, doc.url, link.kind, files, config)
             if problem:
                 problems.append(Problem(doc.source, link.line, problem))

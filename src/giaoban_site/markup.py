@@ -114,7 +114,9 @@ def prefix_root_links(fragment: str, base_path: str) -> str:
     if base_path in ("", "/"):
         return fragment
     prefix = "/" + base_path.strip("/") + "/"
-    return _ROOT_LINK.sub(lambda m: m.group(1) + m.group(2) + prefix, fragment)
+    # A link that already names the sub-path (as old content often does) is left as written.
+    pattern = re.compile(_ROOT_LINK.pattern + f"(?!{re.escape(prefix[1:])})")
+    return pattern.sub(lambda m: m.group(1) + m.group(2) + prefix, fragment)
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
