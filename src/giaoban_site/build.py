@@ -13,7 +13,8 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -26,8 +27,8 @@ from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .output import OutputWriter
 from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
-from .search import generate_search, index_words
-from .site import Site, build_site, check_unique_urls
+from .search import generate_search, index_words, search_record
+from .site import Site, article_url, build_site, check_unique_urls
 from .sitemap import generate_sitemap
 from .workers import default_jobs, run_parallel
 
@@ -83,8 +84,9 @@ def build(options: BuildOptions) -> BuildReport:
     output = _output_dir(options, config)
     cache = BuildCache(output)
     manifest = cache.load_manifest() if output.is_dir() else Manifest()
-    sources = scan_sources(config)
-    inputs = inputs_digest(config, options, output, sources)
+    with _timed("scan"):
+        sources = scan_sources(config)
+        inputs = inputs_digest(config, options, output, sources)
     now = options.now or dt.datetime.now(dt.timezone.utc)
     if _up_to_date(manifest, inputs, now, output):
         count = len(manifest.files)
@@ -101,13 +103,23 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     config = config or _load_config(options)
     output = _output_dir(options, config)
     sources = sources if sources is not None else scan_sources(config)
-    documents = load_documents(config, cache or BuildCache(output), options, sources)
-    now = options.now or dt.datetime.now(dt.timezone.utc)
-    site = build_site(documents, config, now, options.drafts)
-    env = make_environment(config)
-    jobs = plan_pages(site)
-    check_plan(jobs, env, config)
+    with _timed("parse"):
+        documents = load_documents(config, cache or BuildCache(output), options, sources)
+    with _timed("site model"):
+        now = options.now or dt.datetime.now(dt.timezone.utc)
+        site = build_site(documents, config, now, options.drafts)
+        env = make_environment(config)
+        jobs = plan_pages(site)
+        check_plan(jobs, env, config)
     return Project(config, site, env, jobs, output, options)
+
+
+@contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    """Log how long a stage took (shown with ``giaoban -v``)."""
+    started = time.monotonic()
+    yield
+    log.debug("%s: %.2f s", stage, time.monotonic() - started)
 
 
 def _load_config(options: BuildOptions) -> SiteConfig:
@@ -135,7 +147,7 @@ def scan_sources(config: SiteConfig) -> dict[str, str]:
 
 def parse_settings(config: SiteConfig) -> str:
     """What a parsed document depends on besides its own file."""
-    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url)
+    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url, repr(config.urls))
 
 
 def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sources: dict[str, str]) -> str:
@@ -217,7 +229,9 @@ class _DocumentLoader:
         html_path = self.cache.html_path(source_digest)
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(html, encoding="utf-8")
-        html_path.with_suffix(".txt").write_text(text, encoding="utf-8")
+        if doc.kind == "article":  # its search record, ready to copy into the output
+            doc.url = article_url(self.config, doc)
+            html_path.with_suffix(".json").write_text(search_record(doc, text), encoding="utf-8")
         doc.html_file, doc.body = str(html_path), ""
         return doc
 
@@ -248,9 +262,12 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     writer = OutputWriter(project.output, {p: h for p, (_, h) in manifest.files.items()} if manifest.files else None)
     writer.start()
     try:
-        files = _render_pages(project, manifest, writer)
-        _write_extras(project, writer, files, manifest)
-        removed = writer.commit(set(files))
+        with _timed("render"):
+            files = _render_pages(project, manifest, writer)
+        with _timed("extras"):
+            _write_extras(project, writer, files, manifest)
+        with _timed("commit"):
+            removed = writer.commit(set(files))
     except BaseException:
         writer.discard()
         raise
@@ -300,6 +317,11 @@ class ExtraFiles:
     def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
         checksum = self.writer.write(relative, data)
         self.files[relative] = (key or checksum, checksum)
+
+    def copy(self, relative: str, source: Path, key: str) -> None:
+        """Add a file copied from ``source`` (made earlier, e.g. in the cache) under ``key``."""
+        self.writer.copy(relative, source)
+        self.files[relative] = (key, key)
 
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)

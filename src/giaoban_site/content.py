@@ -64,14 +64,6 @@ class Document:
             return self._html
         return Path(self.html_file).read_text(encoding="utf-8") if self.html_file else ""
 
-    @property
-    def text(self) -> str:
-        """The body as plain text (kept beside the HTML in the build cache)."""
-        if self.html_file and self._html is None:
-            return Path(self.html_file).with_suffix(".txt").read_text(encoding="utf-8")
-        from .markup import plain_text  # only documents built outside a cache take this path
-
-        return plain_text(self.html)
 
     @html.setter
     def html(self, value: str) -> None:

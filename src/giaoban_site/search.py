@@ -23,9 +23,11 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from .content import Document
+from .markup import plain_text
 from .public import public_articles
 from .render import SEARCH_URL
 from .vietnamese import format_date, words
@@ -68,9 +70,9 @@ def index_words(doc: Document, text: str) -> tuple[str, str]:
     return " ".join(title), " ".join(dict.fromkeys([*title, *words(terms)]))
 
 
-def document_record(doc: Document) -> dict:
-    """What a result needs: title, URL (site-relative), date shown and machine date, plain text."""
-    return {"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(), "x": doc.text}
+def search_record(doc: Document, text: str) -> str:
+    """What a result needs, as JSON: title, URL (site-relative), date shown and machine date, plain text."""
+    return _json({"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(), "x": text})
 
 
 def build_index(articles: list[Document]) -> SearchIndex:
@@ -81,7 +83,7 @@ def build_index(articles: list[Document]) -> SearchIndex:
     for number, doc in enumerate(reversed(articles)):
         index.documents.append(doc)
         if not doc.search_words:  # a document not parsed by the build (tests, other callers)
-            doc.search_title, doc.search_words = index_words(doc, doc.text)
+            doc.search_title, doc.search_words = index_words(doc, plain_text(doc.html))
         for word in doc.search_title.split():
             title[word].append(number)
         for word in doc.search_words.split():
@@ -106,5 +108,10 @@ def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> Non
         write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
     for number, doc in enumerate(index.documents):
         path, key = f"{DOC_DIR}{number}.json", f"{doc.digest}:{doc.url}"
-        if not (doc.digest and write.keep(path, key)):
-            write(path, _json(document_record(doc)), key)
+        if doc.digest and write.keep(path, key):
+            continue
+        prepared = Path(doc.html_file).with_suffix(".json") if doc.html_file else None
+        if prepared and prepared.exists():
+            write.copy(path, prepared, key)  # made when the article was parsed
+        else:
+            write(path, search_record(doc, plain_text(doc.html)), key)

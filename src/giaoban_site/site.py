@@ -62,6 +62,13 @@ def url_for(config: SiteConfig, kind: str, **values: object) -> str:
     return config.urls[kind].format(**values).lstrip("/")
 
 
+def article_url(config: SiteConfig, doc: Document) -> str:
+    """Where an article lives; its date is in the site's timezone since loading."""
+    date = doc.date
+    return url_for(config, "article", year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
+                   slug=doc.slug)
+
+
 def paginated_url(config: SiteConfig, base: str, number: int) -> str:
     """URL of page ``number`` of a listing whose first page is ``base``."""
     return base if number == 1 else base + url_for(config, "pagination", number=number)
@@ -83,10 +90,8 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
     articles.sort(key=lambda d: d.source)
     articles.sort(key=lambda d: d.date, reverse=True)
     pages.sort(key=lambda d: (d.extra.get("weight", 0) if isinstance(d.extra.get("weight"), int) else 0, collation_key(d.title)))
-    for doc in articles:  # dates are in the site's timezone since loading
-        date = doc.date
-        doc.url = url_for(config, "article", year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                          slug=doc.slug)
+    for doc in articles:
+        doc.url = article_url(config, doc)
     for doc in pages:
         doc.url = url_for(config, "page", slug=doc.slug)
     site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config),

@@ -39,6 +39,7 @@ def sitemap_entries(project) -> list[SitemapEntry]:
         listings[str(year.year)] = year.articles
         listings.update({f"{m.year}-{m.month:02d}": m.articles for m in year.months})
     entries = []
+    newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
     for job in project.jobs:
         if job.kind == "404":
             continue
@@ -53,9 +54,11 @@ def sitemap_entries(project) -> list[SitemapEntry]:
             lastmod = last_changed(doc) or newest_site
         elif job.kind == "taxonomy":
             lastmod = newest_site
+        elif job.key in newest_of:
+            lastmod = newest_of[job.key]
         else:
             articles = [d for d in listings.get(job.key, public) if d.source in public_sources]
-            lastmod = _newest(articles) or newest_site
+            lastmod = newest_of[job.key] = _newest(articles) or newest_site
         entries.append(SitemapEntry(job.url, lastmod))
     return sorted(entries, key=lambda e: e.url)
 

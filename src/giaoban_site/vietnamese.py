@@ -44,12 +44,24 @@ def slugify(text: str, max_length: int = 200) -> str:
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=8192)
+def _fold_table() -> dict[int, str | None]:
+    """Each Latin letter with marks (NFC) mapped to its bare letter; combining marks to nothing."""
+    table: dict[int, str | None] = {}
+    for code in range(0x00C0, 0x2000):
+        bare = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if bare != chr(code) and bare.isascii():
+            table[code] = bare
+    table.update({code: None for code in range(0x0300, 0x0370)})
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, for search: "Hội đồng" -> "hoi dong"."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d")
+    return text.lower().translate(_FOLD)
 
 
 def _split_letter(char: str) -> tuple[str, int]:
