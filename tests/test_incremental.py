@@ -112,7 +112,7 @@ def test_rebuild_with_no_change_writes_nothing(built: SiteDir) -> None:
     mtimes = {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()}
     result = built.build()
     assert result.returncode == 0
-    assert "0 ghi mới" in result.stdout
+    assert "0 tệp ghi mới" in result.stdout
     assert {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()} == mtimes
 
 
@@ -140,9 +140,9 @@ def test_deleted_article_and_unused_tag_pages_disappear(built: SiteDir) -> None:
 
 def test_corrupt_cache_is_ignored_with_a_warning(built: SiteDir) -> None:
     cache = built.root / ".giaoban-cache" / "output"
-    for name in ("sources.pickle", "manifest.pickle"):
+    for name in ("sources.pickle", "manifest.pickle", "bodies.sqlite"):
         data = (cache / name).read_bytes()
-        (cache / name).write_bytes(data[: len(data) // 2])
+        (cache / name).write_bytes(data[: len(data) // 2] + b"\0garbage" * 64)
     before = tree_digest(built.output)
     result = built.build()
     assert result.returncode == 0

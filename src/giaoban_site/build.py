@@ -11,13 +11,14 @@ import datetime as dt
 import logging
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Callable, Iterator
 
 import jinja2
 
+from . import store
 from .cache import BuildCache, Manifest, SourceEntry, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import Document, discover, line_of_field, load_document
@@ -51,9 +52,9 @@ class BuildOptions:
 @dataclass
 class BuildReport:
     output: Path
-    pages: int  # files the site consists of
+    pages: int  # HTML pages of the site
     written: int  # files whose bytes changed
-    skipped: int  # files already up to date
+    skipped: int  # files already up to date (written + skipped: every file of the site)
     scheduled: int  # articles waiting for their date
     seconds: float
     removed: list[str] = field(default_factory=list)
@@ -90,7 +91,7 @@ def build(options: BuildOptions) -> BuildReport:
     now = options.now or dt.datetime.now(dt.timezone.utc)
     if _up_to_date(manifest, inputs, now, output):
         count = len(manifest.files)
-        return BuildReport(output, count, 0, count, 0, time.monotonic() - started)
+        return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started)
     project = prepare(options, config=config, cache=cache, sources=sources)
     report = write_site(project, cache, manifest, inputs)
     report.seconds = time.monotonic() - started
@@ -182,38 +183,44 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     All problems are raised together.
     """
     previous = cache.load_sources()
+    stored = store.known(cache.store)
     entries: dict[str, SourceEntry] = {}
     to_parse = []
     for name, source_digest in sources.items():
         known = previous.get(name)
-        if known and known.digest == source_digest and os.path.exists(known.document.html_file):
+        if known and known.digest == source_digest and source_digest in stored:
             entries[name] = known
         else:
             to_parse.append((name, source_digest))
-    loader = _DocumentLoader(config, cache)
+    loader = _DocumentLoader(config)
     progress = _stage_progress(options, "parse", len(to_parse))
-    problems = []
+    problems, bodies = [], []
     for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):
         if isinstance(result, Problem):
             problems.append(result)
-        else:
-            entries[result.source] = SourceEntry(result.digest, result)
+            continue
+        doc, html, record = result
+        doc.html_store = cache.store
+        bodies.append((doc.digest, html, record))
+        entries[doc.source] = SourceEntry(doc.digest, doc)
     if problems:
         raise BuildFailed(problems)
+    if bodies:
+        store.put_many(cache.store, bodies)
     if entries != previous:
         cache.save_sources(entries)
-        cache.remove_unused_html({entry.digest for entry in entries.values()})
+        store.keep_only(cache.store, {entry.digest for entry in entries.values()})
     return [entries[name].document for name in sorted(entries)]
 
 
 class _DocumentLoader:
-    """Parses one file and keeps its HTML in the cache; one Markdown instance per process."""
+    """Parses one file into a document, its HTML and its search record; one Markdown per process."""
 
-    def __init__(self, config: SiteConfig, cache: BuildCache) -> None:
-        self.config, self.cache = config, cache
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
         self.renderer: MarkdownRenderer | None = None
 
-    def load(self, item: tuple[str, str]) -> Document | Problem:
+    def load(self, item: tuple[str, str]) -> tuple[Document, str, str] | Problem:
         name, source_digest = item
         try:
             doc = load_document(self.config.root / name, self.config.root, self.config.tz)
@@ -223,17 +230,14 @@ class _DocumentLoader:
         html, doc.toc = self.renderer.convert(doc.body)
         if doc.summary is None:
             doc.summary = first_paragraph_summary(html)
-        doc.digest = source_digest
+        doc.digest, doc.body = source_digest, ""
         text = plain_text(html)
         doc.search_title, doc.search_words = index_words(doc, text)
-        html_path = self.cache.html_path(source_digest)
-        html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(html, encoding="utf-8")
+        record = ""
         if doc.kind == "article":  # its search record, ready to copy into the output
             doc.url = article_url(self.config, doc)
-            html_path.with_suffix(".json").write_text(search_record(doc, text), encoding="utf-8")
-        doc.html_file, doc.body = str(html_path), ""
-        return doc
+            record = search_record(doc, text)
+        return doc, html, record
 
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
@@ -241,7 +245,7 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig)
     problems = check_unique_urls([(job.url, job.source or msg("generated_page")) for job in jobs])
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
     for job in jobs:
-        if job.template not in available:
+        if job.template and job.template not in available:
             line = line_of_field(config.root / job.source, "template") if job.source else None
             names = ", ".join(sorted(t for t in available if "/" not in t))
             problems.append(Problem(job.source or job.template, line, msg("unknown_template", name=job.template, available=names)))
@@ -271,11 +275,15 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     except BaseException:
         writer.discard()
         raise
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())))
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), project.site.scheduled)
     if new_manifest != manifest:
         cache.save_manifest(new_manifest)
     written = len(writer.written)
-    return BuildReport(project.output, len(files), written, len(files) - written, project.site.scheduled, 0.0, removed)
+    return BuildReport(project.output, _pages(files), written, len(files) - written, project.site.scheduled, 0.0, removed)
+
+
+def _pages(files: dict[str, tuple[str, str]]) -> int:
+    return sum(path.endswith(".html") for path in files)
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
@@ -317,11 +325,6 @@ class ExtraFiles:
     def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
         checksum = self.writer.write(relative, data)
         self.files[relative] = (key or checksum, checksum)
-
-    def copy(self, relative: str, source: Path, key: str) -> None:
-        """Add a file copied from ``source`` (made earlier, e.g. in the cache) under ``key``."""
-        self.writer.copy(relative, source)
-        self.files[relative] = (key, key)
 
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)

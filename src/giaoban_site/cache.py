@@ -55,6 +55,7 @@ class Manifest:
     inputs: str = ""  # hash of every input: equal means nothing to do
     publish_next: float | None = None  # when the next scheduled article becomes due
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (input key, bytes hash)
+    scheduled: int = 0  # articles waiting for their date, to report when nothing needs building
 
 
 class BuildCache:
@@ -62,7 +63,7 @@ class BuildCache:
 
     def __init__(self, output: Path) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
-        self.html_dir = self.dir / "html"
+        self.store = str(self.dir / "bodies.sqlite")
 
     def load_sources(self) -> dict[str, SourceEntry]:
         return self._load("sources.pickle", dict)
@@ -75,16 +76,6 @@ class BuildCache:
 
     def save_manifest(self, manifest: Manifest) -> None:
         self._save("manifest.pickle", manifest)
-
-    def html_path(self, doc_digest: str) -> Path:
-        return self.html_dir / f"{doc_digest}.html"
-
-    def remove_unused_html(self, digests: set[str]) -> None:
-        """Forget the HTML of documents that no longer exist in this form."""
-        if self.html_dir.is_dir():
-            for entry in os.scandir(self.html_dir):
-                if entry.name.split(".")[0] not in digests:  # <digest>.html and <digest>.txt
-                    os.unlink(entry.path)
 
     def clear(self) -> None:
         for name in ("sources.pickle", "manifest.pickle"):

@@ -52,7 +52,7 @@ class Document:
     # Filled by later stages: markup (HTML, toc, summary when absent) and the site model (url).
     toc: str = ""
     url: str = ""
-    html_file: str = ""  # the converted HTML kept on disk, so memory holds no article bodies
+    html_store: str = ""  # the store (store.py) holding the converted HTML, so memory holds no bodies
     search_title: str = ""  # folded words of the title, space-separated, for the search index
     search_words: str = ""  # folded words of everything searchable, space-separated
     _html: str | None = field(default=None, repr=False)
@@ -62,7 +62,11 @@ class Document:
         """The body as HTML: from memory right after conversion, otherwise from the build cache."""
         if self._html is not None:
             return self._html
-        return Path(self.html_file).read_text(encoding="utf-8") if self.html_file else ""
+        if not self.html_store:
+            return ""
+        from . import store  # only documents of a build with a cache have a store
+
+        return store.get(self.html_store, self.digest) or ""
 
 
     @html.setter

@@ -57,8 +57,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_source": ("thư mục nguồn không tồn tại: {path}", "source directory does not exist: {path}"),
     "build_failed": ("Dựng trang thất bại: {count} lỗi. Thư mục {output} được giữ nguyên.",
                      "Build failed: {count} error(s). {output} was left unchanged."),
-    "build_done": ("Đã dựng {pages} trang ({written} ghi mới, {skipped} giữ nguyên) vào {output} trong {seconds:.2f} giây.",
-                   "Built {pages} pages ({written} written, {skipped} unchanged) into {output} in {seconds:.2f} s."),
+    "build_done": ("Đã dựng {pages} trang vào {output}: {written} tệp ghi mới, {skipped} tệp giữ nguyên, 0 lỗi, {seconds:.2f} giây.",
+                   "Built {pages} pages into {output}: {written} files written, {skipped} unchanged, 0 errors, {seconds:.2f} s."),
     # --- editor commands: new, check, serve (issue 6) ---
     "new_exists": ("tệp đã có: {path}; không ghi đè. Đổi tiêu đề hoặc mở tệp đó để sửa",
                    "file already exists: {path}; not overwritten. Change the title or edit that file"),

@@ -51,15 +51,6 @@ class OutputWriter:
             self.written.append(relative)
         return checksum
 
-    def copy(self, relative: str, source: Path) -> None:
-        """Stage a copy of ``source``; the caller knows it differs from what the output holds."""
-        target = self._inside_staging(relative)
-        if target.parent not in self._made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made_dirs.add(target.parent)
-        shutil.copyfile(source, target)
-        self.written.append(relative)
-
     def _inside_staging(self, relative: str) -> Path:
         normal = os.path.normpath(relative)
         if normal.startswith(("..", "/")) or os.path.isabs(normal):

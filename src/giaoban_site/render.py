@@ -11,17 +11,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
 from . import vietnamese
 from .config import SiteConfig
 from .content import Document
+from .public import public_articles
+from .search import SEARCH_URL, record_of, record_paths
 from .site import Site, Term, paginated_url, url_for
 
 THEME_DIR = Path(__file__).parent / "templates"
 TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
 TAXONOMY_INDEX_URLS = {"tag": "chu-de/", "category": "chuyen-muc/", "author": "tac-gia/"}
 ARCHIVE_INDEX_URL = "luu-tru/"
-SEARCH_URL = "tim-kiem/"
 
 
 class PageJob(NamedTuple):
@@ -88,6 +90,8 @@ def plan_pages(site: Site) -> list[PageJob]:
         jobs.append(PageJob(year.url, "archive.html", "archive", str(year.year)))
         jobs += [PageJob(m.url, "archive.html", "archive", f"{m.year}-{m.month:02d}") for m in year.months]
     jobs.append(PageJob(SEARCH_URL, "search.html", "search"))
+    # Search records are files of the plan like pages: made in parallel, and only when changed.
+    jobs += [PageJob(path, "", "record", doc.source) for path, doc in record_paths(public_articles(site))]
     jobs.append(PageJob("404.html", "404.html", "404"))
     return jobs
 
@@ -107,6 +111,15 @@ class PageRenderer:
         self.archives = {str(y.year): y for y in site.years}
         self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
         self._memo: dict[int, tuple[object, str]] = {}
+        self._fragments: dict[tuple[str, str], Markup] = {}
+        env.globals["fragment"] = self.fragment
+
+    def fragment(self, template: str, article: Document) -> Markup:
+        """``template`` rendered for one article, once per process: list pages repeat their items."""
+        key = (template, article.source)
+        if key not in self._fragments:
+            self._fragments[key] = Markup(self.env.get_template(template).render(article=article))
+        return self._fragments[key]
 
     def context(self, job: PageJob) -> dict:
         """Everything the template of ``job`` is given: it sees nothing else of the site."""
@@ -115,6 +128,8 @@ class PageRenderer:
         return context
 
     def render(self, job: PageJob, context: dict | None = None) -> str:
+        if job.kind == "record":
+            return record_of(self.documents[job.key])
         return self.env.get_template(job.template).render(context or self.context(job))
 
     def page_key(self, job: PageJob, context: dict, base: str) -> str:
@@ -177,6 +192,9 @@ class PageRenderer:
     def _context_archive(self, job: PageJob) -> dict:
         archive = self.archives.get(job.key)
         return {"archive": archive, "years": self.site.years if archive is None else None}
+
+    def _context_record(self, job: PageJob) -> dict:
+        return {"article": self.documents[job.key]}
 
     def _context_search(self, job: PageJob) -> dict:
         # The host and path a general search engine's "site:" filter takes, for the form without JavaScript.

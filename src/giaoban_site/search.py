@@ -23,15 +23,15 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
+from . import store
 from .content import Document
 from .markup import plain_text
 from .public import public_articles
-from .render import SEARCH_URL
 from .vietnamese import format_date, words
 
+SEARCH_URL = "tim-kiem/"
 SHARD_DIR = SEARCH_URL + "chi-muc/"
 DOC_DIR = SEARCH_URL + "bai/"
 KEY_LENGTH = 3
@@ -101,17 +101,20 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def record_paths(articles: list[Document]) -> list[tuple[str, Document]]:
+    """Where each article's search record goes, by id (oldest first): part of the page plan."""
+    return [(f"{DOC_DIR}{number}.json", doc) for number, doc in enumerate(reversed(articles))]
+
+
+def record_of(doc: Document) -> str:
+    """An article's search record: made when it was parsed, or now for one parsed elsewhere."""
+    prepared = store.get(doc.html_store, doc.digest, "record") if doc.html_store else None
+    return prepared or search_record(doc, plain_text(doc.html))
+
+
 def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> None:
-    """EXTRAS generator: the index behind the search page (which is in the page plan)."""
+    """EXTRAS generator: the word index behind the search page (page and records are in the page plan)."""
     index = build_index(public_articles(project.site))
     for key, shard in sorted(index.shards.items()):
         write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
-    for number, doc in enumerate(index.documents):
-        path, key = f"{DOC_DIR}{number}.json", f"{doc.digest}:{doc.url}"
-        if doc.digest and write.keep(path, key):
-            continue
-        prepared = Path(doc.html_file).with_suffix(".json") if doc.html_file else None
-        if prepared and prepared.exists():
-            write.copy(path, prepared, key)  # made when the article was parsed
-        else:
-            write(path, search_record(doc, plain_text(doc.html)), key)
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,7 +41,7 @@ def sitemap_entries(project) -> list[SitemapEntry]:
     entries = []
     newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
     for job in project.jobs:
-        if job.kind == "404":
+        if job.kind in ("404", "record"):
             continue
         if job.kind == "article":
             if job.key not in public_sources:
@@ -70,14 +70,10 @@ def _newest(articles: list[Document]) -> dt.datetime | None:
 def sitemap_xml(entries: list[SitemapEntry], project) -> bytes:
     """The sitemap protocol's XML for ``entries``."""
     config = project.config
-    ET.register_namespace("", SITEMAP_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for entry in entries:
-        url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute_url(config, entry.url)
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = entry.lastmod.astimezone(config.tz).isoformat()
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    rows = [f"  <url>\n    <loc>{escape(absolute_url(config, e.url))}</loc>\n"
+            f"    <lastmod>{e.lastmod.astimezone(config.tz).isoformat()}</lastmod>\n  </url>\n" for e in entries]
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+            + "".join(rows) + "</urlset>\n").encode("utf-8")
 
 
 def robots_txt(project) -> str:

@@ -106,6 +106,7 @@ def sort_names(names):
     return sorted(names, key=collation_key)
 
 
+@lru_cache(maxsize=65536)
 def format_date(value: dt.datetime | dt.date, with_time: bool = False) -> str:
     """ "Thứ Năm, 02/10/2014", or with ``with_time`` "Thứ Năm, 02/10/2014 08:30"."""
     text = f"{WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"

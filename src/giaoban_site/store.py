@@ -1,0 +1,73 @@
+"""Converted article bodies kept between builds in one SQLite file, not in memory.
+
+One file instead of one per article: on the machines we run on, creating files costs far more
+than writing bytes. Each process opens its own connection (worker processes are forked).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from .messages import msg
+
+log = logging.getLogger(__name__)
+_connections: dict[tuple[int, int, str], sqlite3.Connection] = {}
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    key = (os.getpid(), threading.get_ident(), path)
+    connection = _connections.get(key)
+    if connection is not None and not os.path.exists(path):  # the cache was deleted under us
+        connection.close()
+        connection = None
+    if connection is None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=60, isolation_level=None)
+        _connections[key] = connection
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT, record TEXT)")
+    return connection
+
+
+def put_many(path: str, rows: list[tuple[str, str, str]]) -> None:
+    """Store (digest, html, search record) rows in one transaction."""
+    connection = _connect(path)
+    with connection:
+        connection.execute("BEGIN")
+        connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+
+
+def get(path: str, digest: str, column: str = "html") -> str | None:
+    row = _connect(path).execute(f"SELECT {column} FROM bodies WHERE digest = ?", (digest,)).fetchone()  # noqa: S608
+    return row[0] if row else None
+
+
+def known(path: str) -> set[str]:
+    """The digests whose bodies are stored."""
+    if not os.path.exists(path):
+        return set()
+    try:
+        return {row[0] for row in _connect(path).execute("SELECT digest FROM bodies")}
+    except sqlite3.DatabaseError:  # damaged: start again rather than trust any of it
+        log.warning(msg("cache_corrupt", path=path))
+        damaged = _connections.pop((os.getpid(), threading.get_ident(), path), None)
+        if damaged is not None:
+            damaged.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        return set()
+
+
+def keep_only(path: str, digests: set[str]) -> None:
+    """Forget bodies of documents that no longer exist in this form."""
+    connection = _connect(path)
+    stale = [(d,) for d in known(path) - digests]
+    if stale:
+        with connection:
+            connection.execute("BEGIN")
+            connection.executemany("DELETE FROM bodies WHERE digest = ?", stale)
