@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import resource
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -120,7 +121,8 @@ def _timed(stage: str) -> Iterator[None]:
     """Log how long a stage took (shown with ``giaoban -v``)."""
     started = time.monotonic()
     yield
-    log.debug("%s: %.2f s", stage, time.monotonic() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    log.debug("%s: %.2f s (peak memory so far %.0f MiB)", stage, time.monotonic() - started, peak)
 
 
 def _load_config(options: BuildOptions) -> SiteConfig:
@@ -199,14 +201,17 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         if isinstance(result, Problem):
             problems.append(result)
             continue
-        doc, html, record = result
+        doc, body = result
         doc.html_store = cache.store
-        bodies.append((doc.digest, html, record))
+        bodies.append(body)
         entries[doc.source] = SourceEntry(doc.digest, doc)
-    if problems:
-        raise BuildFailed(problems)
+        if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
+            store.put_many(cache.store, bodies)
+            bodies = []
     if bodies:
         store.put_many(cache.store, bodies)
+    if problems:
+        raise BuildFailed(problems)
     if entries != previous:
         cache.save_sources(entries)
         store.keep_only(cache.store, {entry.digest for entry in entries.values()})
@@ -220,7 +225,7 @@ class _DocumentLoader:
         self.config = config
         self.renderer: MarkdownRenderer | None = None
 
-    def load(self, item: tuple[str, str]) -> tuple[Document, str, str] | Problem:
+    def load(self, item: tuple[str, str]) -> tuple[Document, tuple[str, str, str, str, str]] | Problem:
         name, source_digest = item
         try:
             doc = load_document(self.config.root / name, self.config.root, self.config.tz)
@@ -232,12 +237,11 @@ class _DocumentLoader:
             doc.summary = first_paragraph_summary(html)
         doc.digest, doc.body = source_digest, ""
         text = plain_text(html)
-        doc.search_title, doc.search_words = index_words(doc, text)
         record = ""
         if doc.kind == "article":  # its search record, ready to copy into the output
             doc.url = article_url(self.config, doc)
             record = search_record(doc, text)
-        return doc, html, record
+        return doc, (doc.digest, html, record, *index_words(doc, text))
 
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
@@ -303,7 +307,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
             return template_problem(exc, job)
 
     progress = _stage_progress(project.options, "render", len(project.jobs))
-    results = run_parallel(render, project.jobs, project.options.jobs or default_jobs(), progress)
+    results = list(run_parallel(render, project.jobs, project.options.jobs or default_jobs(), progress))
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
     if problems:
         raise BuildFailed(list(problems))

@@ -53,8 +53,6 @@ class Document:
     toc: str = ""
     url: str = ""
     html_store: str = ""  # the store (store.py) holding the converted HTML, so memory holds no bodies
-    search_title: str = ""  # folded words of the title, space-separated, for the search index
-    search_words: str = ""  # folded words of everything searchable, space-separated
     _html: str | None = field(default=None, repr=False)
 
     @property

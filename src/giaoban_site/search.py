@@ -80,13 +80,14 @@ def build_index(articles: list[Document]) -> SearchIndex:
     body: dict[str, list[int]] = defaultdict(list)
     title: dict[str, list[int]] = defaultdict(list)
     index = SearchIndex()
+    stored = store.words(articles[0].html_store) if articles and articles[0].html_store else {}
     for number, doc in enumerate(reversed(articles)):
         index.documents.append(doc)
-        if not doc.search_words:  # a document not parsed by the build (tests, other callers)
-            doc.search_title, doc.search_words = index_words(doc, plain_text(doc.html))
-        for word in doc.search_title.split():
+        # Words were found when the file was parsed; a document made elsewhere is read now.
+        title_words, all_words = stored.get(doc.digest) or index_words(doc, plain_text(doc.html))
+        for word in title_words.split():
             title[word].append(number)
-        for word in doc.search_words.split():
+        for word in all_words.split():
             body[word].append(number)
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
     for word in sorted(body):  # ids were appended in ascending order, once per article

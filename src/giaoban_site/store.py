@@ -30,16 +30,23 @@ def _connect(path: str) -> sqlite3.Connection:
         _connections[key] = connection
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("CREATE TABLE IF NOT EXISTS bodies (digest TEXT PRIMARY KEY, html TEXT, record TEXT)")
+        connection.execute("CREATE TABLE IF NOT EXISTS bodies "
+                           "(digest TEXT PRIMARY KEY, html TEXT, record TEXT, title_words TEXT, words TEXT)")
     return connection
 
 
-def put_many(path: str, rows: list[tuple[str, str, str]]) -> None:
-    """Store (digest, html, search record) rows in one transaction."""
+def put_many(path: str, rows: list[tuple[str, str, str, str, str]]) -> None:
+    """Store (digest, html, search record, title words, words) rows in one transaction."""
     connection = _connect(path)
     with connection:
         connection.execute("BEGIN")
-        connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+        connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def words(path: str) -> dict[str, tuple[str, str]]:
+    """digest -> (title words, all words) of every stored document, for the search index."""
+    return {digest: (title, text) for digest, title, text in
+            _connect(path).execute("SELECT digest, title_words, words FROM bodies")}
 
 
 def get(path: str, digest: str, column: str = "html") -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,34 +22,32 @@ def default_jobs() -> int:
 
 
 def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress: Callable[[int], None] | None = None,
-                 min_items: int = 200) -> list[R]:
-    """``task(item)`` for every item, results in item order, over ``jobs`` processes.
+                 min_items: int = 200) -> Iterator[R]:
+    """``task(item)`` for every item, yielded in item order as they are done, over ``jobs`` processes.
 
     Small batches run in this process: forking costs more than it saves. So does any process
     with other threads running (the preview server), where forking is not safe.
     """
     if jobs <= 1 or len(items) < min_items or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        results = []
         for index, item in enumerate(items):
-            results.append(task(item))
+            yield task(item)
             if progress and index % 100 == 99:
                 progress(index + 1)
-        return results
+        return
     global _task
     _task = task
     size = max(1, len(items) // (jobs * 8))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    results, done = [], 0
+    done = 0
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for chunk_result in pool.imap(_run_chunk, chunks):
-                results.extend(chunk_result)
+                yield from chunk_result
                 done += len(chunk_result)
                 if progress:
                     progress(done)
     finally:
         _task = None
-    return results
 
 
 def _run_chunk(chunk: Sequence) -> list:
