@@ -23,7 +23,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import store
 from .content import Document
@@ -79,23 +79,31 @@ def build_index(articles: list[Document]) -> SearchIndex:
     """Index ``articles`` (given newest first) by every folded word of title, taxonomy and text."""
     body: dict[str, list[int]] = defaultdict(list)
     title: dict[str, list[int]] = defaultdict(list)
-    index = SearchIndex()
-    stored = store.words(articles[0].html_store) if articles and articles[0].html_store else {}
-    for number, doc in enumerate(reversed(articles)):
-        index.documents.append(doc)
-        # Words were found when the file was parsed; a document made elsewhere is read now.
-        title_words, all_words = stored.get(doc.digest) or index_words(doc, plain_text(doc.html))
+    index = SearchIndex(documents=list(reversed(articles)))
+    for number, title_words, all_words in _words_by_id(index.documents):
         for word in title_words.split():
             title[word].append(number)
         for word in all_words.split():
             body[word].append(number)
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
-    for word in sorted(body):  # ids were appended in ascending order, once per article
-        shards[shard_key(word)]["w"][word] = _delta(body[word])
+    for word in sorted(body):
+        shards[shard_key(word)]["w"][word] = _delta(sorted(body[word]))
         if word in title:
-            shards[shard_key(word)]["t"][word] = _delta(title[word])
+            shards[shard_key(word)]["t"][word] = _delta(sorted(title[word]))
     index.shards = dict(shards)
     return index
+
+
+def _words_by_id(documents: list[Document]) -> Iterator[tuple[int, str, str]]:
+    """(article id, title words, all words): streamed from the store, where parsing put them."""
+    ids = {doc.digest: number for number, doc in enumerate(documents) if doc.html_store}
+    if ids:
+        for digest, title_words, all_words in store.words(documents[0].html_store):
+            if digest in ids:
+                yield ids.pop(digest), title_words, all_words
+    for number, doc in enumerate(documents):  # documents parsed outside a build, if any
+        if not doc.html_store:
+            yield (number, *index_words(doc, plain_text(doc.html)))
 
 
 def _json(value: object) -> str:

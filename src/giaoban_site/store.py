@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Iterator
 
 from .messages import msg
 
@@ -43,10 +44,9 @@ def put_many(path: str, rows: list[tuple[str, str, str, str, str]]) -> None:
         connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def words(path: str) -> dict[str, tuple[str, str]]:
-    """digest -> (title words, all words) of every stored document, for the search index."""
-    return {digest: (title, text) for digest, title, text in
-            _connect(path).execute("SELECT digest, title_words, words FROM bodies")}
+def words(path: str) -> Iterator[tuple[str, str, str]]:
+    """(digest, title words, all words) of every stored document, one row at a time."""
+    yield from _connect(path).execute("SELECT digest, title_words, words FROM bodies")
 
 
 def get(path: str, digest: str, column: str = "html") -> str | None:
