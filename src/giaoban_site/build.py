@@ -32,7 +32,7 @@ from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pag
 from .search import generate_search, index_words, search_record
 from .site import Site, article_url, build_site, check_unique_urls
 from .sitemap import generate_sitemap
-from .workers import default_jobs, run_parallel
+from .workers import Background, default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
 
@@ -270,10 +270,12 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     writer = OutputWriter(project.output, {p: h for p, (_, h) in manifest.files.items()} if manifest.files else None)
     writer.start()
     try:
-        with _timed("render"):
+        with _timed("render and extras"):
+            # Feeds, sitemap and search index need no page: they are made beside the rendering.
+            parallel = (project.options.jobs or default_jobs()) > 1
+            extras = Background(lambda: _write_extras(project, writer, manifest), enabled=parallel)
             files = _render_pages(project, manifest, writer)
-        with _timed("extras"):
-            _write_extras(project, writer, files, manifest)
+            files.update(extras.result())
         with _timed("commit"):
             removed = writer.commit(set(files))
     except BaseException:
@@ -338,11 +340,13 @@ class ExtraFiles:
         return False
 
 
-def _write_extras(project: Project, writer: OutputWriter, files: dict[str, tuple[str, str]], manifest: Manifest) -> None:
+def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest) -> dict[str, tuple[str, str]]:
+    files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files if writer.incremental else {})
     write_assets(project, write)
     for generate in EXTRAS:
         generate(project, write)
+    return files
 
 
 def _files_in(directory: Path) -> list[str]:

@@ -26,7 +26,7 @@ KNOWN_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author"
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands live through a build: no per-object __dict__
 class Document:
     """An article (dated, in content/YYYY/MM/) or a standing page (content/pages/)."""
 

@@ -86,10 +86,10 @@ def build_index(articles: list[Document]) -> SearchIndex:
         for word in all_words.split():
             body[word].append(number)
     shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
-    for word in sorted(body):
-        shards[shard_key(word)]["w"][word] = _delta(sorted(body[word]))
+    for word in sorted(body):  # popped as they are encoded, so the postings are not held twice
+        shards[shard_key(word)]["w"][word] = _delta(sorted(body.pop(word)))
         if word in title:
-            shards[shard_key(word)]["t"][word] = _delta(sorted(title[word]))
+            shards[shard_key(word)]["t"][word] = _delta(sorted(title.pop(word)))
     index.shards = dict(shards)
     return index
 

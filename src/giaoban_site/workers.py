@@ -28,7 +28,7 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
     Small batches run in this process: forking costs more than it saves. So does any process
     with other threads running (the preview server), where forking is not safe.
     """
-    if jobs <= 1 or len(items) < min_items or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < min_items or not _can_fork():
         for index, item in enumerate(items):
             yield task(item)
             if progress and index % 100 == 99:
@@ -52,3 +52,58 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
 
 def _run_chunk(chunk: Sequence) -> list:
     return [_task(item) for item in chunk]
+
+
+class Background:
+    """``task()`` in a forked process while this one goes on; ``result()`` waits for it.
+
+    A plain forked process and a pipe, not a pool: a pool's threads would make forking the
+    rendering workers unsafe. Runs ``task`` at once, here, where forking is not possible.
+    """
+
+    def __init__(self, task: Callable[[], R], enabled: bool = True) -> None:
+        self._process = None
+        if enabled and _can_fork():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_and_send, args=(task, sender), daemon=True)
+            self._process.start()
+            sender.close()
+        else:
+            self._value = task()
+
+    def result(self) -> R:
+        if self._process is None:
+            return self._value
+        try:
+            ok, value = self._receiver.recv()
+        except EOFError:
+            raise RuntimeError("a background build step ended without a result") from None
+        finally:
+            self._process.join()
+        if not ok:
+            from .errors import BuildFailed
+
+            raise BuildFailed(value.problems) if isinstance(value, _Rebuild) else value
+        return value
+
+
+def _run_and_send(task: Callable, sender) -> None:
+    try:
+        sender.send((True, task()))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        from .errors import BuildFailed
+
+        sender.send((False, exc if not isinstance(exc, BuildFailed) else _Rebuild(exc.problems)))
+
+
+class _Rebuild(Exception):
+    """Carries a BuildFailed across the pipe (its constructor takes problems, not a message)."""
+
+    def __init__(self, problems: list) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _can_fork() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
