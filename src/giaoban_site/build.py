@@ -273,9 +273,11 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         with _timed("render and extras"):
             # Feeds, sitemap and search index need no page: they are made beside the rendering.
             parallel = (project.options.jobs or default_jobs()) > 1
-            extras = Background(lambda: _write_extras(project, writer, manifest), enabled=parallel)
+            extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=parallel)
+                      for group in _extras_groups()]
             files = _render_pages(project, manifest, writer)
-            files.update(extras.result())
+            for extra in extras:
+                files.update(extra.result())
         with _timed("commit"):
             removed = writer.commit(set(files))
     except BaseException:
@@ -340,11 +342,17 @@ class ExtraFiles:
         return False
 
 
-def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest) -> dict[str, tuple[str, str]]:
+def _extras_groups() -> list[list[Callable[[Project, Writer], None]]]:
+    """The search index (the longest) on its own; assets and the other generators together."""
+    heavy = [g for g in EXTRAS if g is generate_search]
+    return [g for g in ([write_assets, *(g for g in EXTRAS if g not in heavy)], heavy) if g]
+
+
+def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest,
+                  generators: list[Callable[[Project, Writer], None]]) -> dict[str, tuple[str, str]]:
     files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files if writer.incremental else {})
-    write_assets(project, write)
-    for generate in EXTRAS:
+    for generate in generators:
         generate(project, write)
     return files
 
