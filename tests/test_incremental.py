@@ -87,6 +87,7 @@ def assert_incremental_equals_clean(root: Path, scratch: Path) -> None:
     assert tree_digest(root / "output") == tree_digest(clean)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDITS, min_size=1, max_size=6))
 def test_incremental_build_equals_clean_build_after_any_edits(edits: list[tuple]) -> None:
