@@ -297,6 +297,14 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
     base = digest(code_digest(), repr(project.config), templates_digest(project.config))
     renderer = PageRenderer(project.site, project.env)
+    problems: set[Problem] = set()
+    for job in {job.template: job for job in project.jobs if job.template}.values():
+        try:
+            project.env.get_template(job.template)  # compiled once here, not once in every worker
+        except jinja2.TemplateError as exc:
+            problems.add(template_problem(exc, job))
+    if problems:
+        raise BuildFailed(list(problems))
     reuse = manifest.files if writer.incremental else {}
 
     def render(job: PageJob) -> tuple[str, str, str] | Problem:

@@ -46,8 +46,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Jinja with the site's own templates/ first and the default theme behind it, autoescaped."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
                                   jinja2.FileSystemLoader(str(THEME_DIR))])
+    # One environment serves one build, so templates need not be checked for changes on every use.
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, auto_reload=False)
     base = config.base_path
     env.globals.update(
         site=config,
