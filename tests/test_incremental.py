@@ -164,3 +164,16 @@ def test_parallel_and_single_process_builds_are_identical(tmp_path: Path, built:
     assert built.build("--output", str(tmp_path / "one"), "--jobs", "1").returncode == 0
     assert built.build("--output", str(tmp_path / "two"), "--jobs", "2").returncode == 0
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_broken_template_fails_a_parallel_build_cleanly(tmp_path: Path, built: SiteDir) -> None:
+    for i in range(300):  # enough pages for worker processes and the background extras
+        write(built.root, f"content/2023/{i % 12 + 1:02d}/p{i}.md", article_text(f"Tin {i}", i % 28 + 1, [TAGS[i % 5]], f"Số {i}."))
+    assert built.build("--jobs", "2").returncode == 0
+    before = tree_digest(built.output)
+    built.write("templates/article.html", '{% extends "base.html" %}{% block main %}{{ article.title | khong_co }}{% endblock %}')
+    result = built.build("--jobs", "2")
+    assert result.returncode == 1
+    assert "article.html" in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(built.output) == before
+    assert [p.name for p in built.root.iterdir() if ".staging-" in p.name] == []

@@ -172,7 +172,8 @@ def templates_digest(config: SiteConfig) -> str:
 
 
 def _up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
-    if not manifest.files or manifest.inputs != inputs or (manifest.publish_next is not None and now.timestamp() >= manifest.publish_next):
+    due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
+    if not manifest.files or manifest.inputs != inputs or due:
         return False
     return all(os.path.exists(output / path) for path in manifest.files)
 
@@ -269,6 +270,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     manifest = manifest or Manifest()
     writer = OutputWriter(project.output, {p: h for p, (_, h) in manifest.files.items()} if manifest.files else None)
     writer.start()
+    extras: list[Background] = []
     try:
         with _timed("render and extras"):
             # Feeds, sitemap and search index need no page: they are made beside the rendering.
@@ -281,6 +283,8 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         with _timed("commit"):
             removed = writer.commit(set(files))
     except BaseException:
+        for extra in extras:  # let them finish writing before their staging directory goes
+            extra.wait()
         writer.discard()
         raise
     new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), project.site.scheduled)

@@ -77,10 +77,6 @@ class BuildCache:
     def save_manifest(self, manifest: Manifest) -> None:
         self._save("manifest.pickle", manifest)
 
-    def clear(self) -> None:
-        for name in ("sources.pickle", "manifest.pickle"):
-            (self.dir / name).unlink(missing_ok=True)
-
     def _load(self, name: str, empty: type):
         path = self.dir / name
         try:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .errors import ContentError, Problem, yaml_error_line
+from .errors import ContentError, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
 

@@ -72,6 +72,15 @@ class Background:
         else:
             self._value = task()
 
+    def wait(self) -> None:
+        """Wait for the process to end, whatever its outcome (used when the build already failed)."""
+        if self._process is not None:
+            try:
+                self._receiver.recv()  # drained, or the process would block on a full pipe
+            except EOFError:
+                pass
+            self._process.join()
+
     def result(self) -> R:
         if self._process is None:
             return self._value
