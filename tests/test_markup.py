@@ -1,0 +1,49 @@
+"""Markdown conversion: the plain-paragraph fast path changes nothing; summaries; sanitising."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from giaoban_site import markup
+from giaoban_site.markup import MarkdownRenderer, first_paragraph_summary, shorten
+
+PIECES = ["Hội đồng nhân dân", "tỉnh Cao Bằng", "*nghiêng*", "**đậm**", "`mã`", "[liên kết](/chu-de/x/)", "a & b",
+          "3 < 4", "x_y_z", "\\*", "![ảnh](/a.jpg \"Chú thích\")", "[^1]", "  \n", "\n\n", "\n- mục\n", "\n## Tiêu đề\n",
+          "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "\n```\nmã\n```\n", "\n> trích\n", "<b>x</b>", "http://vi.example", " "]
+
+
+@pytest.fixture(scope="module")
+def renderers() -> tuple[MarkdownRenderer, MarkdownRenderer]:
+    fast = MarkdownRenderer()
+    slow = MarkdownRenderer()
+    slow.md.treeprocessors.deregister("giaoban_plain_text")
+    return fast, slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
+def test_plain_text_fast_path_gives_the_same_html(renderers, text: str) -> None:
+    fast, slow = renderers
+    assert fast.convert(text) == slow.convert(text)
+
+
+def test_fast_path_is_registered_before_the_inline_pass(renderers) -> None:
+    fast, _ = renderers
+    priorities = {item.name: item.priority for item in fast.md.treeprocessors._priority}
+    assert priorities["giaoban_plain_text"] > priorities["inline"]
+
+
+def test_summary_is_first_paragraph_cut_at_a_word_boundary() -> None:
+    html = "<h2>Mở đầu</h2>\n<p>" + "Hội đồng nhân dân tỉnh " * 30 + "</p>"
+    summary = first_paragraph_summary(html, limit=50)
+    assert summary.endswith("…") and len(summary) <= 51
+    assert summary.startswith("Hội đồng nhân dân tỉnh Hội đồng")
+    assert shorten("ngắn", 50) == "ngắn"
+
+
+def test_scripts_and_javascript_links_are_removed() -> None:
+    html, _ = MarkdownRenderer().convert('<script>x()</script><a href="javascript:x()" onclick="y()">a</a>')
+    assert "<script" not in html and "javascript:" not in html and "onclick" not in html
+    assert markup.sanitize("<p>giữ</p>") == "<p>giữ</p>"
