@@ -22,7 +22,7 @@ import jinja2
 from . import store
 from .cache import BuildCache, Manifest, SourceEntry, code_digest, digest
 from .config import SiteConfig, load_config
-from .content import Document, discover, line_of_field, load_document
+from .content import Document, discover, line_of_field, load_document, visible_files
 from .errors import BuildFailed, ContentError, Problem
 from .feeds import generate_feeds
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
@@ -157,8 +157,7 @@ def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sourc
     """A hash of every input: equal to the last build's means there is nothing to do."""
     parts = [code_digest(), repr(config), str(options.drafts), str(output), templates_digest(config)]
     parts += [f"{name}:{value}" for name, value in sources.items()]
-    if config.static_dir.is_dir():
-        parts += [f"{p}:{digest(p.read_bytes())}" for p in sorted(config.static_dir.rglob("*")) if p.is_file()]
+    parts += [f"{p}:{digest(p.read_bytes())}" for p in visible_files(config.static_dir)]
     return digest(*parts)
 
 
@@ -397,12 +396,8 @@ def write_assets(project: Project, write: Writer) -> None:
 
 def copy_tree(source: Path, prefix: str, write: Writer) -> None:
     """Every file under ``source`` (hidden ones skipped) to ``prefix/`` in the output."""
-    if not source.is_dir():
-        return
-    for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-            write(f"{prefix}/{relative.as_posix()}".lstrip("/"), path.read_bytes())
+    for path in visible_files(source):
+        write(f"{prefix}/{path.relative_to(source).as_posix()}".lstrip("/"), path.read_bytes())
 
 
 def template_problem(exc: jinja2.TemplateError, job: PageJob) -> Problem:

@@ -229,8 +229,14 @@ def line_of_field(path: Path, name: str) -> int | None:
     return None
 
 
+def visible_files(directory: Path, pattern: str = "*") -> list[Path]:
+    """Files under ``directory`` matching ``pattern``, sorted; hidden files and folders skipped."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob(pattern)
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+
+
 def discover(content_dir: Path) -> list[Path]:
     """Every Markdown file under ``content/``, in a stable order; hidden files and folders skipped."""
-    found = [p for p in content_dir.rglob("*.md")
-             if not any(part.startswith(".") for part in p.relative_to(content_dir).parts)]
-    return sorted(found)
+    return visible_files(content_dir, "*.md")

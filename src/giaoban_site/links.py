@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .build import BuildOptions, Project, prepare
 from .config import CONFIG_FILE, SiteConfig
-from .content import Document, line_of_field, read_text
+from .content import Document, line_of_field, read_text, visible_files
 from .errors import Problem
 from .messages import msg
 from .render import THEME_DIR
@@ -133,10 +133,7 @@ def output_files(output: Path) -> set[str]:
 
 
 def _tree(directory: Path, prefix: str) -> set[str]:
-    if not directory.is_dir():
-        return set()
-    return {prefix + p.relative_to(directory).as_posix() for p in directory.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)}
+    return {prefix + p.relative_to(directory).as_posix() for p in visible_files(directory)}
 
 
 def find_broken_links(project: Project, files: set[str] | None = None,
