@@ -7,6 +7,7 @@ inputs changed, writes only files whose bytes changed, and removes files nothing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -71,6 +72,7 @@ class Project:
     jobs: list[PageJob]
     output: Path
     options: BuildOptions = field(default_factory=BuildOptions)
+    templates_digest: str = ""  # of every template file, which every page depends on
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
@@ -82,25 +84,27 @@ EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_site
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
     started = time.monotonic()
+    # One moment decides what is published, for the up-to-date check and for the site alike.
+    options = dataclasses.replace(options, now=options.now or dt.datetime.now(dt.timezone.utc))
     config = _load_config(options)
     output = _output_dir(options, config)
     cache = BuildCache(output)
     manifest = cache.load_manifest() if output.is_dir() else Manifest()
     with _timed("scan"):
         sources = scan_sources(config)
-        inputs = inputs_digest(config, options, output, sources)
-    now = options.now or dt.datetime.now(dt.timezone.utc)
-    if _up_to_date(manifest, inputs, now, output):
+        templates = templates_digest(config)
+        inputs = inputs_digest(config, options, output, sources, templates)
+    if _up_to_date(manifest, inputs, options.now, output):
         count = len(manifest.files)
         return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started)
-    project = prepare(options, config=config, cache=cache, sources=sources)
+    project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
     report = write_site(project, cache, manifest, inputs)
     report.seconds = time.monotonic() - started
     return report
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: BuildCache | None = None,
-            sources: dict[str, str] | None = None) -> Project:
+            sources: dict[str, str] | None = None, templates: str | None = None) -> Project:
     """Load and check everything (config, content, site model, page plan) without writing output."""
     config = config or _load_config(options)
     output = _output_dir(options, config)
@@ -113,7 +117,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         env = make_environment(config)
         jobs = plan_pages(site)
         check_plan(jobs, env, config)
-    return Project(config, site, env, jobs, output, options)
+    return Project(config, site, env, jobs, output, options, templates or templates_digest(config))
 
 
 @contextmanager
@@ -153,9 +157,9 @@ def parse_settings(config: SiteConfig) -> str:
     return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url, repr(config.urls))
 
 
-def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sources: dict[str, str]) -> str:
+def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sources: dict[str, str], templates: str) -> str:
     """A hash of every input: equal to the last build's means there is nothing to do."""
-    parts = [code_digest(), repr(config), str(options.drafts), str(output), templates_digest(config)]
+    parts = [code_digest(), repr(config), str(options.drafts), str(output), templates]
     parts += [f"{name}:{value}" for name, value in sources.items()]
     parts += [f"{p}:{digest(p.read_bytes())}" for p in visible_files(config.static_dir)]
     return digest(*parts)
@@ -298,7 +302,7 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
-    base = digest(code_digest(), repr(project.config), templates_digest(project.config))
+    base = digest(code_digest(), repr(project.config), project.templates_digest)
     renderer = PageRenderer(project.site, project.env)
     problems: set[Problem] = set()
     for job in {job.template: job for job in project.jobs if job.template}.values():
