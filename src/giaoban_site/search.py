@@ -79,7 +79,7 @@ def build_index(articles: list[Document]) -> SearchIndex:
     """Index ``articles`` (given newest first) by every folded word of title, taxonomy and text."""
     body: dict[str, list[int]] = defaultdict(list)
     title: dict[str, list[int]] = defaultdict(list)
-    index = SearchIndex(documents=list(reversed(articles)))
+    index = SearchIndex(documents=articles_by_id(articles))
     for number, title_words, all_words in _words_by_id(index.documents):
         for word in title_words.split():
             title[word].append(number)
@@ -110,9 +110,14 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def articles_by_id(articles: list[Document]) -> list[Document]:
+    """Articles (given newest first) in search id order: the index and the record files must agree."""
+    return list(reversed(articles))
+
+
 def record_paths(articles: list[Document]) -> list[tuple[str, Document]]:
-    """Where each article's search record goes, by id (oldest first): part of the page plan."""
-    return [(f"{DOC_DIR}{number}.json", doc) for number, doc in enumerate(reversed(articles))]
+    """Where each article's search record goes, by id: part of the page plan."""
+    return [(f"{DOC_DIR}{number}.json", doc) for number, doc in enumerate(articles_by_id(articles))]
 
 
 def record_of(doc: Document) -> str:
