@@ -38,6 +38,9 @@ class BuildFailed(GiaobanError):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # crosses process boundaries (workers.Background) with its problems intact
+        return BuildFailed, (self.problems,)
+
 
 def yaml_error_line(exc, text: str, first_line: int = 1) -> int:
     """The 1-based line of a PyYAML error in ``text`` that starts at file line ``first_line``.

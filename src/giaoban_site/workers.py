@@ -91,9 +91,7 @@ class Background:
         finally:
             self._process.join()
         if not ok:
-            from .errors import BuildFailed
-
-            raise BuildFailed(value.problems) if isinstance(value, _Rebuild) else value
+            raise value
         return value
 
 
@@ -101,17 +99,7 @@ def _run_and_send(task: Callable, sender) -> None:
     try:
         sender.send((True, task()))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        from .errors import BuildFailed
-
-        sender.send((False, exc if not isinstance(exc, BuildFailed) else _Rebuild(exc.problems)))
-
-
-class _Rebuild(Exception):
-    """Carries a BuildFailed across the pipe (its constructor takes problems, not a message)."""
-
-    def __init__(self, problems: list) -> None:
-        super().__init__(problems)
-        self.problems = problems
+        sender.send((False, exc))
 
 
 def _can_fork() -> bool:
