@@ -130,6 +130,35 @@ def test_editing_one_body_rewrites_only_pages_that_show_it(built: SiteDir) -> No
     assert "Thân bài đã sửa." in (built.output / "2024/05/bai-so-0/index.html").read_text(encoding="utf-8")
 
 
+def test_incremental_cli_build_equals_a_clean_build(tmp_path: Path, built: SiteDir) -> None:
+    """With the default workers: feeds, sitemap and search files made beside the pages land too."""
+    path = built.root / "content/2024/05/a1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Bài số 1", "Bài số một"), encoding="utf-8")
+    assert built.build().returncode == 0
+    assert "Bài số một" in (built.output / "feed.xml").read_text(encoding="utf-8")
+    assert built.build("--output", str(tmp_path / "clean")).returncode == 0
+    assert tree_digest(built.output) == tree_digest(tmp_path / "clean")
+
+
+def wordy_site(root: Path) -> None:
+    """Few pages but many distinct words: the search index takes longer than the pages."""
+    initial_site(root)
+    for i in range(40):
+        words = " ".join(f"tu{i}x{j}" for j in range(3000))
+        write(root, f"content/2022/01/w{i}.md", article_text(f"Nhiều từ {i}", i % 28 + 1, ["kỳ họp"], words))
+
+
+def test_files_made_beside_the_pages_are_counted_and_kept(site: SiteDir) -> None:
+    wordy_site(site.root)
+    result = site.build()
+    files = sum(1 for p in site.output.rglob("*") if p.is_file())
+    assert f": {files} tệp ghi mới, 0 tệp giữ nguyên" in result.stdout
+    path = site.root / "content/2022/01/w3.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nchuoimoi\n", encoding="utf-8")
+    assert site.build().returncode == 0
+    assert (site.output / "tim-kiem/chi-muc/chu.json").exists()
+
+
 def test_deleted_article_and_unused_tag_pages_disappear(built: SiteDir) -> None:
     assert built.exists("2024/05/bai-so-2") and built.exists("chu-de/ngan-sach") and built.exists("trang/3")
     (built.root / "content/2024/05/a2.md").unlink()  # the only article tagged "ngân sách"

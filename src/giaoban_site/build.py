@@ -283,6 +283,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             files = _render_pages(project, manifest, writer)
             for extra in extras:
                 files.update(extra.result())
+        writer.written = _files_in(writer.staging)  # workers wrote in processes of their own
         with _timed("commit"):
             removed = writer.commit(set(files))
     except BaseException:
@@ -330,7 +331,6 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
     if problems:
         raise BuildFailed(list(problems))
-    writer.written = _files_in(writer.staging)  # workers wrote in their own processes
     return {path: (key, checksum) for path, key, checksum in results}
 
 
