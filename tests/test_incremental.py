@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import SiteDir, tree_digest
 from giaoban_site.build import BuildOptions, build
+from giaoban_site.cache import BuildCache
 
 TAGS = ["giám sát", "kỳ họp", "tiếp xúc cử tri", "ngân sách", "Đại biểu HĐND"]
 TEMPLATE_EDIT = '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1><p>Bản sửa {{ n }}</p>{% endblock %}'
@@ -128,6 +129,22 @@ def test_editing_one_body_rewrites_only_pages_that_show_it(built: SiteDir) -> No
     assert "2024/05/bai-so-0/index.html" in changed
     assert "gioi-thieu/index.html" not in changed and "404.html" not in changed
     assert "Thân bài đã sửa." in (built.output / "2024/05/bai-so-0/index.html").read_text(encoding="utf-8")
+
+
+def test_editing_one_body_does_not_remake_tag_pages_that_do_not_show_it(site: SiteDir) -> None:
+    """A tag's other pages show its count and name, not this article: their inputs are unchanged."""
+    (site.root / "site.yaml").write_text('title: "Thử"\npage_size: 2\n', encoding="utf-8")
+    for i in range(6):
+        write(site.root, f"content/2024/05/a{i}.md", article_text(f"Bài số {i}", i + 1, ["giám sát"], f"Thân bài {i}."))
+    assert site.build().returncode == 0
+    keys_before = {path: key for path, (key, _) in BuildCache(site.output).load_manifest().files.items()}
+    oldest = site.root / "content/2024/05/a0.md"  # on the tag's last page only
+    oldest.write_text(oldest.read_text(encoding="utf-8").replace("Thân bài 0.", "Thân bài đã sửa."), encoding="utf-8")
+    assert site.build().returncode == 0
+    keys_after = {path: key for path, (key, _) in BuildCache(site.output).load_manifest().files.items()}
+    remade = {path for path in keys_after if keys_before.get(path) != keys_after[path]}
+    assert "chu-de/giam-sat/trang/3/index.html" in remade
+    assert {"chu-de/giam-sat/index.html", "chu-de/giam-sat/trang/2/index.html", "chu-de/index.html"}.isdisjoint(remade)
 
 
 def test_incremental_cli_build_equals_a_clean_build(tmp_path: Path, built: SiteDir) -> None:

@@ -102,6 +102,21 @@ def _listing_jobs(config: SiteConfig, base: str, key: str, count: int) -> list[P
     return [PageJob(paginated_url(config, base, n), "list.html", "list", key, n) for n in range(1, pages + 1)]
 
 
+@dataclasses.dataclass(frozen=True)
+class TermLink:
+    """A term as listing and index pages show it: its articles only counted.
+
+    Pages see this rather than the term itself, so that editing one article changes the key of
+    the few pages that show it, not of every page of every tag it carries.
+    """
+
+    kind: str
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
 class PageRenderer:
     """Renders page jobs against one site model, with one Jinja environment."""
 
@@ -109,6 +124,7 @@ class PageRenderer:
         self.site, self.env = site, env
         self.documents = {d.source: d for d in site.articles + site.pages}
         self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
+        self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
         self.archives = {str(y.year): y for y in site.years}
         self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
         self._memo: dict[int, tuple[object, str]] = {}
@@ -178,7 +194,7 @@ class PageRenderer:
         base = term.url if term else ""
         total = max(1, math.ceil(len(articles) / size))
         return {
-            "term": term, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
+            "term": self.term_links[job.key] if term else None, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
                 "number": job.number, "total": total, "count": len(articles),
@@ -188,7 +204,8 @@ class PageRenderer:
         }
 
     def _context_taxonomy(self, job: PageJob) -> dict:
-        return {"kind": job.key, "title": TAXONOMY_TITLES[job.key], "terms": self.site.terms[job.key]}
+        terms = [self.term_links[f"{t.kind}:{t.slug}"] for t in self.site.terms[job.key]]
+        return {"kind": job.key, "title": TAXONOMY_TITLES[job.key], "terms": terms}
 
     def _context_archive(self, job: PageJob) -> dict:
         archive = self.archives.get(job.key)
