@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import tempfile
 from pathlib import Path
 
@@ -223,3 +224,17 @@ def test_broken_template_fails_a_parallel_build_cleanly(tmp_path: Path, built: S
     assert "article.html" in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(built.output) == before
     assert [p.name for p in built.root.iterdir() if ".staging-" in p.name] == []
+
+
+@pytest.mark.slow
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(built: SiteDir) -> None:
+    """Unchanged files are not read again, judged by size and times; a restored mtime must not hide an edit."""
+    path = built.root / "content/2024/05/a2.md"
+    time.sleep(3.2)  # older than the clock margin, so an unchanged file would be trusted without reading
+    assert built.build().returncode == 0
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Thân bài 2.", "Thân bài X."), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or `touch -r` would
+    assert path.stat().st_size == before.st_size
+    assert built.build().returncode == 0
+    assert "Thân bài X." in (built.output / "2024/05/bai-so-2/index.html").read_text(encoding="utf-8")

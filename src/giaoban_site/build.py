@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import store
-from .cache import BuildCache, Manifest, SourceEntry, code_digest, digest
+from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig, load_config
 from .content import Document, discover, line_of_field, load_document, visible_files
 from .errors import BuildFailed, ContentError, Problem
@@ -38,6 +38,9 @@ from .workers import Background, default_jobs, run_parallel
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
+# seconds) could give a second save within the same tick the same time stamp.
+_CLOCK_MARGIN_NS = 3_000_000_000
 
 
 @dataclass
@@ -91,7 +94,7 @@ def build(options: BuildOptions) -> BuildReport:
     cache = BuildCache(output)
     manifest = cache.load_manifest() if output.is_dir() else Manifest()
     with _timed("scan"):
-        sources = scan_sources(config)
+        sources = scan_sources(config, cache)
         templates = templates_digest(config)
         inputs = inputs_digest(config, options, output, sources, templates)
     if _up_to_date(manifest, inputs, options.now, output):
@@ -108,12 +111,13 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     """Load and check everything (config, content, site model, page plan) without writing output."""
     config = config or _load_config(options)
     output = _output_dir(options, config)
-    sources = sources if sources is not None else scan_sources(config)
+    cache = cache or BuildCache(output)
+    sources = sources if sources is not None else scan_sources(config, cache)
     with _timed("parse"):
-        documents = load_documents(config, cache or BuildCache(output), options, sources)
+        documents = load_documents(config, cache, options, sources)
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
-        site = build_site(documents, config, now, options.drafts)
+        site = build_site(documents, config, now, options.drafts, cache.memo)
         env = make_environment(config)
         jobs = plan_pages(site)
         check_plan(jobs, env, config)
@@ -141,15 +145,35 @@ def _output_dir(options: BuildOptions, config: SiteConfig) -> Path:
 
 # --- what changed -------------------------------------------------------------------------------
 
-def scan_sources(config: SiteConfig) -> dict[str, str]:
+def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> dict[str, str]:
     """Every content file (relative path) with the hash of its bytes and of the parse settings.
 
-    Contents, not modification times, decide: an editor saving twice within the clock's
-    resolution must still see the second save.
+    Contents decide, not modification times. A file is read only when its size, times or inode
+    differ from the last scan's, or when it was modified so shortly before that scan that a
+    second save within the clock's resolution could have gone unseen (as git does for "racily
+    clean" files).
     """
     settings = parse_settings(config)
-    return {path.relative_to(config.root).as_posix(): digest(settings, path.read_bytes())
-            for path in discover(config.content_dir)}
+    started = time.time_ns()
+    previous = cache.load_scan() if cache else ScanRecord()
+    trusted_before = previous.started - _CLOCK_MARGIN_NS
+    files: dict[str, tuple[int, int, int, int, str]] = {}
+    read = 0
+    prefix = len(str(config.root)) + 1
+    for path in discover(config.content_dir):
+        stat = os.stat(path)
+        # ctime too: it changes with every write, even when the mtime is set back (cp -p, touch -d).
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        known = previous.files.get(name := path[prefix:])
+        if known and known[:4] == signature and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+            files[name] = known
+        else:
+            with open(path, "rb") as handle:
+                files[name] = (*signature, digest(handle.read()))
+            read += 1
+    if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
+        cache.save_scan(ScanRecord(started, files))
+    return {name: digest(settings, entry[-1]) for name, entry in files.items()}
 
 
 def parse_settings(config: SiteConfig) -> str:
@@ -190,12 +214,12 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     """
     previous = cache.load_sources()
     stored = store.known(cache.store)
-    entries: dict[str, SourceEntry] = {}
+    documents: dict[str, Document] = {}
     to_parse = []
     for name, source_digest in sources.items():
         known = previous.get(name)
         if known and known.digest == source_digest and source_digest in stored:
-            entries[name] = known
+            documents[name] = known
         else:
             to_parse.append((name, source_digest))
     loader = _DocumentLoader(config)
@@ -208,7 +232,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         doc, body = result
         doc.html_store = cache.store
         bodies.append(body)
-        entries[doc.source] = SourceEntry(doc.digest, doc)
+        documents[doc.source] = doc
         if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
             store.put_many(cache.store, bodies)
             bodies = []
@@ -216,10 +240,10 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         store.put_many(cache.store, bodies)
     if problems:
         raise BuildFailed(problems)
-    if entries != previous:
-        cache.save_sources(entries)
-        store.keep_only(cache.store, {entry.digest for entry in entries.values()})
-    return [entries[name].document for name in sorted(entries)]
+    if to_parse or documents.keys() != previous.keys():
+        cache.save_sources(documents)
+        store.keep_only(cache.store, {doc.digest for doc in documents.values()})
+    return [documents[name] for name in sorted(documents)]
 
 
 class _DocumentLoader:

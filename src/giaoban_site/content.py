@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,12 +233,28 @@ def line_of_field(path: Path, name: str) -> int | None:
 
 def visible_files(directory: Path, pattern: str = "*") -> list[Path]:
     """Files under ``directory`` matching ``pattern``, sorted; hidden files and folders skipped."""
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.rglob(pattern)
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts))
+    return [Path(path) for path in visible_paths(directory, pattern)]
 
 
-def discover(content_dir: Path) -> list[Path]:
-    """Every Markdown file under ``content/``, in a stable order; hidden files and folders skipped."""
-    return visible_files(content_dir, "*.md")
+def visible_paths(directory: Path, pattern: str = "*") -> list[str]:
+    """``visible_files`` as strings, for walks over thousands of files."""
+    found: list[str] = []
+
+    def walk(folder: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                elif entry.is_file() and fnmatch.fnmatchcase(entry.name, pattern):
+                    found.append(entry.path)
+
+    if directory.is_dir():
+        walk(str(directory))
+    return sorted(found)
+
+
+def discover(content_dir: Path) -> list[str]:
+    """Every Markdown file under ``content/`` (as a path string), in a stable order; hidden ones skipped."""
+    return visible_paths(content_dir, "*.md")

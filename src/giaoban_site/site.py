@@ -6,6 +6,7 @@ import datetime as dt
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 from .config import SiteConfig
 from .content import Document
@@ -14,6 +15,8 @@ from .messages import msg
 from .vietnamese import collation_key, slugify
 
 TAXONOMIES = ("tag", "category", "author")
+# memo(name, key, compute): compute() or, when ``key`` is the one it was last computed for, its result then.
+Memo = Callable[[str, str, Callable[[], Any]], Any]
 
 
 @dataclass
@@ -74,8 +77,12 @@ def paginated_url(config: SiteConfig, base: str, number: int) -> str:
     return base if number == 1 else base + url_for(config, "pagination", number=number)
 
 
-def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, drafts: bool) -> Site:
-    """Arrange documents into the site model: order, URLs, taxonomies, archives, neighbours."""
+def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, drafts: bool,
+               memo: Memo | None = None) -> Site:
+    """Arrange documents into the site model: order, URLs, taxonomies, archives, neighbours.
+
+    ``memo`` keeps results that outlive one build (the build cache's ``memo``).
+    """
     articles, pages, scheduled = [], [], []
     for doc in documents:
         if doc.draft and not drafts:
@@ -99,7 +106,7 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
     for newer, older in zip(articles, articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer
-    site.related = related_articles(articles, config.related_count)
+    site.related = related_articles(articles, config.related_count, memo)
     return site
 
 
@@ -143,16 +150,25 @@ def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
     return sorted(years.values(), key=lambda a: -a.year)
 
 
-def related_articles(articles: list[Document], count: int, window: int = 8) -> dict[str, list[Document]]:
-    """For each article, up to ``count`` articles sharing its tags or category, newest first.
+def related_articles(articles: list[Document], count: int, memo: Memo | None = None) -> dict[str, list[Document]]:
+    """For each article (given newest first), up to ``count`` articles sharing its tags or category, newest first."""
+    if memo is None:
+        ranks = related_ranks(articles, count)
+    else:  # they depend on the order, tags and categories only, which an edit of a body leaves alone
+        key = "\0".join(f"{d.source}\1{_groups_of(d)}" for d in articles) + f"\0{count}"
+        ranks = memo("related", key, lambda: related_ranks(articles, count))
+    return {doc.source: [articles[other] for other in mine] for doc, mine in zip(articles, ranks)}
+
+
+def related_ranks(articles: list[Document], count: int, window: int = 8) -> list[list[int]]:
+    """The related articles of each article, as ranks in ``articles`` (newest first, so also ascending).
 
     Candidates are the ``window`` articles nearest in time on each side within each of the
     article's tags and its category, scored by what they share (a tag counts double), so the
-    work grows linearly with the number of articles. Articles are handled by their rank in
-    ``articles`` (newest first), which also stands for nearness in time.
+    work grows linearly with the number of articles.
     """
     if count <= 0:
-        return {}
+        return [[] for _ in articles]
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     memberships: list[list[tuple[list[int], int, int]]] = []
     for rank, doc in enumerate(articles):
@@ -162,15 +178,15 @@ def related_articles(articles: list[Document], count: int, window: int = 8) -> d
             mine.append((members, len(members), 2 if key[0] == "tag" else 1))
             members.append(rank)
         memberships.append(mine)
-    result = {}
-    for rank, doc in enumerate(articles):
-        scores: dict[int, int] = {}
+    result = []
+    for rank in range(len(articles)):
+        candidates: list[int] = []
         for members, position, weight in memberships[rank]:
-            for other in members[max(0, position - window): position + window + 1]:
-                if other != rank:
-                    scores[other] = scores.get(other, 0) + weight
-        best = heapq.nsmallest(count, [(-score, abs(other - rank), other) for other, score in scores.items()])
-        result[doc.source] = [articles[other] for _, _, other in sorted(best, key=lambda b: b[2])]
+            candidates += members[max(0, position - window): position + window + 1] * weight
+        scores = Counter(candidates)
+        del scores[rank]
+        best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], abs(item[0] - rank), item[0]))
+        result.append(sorted(other for other, _ in best))
     return result
 
 
