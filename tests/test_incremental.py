@@ -148,6 +148,13 @@ def test_editing_one_body_does_not_remake_tag_pages_that_do_not_show_it(site: Si
     assert {"chu-de/giam-sat/index.html", "chu-de/giam-sat/trang/2/index.html", "chu-de/index.html"}.isdisjoint(remade)
 
 
+def test_search_index_follows_edits_of_two_articles_in_turn(tmp_path: Path, built: SiteDir) -> None:
+    """The second edit adds a word the first one brought: its postings must still gain the second article."""
+    for n, edit in enumerate([("body", 0, 0), ("body", 1, 0), ("title", 2, 0)]):
+        apply_edit(built.root, edit, n)
+        assert_incremental_equals_clean(built.root, tmp_path)
+
+
 def test_incremental_cli_build_equals_a_clean_build(tmp_path: Path, built: SiteDir) -> None:
     """With the default workers: feeds, sitemap and search files made beside the pages land too."""
     path = built.root / "content/2024/05/a1.md"

@@ -76,6 +76,7 @@ class Project:
     output: Path
     options: BuildOptions = field(default_factory=BuildOptions)
     templates_digest: str = ""  # of every template file, which every page depends on
+    cache: BuildCache | None = None  # where generators keep what they can reuse next build
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
@@ -121,7 +122,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         env = make_environment(config)
         jobs = plan_pages(site)
         check_plan(jobs, env, config)
-    return Project(config, site, env, jobs, output, options, templates or templates_digest(config))
+    return Project(config, site, env, jobs, output, options, templates or templates_digest(config), cache)
 
 
 @contextmanager
@@ -369,9 +370,11 @@ class ExtraFiles:
     def __init__(self, writer: OutputWriter, files: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
         self.writer, self.files, self.previous = writer, files, previous
 
-    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
+    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> str:
+        """Add a file; returns the hash of its bytes, which ``keep`` takes as a key when none is given."""
         checksum = self.writer.write(relative, data)
         self.files[relative] = (key or checksum, checksum)
+        return checksum
 
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)

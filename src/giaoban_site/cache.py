@@ -70,36 +70,37 @@ class BuildCache:
 
     def load_sources(self) -> dict[str, Document]:
         """Parsed documents by source path, as the last build left them."""
-        return {name: Document(*row) for name, row in self._load("sources.pickle", dict).items()}
+        return {name: Document(*row) for name, row in self.load("sources.pickle", dict).items()}
 
     def save_sources(self, documents: dict[str, Document]) -> None:
         # As plain tuples: a third of the time of pickling the dataclasses, on every edit.
-        self._save("sources.pickle", {name: tuple([getattr(doc, f) for f in _DOCUMENT_FIELDS])
+        self.save("sources.pickle", {name: tuple([getattr(doc, f) for f in _DOCUMENT_FIELDS])
                                       for name, doc in documents.items()})
 
     def load_scan(self) -> ScanRecord:
-        return self._load("scan.pickle", ScanRecord)
+        return self.load("scan.pickle", ScanRecord)
 
     def save_scan(self, record: ScanRecord) -> None:
-        self._save("scan.pickle", record)
+        self.save("scan.pickle", record)
 
     def load_manifest(self) -> Manifest:
-        return self._load("manifest.pickle", Manifest)
+        return self.load("manifest.pickle", Manifest)
 
     def save_manifest(self, manifest: Manifest) -> None:
-        self._save("manifest.pickle", manifest)
+        self.save("manifest.pickle", manifest)
 
     def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build made for the same ``key``."""
         key = digest(key)
-        kept = self._load(f"memo-{name}.pickle", dict)
+        kept = self.load(f"memo-{name}.pickle", dict)
         if kept.get("key") == key:
             return kept["value"]
         value = compute()
-        self._save(f"memo-{name}.pickle", {"key": key, "value": value})
+        self.save(f"memo-{name}.pickle", {"key": key, "value": value})
         return value
 
-    def _load(self, name: str, empty: type):
+    def load(self, name: str, empty: type):
+        """The value saved as ``name``, or ``empty()`` when there is none or it cannot be trusted."""
         path = self.dir / name
         try:
             data = path.read_bytes()
@@ -120,7 +121,7 @@ class BuildCache:
             log.warning(msg("cache_corrupt", path=path))
             return empty()
 
-    def _save(self, name: str, value: object) -> None:
+    def save(self, name: str, value: object) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = self.dir / f".{name}.{os.getpid()}"

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from itertools import chain
+from typing import Iterator, Sequence
 
 from . import store
 from .content import Document
@@ -39,11 +42,17 @@ _PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
 
 
 @dataclass
-class SearchIndex:
-    """Words to article ids, sharded by prefix, plus one record per article."""
+class Postings:
+    """The inverted index: each folded word with the ascending ids of the articles holding it.
 
-    shards: dict[str, dict[str, dict[str, list[int]]]] = field(default_factory=dict)
-    documents: list[Document] = field(default_factory=list)  # article id -> article
+    Kept in the build cache, so that a rebuild after an edit updates the few words and shards
+    that changed instead of regrouping every word of every article.
+    """
+
+    articles: list[tuple[str, str]] = field(default_factory=list)  # by id: (source, digest)
+    body: dict[str, array] = field(default_factory=dict)  # word -> ids of articles with it anywhere
+    title: dict[str, array] = field(default_factory=dict)  # word -> ids of articles with it in the title
+    shard_hashes: dict[str, str] = field(default_factory=dict)  # shard key -> hash of its file as last written
 
 
 def shard_key(word: str) -> str:
@@ -56,8 +65,8 @@ def shard_file(key: str) -> str:
     return key if _PLAIN_KEY.match(key) else "_" + key.encode("utf-8").hex()
 
 
-def _delta(ids: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0] + ids, ids)]
+def _delta(ids: Sequence[int]) -> list[int]:
+    return [b - a for a, b in zip(chain((0,), ids), ids)]
 
 
 def index_words(doc: Document, text: str) -> tuple[str, str]:
@@ -75,33 +84,72 @@ def search_record(doc: Document, text: str) -> str:
     return _json({"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(), "x": text})
 
 
-def build_index(articles: list[Document]) -> SearchIndex:
-    """Index ``articles`` (given newest first) by every folded word of title, taxonomy and text."""
+def update_postings(documents: list[Document], previous: Postings) -> tuple[Postings, set[str] | None]:
+    """Postings for ``documents`` (in id order) and the words whose postings changed (None: all of them).
+
+    ``previous`` is updated in place when every article it knew keeps its id and few changed (an
+    edited body or title, a newest article added); otherwise, as when an article is deleted or
+    inserted among older ones, everything is grouped again.
+    """
+    keys = [(doc.source, doc.digest) for doc in documents]
+    known = previous.articles
+    changed = [number for number, (old, new) in enumerate(zip(known, keys)) if old != new]
+    changed += range(len(known), len(keys))
+    if not known or len(keys) < len(known) or any(known[n][0] != keys[n][0] for n in changed if n < len(known)) \
+            or len(changed) > max(50, len(keys) // 10):
+        return _full_postings(documents, keys), None
+    gone = {number for number in changed if number < len(known)}
+    before: tuple[dict, dict] = ({}, {})  # body, title: word -> its ids before this update (None: new word)
+    for postings_of, original in zip((previous.body, previous.title), before):
+        for word, ids in postings_of.items():
+            if not gone.isdisjoint(ids):
+                original[word] = array("I", ids)
+                for number in gone.intersection(ids):
+                    ids.remove(number)
+    for number, title_words, all_words in _words_by_id(documents, set(changed)):
+        for postings_of, original, words_of in ((previous.body, before[0], all_words), (previous.title, before[1], title_words)):
+            for word in words_of.split():
+                if word not in original:
+                    original[word] = array("I", postings_of[word]) if word in postings_of else None
+                insort(postings_of.setdefault(word, array("I")), number)
+    touched = set()
+    for postings_of, original in zip((previous.body, previous.title), before):
+        for word, ids in original.items():
+            if not postings_of[word]:
+                del postings_of[word]
+            if postings_of.get(word) != ids:  # removed and added again is no change
+                touched.add(word)
+    previous.articles = keys
+    return previous, touched
+
+
+def _full_postings(documents: list[Document], keys: list[tuple[str, str]]) -> Postings:
     body: dict[str, list[int]] = defaultdict(list)
     title: dict[str, list[int]] = defaultdict(list)
-    index = SearchIndex(documents=articles_by_id(articles))
-    for number, title_words, all_words in _words_by_id(index.documents):
+    for number, title_words, all_words in _words_by_id(documents, set(range(len(documents)))):
         for word in title_words.split():
             title[word].append(number)
         for word in all_words.split():
             body[word].append(number)
-    shards: dict[str, dict[str, dict[str, list[int]]]] = defaultdict(lambda: {"w": {}, "t": {}})
-    for word in sorted(body):  # popped as they are encoded, so the postings are not held twice
-        shards[shard_key(word)]["w"][word] = _delta(sorted(body.pop(word)))
-        if word in title:
-            shards[shard_key(word)]["t"][word] = _delta(sorted(title.pop(word)))
-    index.shards = dict(shards)
-    return index
+    return Postings(keys, {w: array("I", sorted(ids)) for w, ids in body.items()},
+                    {w: array("I", sorted(ids)) for w, ids in title.items()})
 
 
-def _words_by_id(documents: list[Document]) -> Iterator[tuple[int, str, str]]:
-    """(article id, title words, all words): streamed from the store, where parsing put them."""
-    ids = {doc.digest: number for number, doc in enumerate(documents) if doc.html_store}
+def shard_json(words: list[str], postings: Postings) -> str:
+    """One shard's file: ``{"w": {word: ids}, "t": {word: ids}}`` with delta-encoded ids."""
+    return _json({"w": {w: _delta(postings.body[w]) for w in words},
+                  "t": {w: _delta(postings.title[w]) for w in words if w in postings.title}})
+
+
+def _words_by_id(documents: list[Document], wanted: set[int]) -> Iterator[tuple[int, str, str]]:
+    """(article id, title words, all words) of the ``wanted`` ids: from the store, where parsing put them."""
+    ids = {doc.digest: number for number, doc in enumerate(documents) if number in wanted and doc.html_store}
     if ids:
-        for digest, title_words, all_words in store.words(documents[0].html_store):
+        for digest, title_words, all_words in store.words(documents[0].html_store, ids if len(ids) < 500 else None):
             if digest in ids:
                 yield ids.pop(digest), title_words, all_words
-    for number, doc in enumerate(documents):  # documents parsed outside a build, if any
+    for number in sorted(wanted):  # documents parsed outside a build, if any
+        doc = documents[number]
         if not doc.html_store:
             yield (number, *index_words(doc, plain_text(doc.html)))
 
@@ -126,9 +174,22 @@ def record_of(doc: Document) -> str:
     return prepared or search_record(doc, plain_text(doc.html))
 
 
-def generate_search(project, write: Callable[[str, "bytes | str"], None]) -> None:
+def generate_search(project, write) -> None:
     """EXTRAS generator: the word index behind the search page (page and records are in the page plan)."""
-    index = build_index(public_articles(project.site))
-    for key, shard in sorted(index.shards.items()):
-        write(f"{SHARD_DIR}{shard_file(key)}.json", _json(shard))
-
+    cache = project.cache
+    documents = articles_by_id(public_articles(project.site))
+    previous = cache.load("search-postings.pickle", Postings) if cache else Postings()
+    postings, touched = update_postings(documents, previous)
+    shards: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(postings.body):
+        shards[shard_key(word)].append(word)
+    touched_shards = None if touched is None else {shard_key(word) for word in touched}
+    hashes = {}
+    for key, words_in_shard in shards.items():
+        path = f"{SHARD_DIR}{shard_file(key)}.json"
+        known = postings.shard_hashes.get(key)
+        unchanged = touched_shards is not None and key not in touched_shards and known
+        hashes[key] = known if unchanged and write.keep(path, known) else write(path, shard_json(words_in_shard, postings))
+    postings.shard_hashes = hashes
+    if cache:
+        cache.save("search-postings.pickle", postings)

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 from .messages import msg
 
@@ -44,9 +44,13 @@ def put_many(path: str, rows: list[tuple[str, str, str, str, str]]) -> None:
         connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def words(path: str) -> Iterator[tuple[str, str, str]]:
-    """(digest, title words, all words) of every stored document, one row at a time."""
-    yield from _connect(path).execute("SELECT digest, title_words, words FROM bodies")
+def words(path: str, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+    """(digest, title words, all words) of the stored documents with ``digests`` (default: all), one row at a time."""
+    query = "SELECT digest, title_words, words FROM bodies"
+    if digests is None:
+        yield from _connect(path).execute(query)
+    else:
+        yield from _connect(path).execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
 
 
 def get(path: str, digest: str, column: str = "html") -> str | None:
