@@ -203,7 +203,8 @@ def _up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path)
     due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
     if not manifest.files or manifest.inputs != inputs or due:
         return False
-    return all(os.path.exists(output / path) for path in manifest.files)
+    prefix = str(output) + os.sep
+    return all(os.path.exists(prefix + path) for path in manifest.files)
 
 
 # --- content -----------------------------------------------------------------------------------
@@ -344,7 +345,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
         context = renderer.context(job)
         key = renderer.page_key(job, context, base)
         known = reuse.get(job.path)
-        if known and known[0] == key and os.path.exists(writer.output / job.path):
+        if known and known[0] == key and writer.has(job.path):
             return job.path, key, known[1]
         try:
             return job.path, key, writer.write(job.path, renderer.render(job, context))
@@ -378,7 +379,7 @@ class ExtraFiles:
 
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)
-        if known and known[0] == key and os.path.exists(self.writer.output / relative):
+        if known and known[0] == key and self.writer.has(relative):
             self.files[relative] = known
             return True
         return False

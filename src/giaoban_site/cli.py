@@ -16,7 +16,6 @@ from .links import check_built_site
 from .messages import msg
 from .progress import ProgressPrinter
 from .scaffold import NewOptions, create_document
-from .server import ServeOptions, serve
 
 
 class _EditorFormatter(logging.Formatter):
@@ -148,6 +147,8 @@ def check_command(source: Path, strict: bool, drafts: bool, now: str | None) -> 
 @click.option("--host", "--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def serve_command(source: Path, port: int, host: str) -> None:
     """Preview the site (drafts included) and rebuild it whenever a file changes."""
+    from .server import ServeOptions, serve  # the server and watchdog: not loaded by every build
+
     try:
         serve(ServeOptions(source=source, host=host, port=port), echo=lambda line: click.echo(line))
     except GiaobanError as exc:

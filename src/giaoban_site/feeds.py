@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+from .cache import code_digest, digest
 from .config import SiteConfig
 from .content import Document
 from .messages import msg
@@ -73,8 +74,11 @@ def generate_feeds(project, write: Callable[[str, "bytes | str"], None]) -> None
     if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
         log.warning(msg("default_base_url", url=config.base_url))
     for feed in site_feeds(public_articles(project.site), project.site.terms, config):
-        write(feed.path + "feed.xml", atom(feed, config))
-        write(feed.path + "rss.xml", rss(feed, config))
+        # A feed shows its articles' full text: one unchanged since the last build need not be made again.
+        key = digest(code_digest(), repr(config), repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
+        for name, make in (("feed.xml", atom), ("rss.xml", rss)):
+            if not write.keep(feed.path + name, key):
+                write(feed.path + name, make(feed, config), key)
 
 
 def _content_html(doc: Document, config: SiteConfig) -> str:

@@ -26,6 +26,7 @@ class OutputWriter:
 
     def __init__(self, output: Path, previous: dict[str, str] | None) -> None:
         self.output = output.resolve()
+        self._prefix = str(self.output) + os.sep
         self.incremental = previous is not None and self.output.is_dir()
         self.previous = previous if self.incremental else {}
         self.staging = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
@@ -42,7 +43,7 @@ class OutputWriter:
         if isinstance(data, str):
             data = data.encode("utf-8")
         checksum = content_hash(data)
-        if self.previous.get(relative) != checksum or not os.path.exists(self.output / relative):
+        if self.previous.get(relative) != checksum or not self.has(relative):
             target = self._inside_staging(relative)
             if target.parent not in self._made_dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +51,10 @@ class OutputWriter:
             target.write_bytes(data)
             self.written.append(relative)
         return checksum
+
+    def has(self, relative: str) -> bool:
+        """Whether the output holds ``relative`` now (asked for every page of a rebuild: no pathlib)."""
+        return os.path.exists(self._prefix + relative)
 
     def _inside_staging(self, relative: str) -> Path:
         normal = os.path.normpath(relative)
