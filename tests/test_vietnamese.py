@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED
-from giaoban_site.vietnamese import collation_key, fold, format_date, format_date_long, slugify, sort_names
+from giaoban_site.vietnamese import _NOT_FOLDABLE, _OTHER_SEPARATORS, _WORD, collation_key, fold, format_date, format_date_long, slugify, sort_names, words
 
 sys.path.insert(0, str(SHARED / "bench"))
 import corpus  # noqa: E402  (the shared benchmark corpus holds real council names)
@@ -90,3 +90,30 @@ def test_fast_slug_agrees_with_python_slugify_on_vietnamese_text(text: str) -> N
     from slugify import slugify as reference
 
     assert slugify(text) == reference(text, max_length=200, word_boundary=True, save_order=True)
+
+
+def test_quick_words_agree_with_the_table_fold_on_every_code_point() -> None:
+    """words() folds a text without the table when it holds no letter of another script. For that
+    to split every text as the table's fold does, each character must come out the same both ways,
+    or both ways as separators only (as "–" as " "): never a letter one way and not the other."""
+    disagree = []
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code < 0xE000:
+            continue
+        lowered = _OTHER_SEPARATORS.sub(" ", chr(code).lower())
+        if _NOT_FOLDABLE.search(lowered):
+            continue  # words() takes the table for such text
+        quick = unicodedata.normalize("NFD", lowered.replace("đ", "d")).encode("ascii", "ignore").decode("ascii")
+        table = fold(chr(code))
+        if quick != table and not (quick and table and not _WORD.search(quick) and not _WORD.search(table)):
+            disagree.append(f"U+{code:04X}")
+    assert disagree == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(NAME, st.sampled_from(["Đ", "đ", "\u0301", "\u0483", "≠", "_", "İ", "Москва", "東京", "ǅ", "ß", "’", "-"]),
+                          st.text(max_size=5)), max_size=30).map(" ".join))
+def test_words_are_the_same_as_splitting_the_table_fold(text: str) -> None:
+    folded = fold(unicodedata.normalize("NFC", text))
+    assert words(text) == _WORD.findall(folded)
+    assert words(unicodedata.normalize("NFD", text)) == words(text)

@@ -309,7 +309,9 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             files = _render_pages(project, manifest, writer)
             for extra in extras:
                 files.update(extra.result())
-        writer.written = _files_in(writer.staging)  # workers wrote in processes of their own
+        # Workers wrote in processes of their own: a rebuild asks the staging directory what they
+        # wrote; a full build wrote every file.
+        writer.written = _files_in(writer.staging) if writer.incremental else sorted(files)
         with _timed("commit"):
             removed = writer.commit(set(files))
     except BaseException:
@@ -401,8 +403,8 @@ def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest,
 
 
 def _files_in(directory: Path) -> list[str]:
-    return sorted(os.path.relpath(os.path.join(root, name), directory)
-                  for root, _, names in os.walk(directory) for name in names)
+    start = len(str(directory)) + 1
+    return sorted(os.path.join(top, name)[start:] for top, _, names in os.walk(directory) for name in names)
 
 
 def _publish_next(project: Project) -> float | None:

@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Collection, Iterator
 
@@ -54,8 +55,19 @@ def words(path: str, digests: Collection[str] | None = None) -> Iterator[tuple[s
 
 
 def get(path: str, digest: str, column: str = "html") -> str | None:
+    """One stored value of the document with ``digest``: its HTML, or its search ``record``."""
+    try:
+        return _get(path, digest, column)
+    except KeyError:
+        return None
+
+
+@lru_cache(maxsize=8)  # a page template often asks for the same body twice; a digest's row never changes
+def _get(path: str, digest: str, column: str) -> str:
     row = _connect(path).execute(f"SELECT {column} FROM bodies WHERE digest = ?", (digest,)).fetchone()  # noqa: S608
-    return row[0] if row else None
+    if row is None:
+        raise KeyError(digest)  # not remembered: it may be stored later
+    return row[0]
 
 
 def known(path: str) -> set[str]:
