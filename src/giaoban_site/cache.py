@@ -125,5 +125,7 @@ class BuildCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = self.dir / f".{name}.{os.getpid()}"
-        temporary.write_bytes(b" ".join([_MAGIC, code_digest().encode(), digest(payload).encode()]) + b"\n" + payload)
+        with open(temporary, "wb") as handle:  # header and payload apart: no second copy of a large payload
+            handle.write(b" ".join([_MAGIC, code_digest().encode(), digest(payload).encode()]) + b"\n")
+            handle.write(payload)
         os.replace(temporary, self.dir / name)

@@ -131,8 +131,12 @@ def _full_postings(documents: list[Document], keys: list[tuple[str, str]]) -> Po
             title[word].append(number)
         for word in all_words.split():
             body[word].append(number)
-    return Postings(keys, {w: array("I", sorted(ids)) for w, ids in body.items()},
-                    {w: array("I", sorted(ids)) for w, ids in title.items()})
+    return Postings(keys, _as_arrays(body), _as_arrays(title))
+
+
+def _as_arrays(postings: dict[str, list[int]]) -> dict[str, array]:
+    """Lists to compact arrays, each list dropped as soon as it is copied: memory holds one form."""
+    return {word: array("I", sorted(postings.pop(word))) for word in list(postings)}
 
 
 def shard_json(words: list[str], postings: Postings) -> str:
