@@ -70,39 +70,68 @@ class _PlainTextProcessor(Treeprocessor):
 
 
 class _FigureExtension(Extension):
+    def __init__(self, quick: bool = True) -> None:
+        super().__init__()
+        self.quick = quick
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         md.treeprocessors.register(_FigureProcessor(md), "giaoban_figures", 5)
-        md.treeprocessors.register(_PlainTextProcessor(md), "giaoban_plain_text", 25)  # before "inline" (20)
+        if self.quick:
+            md.treeprocessors.register(_PlainTextProcessor(md), "giaoban_plain_text", 25)  # before "inline" (20)
 
 
 def _heading_slug(value: str, separator: str) -> str:
     return slugify(value) or "muc"
 
 
-class MarkdownRenderer:
-    """One reusable Python-Markdown instance (``reset()`` between documents), per process."""
+_EXTENSIONS = ["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists"]
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
+# Extensions that change nothing in a text without their sign: left out there, they cost nothing
+# (together a fifth of the conversion). tests/test_markup.py holds the HTML to be the same.
+_NEEDED_FOR = {
+    "tables": lambda text: "|" in text,
+    "footnotes": lambda text: "[^" in text,
+    "toc": lambda text: "#" in text or "[TOC]" in text or _SETEXT_UNDERLINE.search(text) is not None,
+}
 
-    def __init__(self, allow_raw_html: bool = False, base_path: str = "/") -> None:
+
+class MarkdownRenderer:
+    """Reusable Python-Markdown instances (``reset()`` between documents), per process.
+
+    ``quick=False`` converts with every extension and without the plain-paragraph shortcut: the
+    reference the quick paths are tested against.
+    """
+
+    def __init__(self, allow_raw_html: bool = False, base_path: str = "/", quick: bool = True) -> None:
         self.allow_raw_html = allow_raw_html
         self.base_path = base_path
-        self.md = markdown.Markdown(
-            extensions=["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists", _FigureExtension()],
-            extension_configs={
-                "codehilite": {"css_class": "highlight", "guess_lang": False},
-                "toc": {"slugify": _heading_slug, "toc_depth": "2-3"},
-                "footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
-            },
-            output_format="html",
-        )
+        self.quick = quick
+        self._instances: dict[tuple[str, ...], markdown.Markdown] = {}
+
+    def _markdown(self, extensions: tuple[str, ...]) -> markdown.Markdown:
+        md = self._instances.get(extensions)
+        if md is None:
+            md = self._instances[extensions] = markdown.Markdown(
+                extensions=[*extensions, _FigureExtension(quick=self.quick)],
+                extension_configs={
+                    "codehilite": {"css_class": "highlight", "guess_lang": False},
+                    "toc": {"slugify": _heading_slug, "toc_depth": "2-3"},
+                    "footnotes": {"BACKLINK_TITLE": "Quay lại chú thích %d"},
+                },
+                output_format="html",
+            )
+        return md
 
     def convert(self, text: str) -> tuple[str, str]:
         """Return (body HTML, table-of-contents HTML) for Markdown ``text``."""
-        self.md.reset()
-        body = self.md.convert(text)
+        needed = [e for e in _EXTENSIONS if e not in _NEEDED_FOR or not self.quick or _NEEDED_FOR[e](text)]
+        md = self._markdown(tuple(needed))
+        md.reset()
+        body = md.convert(text)
         if not self.allow_raw_html and _may_carry_markup(text):
             body = sanitize(body)
         body = prefix_root_links(body, self.base_path)
-        toc = self.md.toc if getattr(self.md, "toc_tokens", None) else ""
+        toc = md.toc if getattr(md, "toc_tokens", None) else ""
         return body, toc
 
 
