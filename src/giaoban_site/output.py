@@ -30,8 +30,9 @@ class OutputWriter:
         self.incremental = previous is not None and self.output.is_dir()
         self.previous = previous if self.incremental else {}
         self.staging = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
+        self._staging = str(self.staging)
         self.written: list[str] = []
-        self._made_dirs: set[Path] = set()
+        self._made_dirs: set[str] = set()
 
     def start(self) -> None:
         if self.staging.exists():
@@ -44,11 +45,19 @@ class OutputWriter:
             data = data.encode("utf-8")
         checksum = content_hash(data)
         if self.previous.get(relative) != checksum or not self.has(relative):
+            # Plain os calls, not pathlib: a full build writes tens of thousands of files.
             target = self._inside_staging(relative)
-            if target.parent not in self._made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._made_dirs.add(target.parent)
-            target.write_bytes(data)
+            folder = os.path.dirname(target)
+            if folder not in self._made_dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._made_dirs.add(folder)
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                remaining = memoryview(data)
+                while remaining:
+                    remaining = remaining[os.write(handle, remaining):]
+            finally:
+                os.close(handle)
             self.written.append(relative)
         return checksum
 
@@ -56,11 +65,11 @@ class OutputWriter:
         """Whether the output holds ``relative`` now (asked for every page of a rebuild: no pathlib)."""
         return os.path.exists(self._prefix + relative)
 
-    def _inside_staging(self, relative: str) -> Path:
+    def _inside_staging(self, relative: str) -> str:
         normal = os.path.normpath(relative)
         if normal.startswith(("..", "/")) or os.path.isabs(normal):
             raise ValueError(f"refusing to write outside the output directory: {relative}")
-        return self.staging / normal
+        return os.path.join(self._staging, normal)
 
     def commit(self, produced: set[str]) -> list[str]:
         """Put the build in place; returns the paths removed because nothing produces them now."""
