@@ -36,7 +36,7 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
         return
     global _task
     _task = task
-    size = max(1, len(items) // (jobs * 8))
+    size = max(1, len(items) // (jobs * 32))  # small enough that no worker is left alone at the end
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     done = 0
     try:
