@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SiteDir, tree_digest
+from conftest import SiteDir, run_giaoban, tree_digest
 from giaoban_site.build import BuildOptions, build
 from giaoban_site.cache import BuildCache
 
@@ -195,14 +195,27 @@ def test_deleted_article_and_unused_tag_pages_disappear(built: SiteDir) -> None:
 
 def test_corrupt_cache_is_ignored_with_a_warning(built: SiteDir) -> None:
     cache = built.root / ".giaoban-cache" / "output"
-    for name in ("sources.pickle", "manifest.pickle", "bodies.sqlite"):
-        data = (cache / name).read_bytes()
-        (cache / name).write_bytes(data[: len(data) // 2] + b"\0garbage" * 64)
+    assert {"manifest.pickle", "bodies.sqlite", "search-postings.pickle"} <= {p.name for p in cache.iterdir()}
+    for path in cache.iterdir():
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2] + b"\0garbage" * 64)
     before = tree_digest(built.output)
     result = built.build()
     assert result.returncode == 0
     assert "bộ nhớ đệm" in result.stderr and "bị hỏng" in result.stderr
     assert tree_digest(built.output) == before
+
+
+def test_damaged_document_store_is_rebuilt_when_an_edit_needs_it(tmp_path: Path, built: SiteDir) -> None:
+    store = built.root / ".giaoban-cache" / "output" / "bodies.sqlite"
+    store.write_bytes(store.read_bytes()[:4096] + b"\0garbage" * 64)
+    apply_edit(built.root, ("body", 1, 0), 7)
+    result = built.build()
+    assert result.returncode == 0
+    assert "bộ nhớ đệm" in result.stderr and "bị hỏng" in result.stderr
+    clean = tmp_path / "clean"
+    assert run_giaoban("build", "--source", str(built.root), "--output", str(clean)).returncode == 0
+    assert tree_digest(built.output) == tree_digest(clean)
 
 
 def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:

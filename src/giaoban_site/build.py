@@ -214,36 +214,36 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
     All problems are raised together.
     """
-    previous = cache.load_sources()
-    stored = store.known(cache.store)
+    previous = store.documents(cache.store)  # by digest
     documents: dict[str, Document] = {}
     to_parse = []
     for name, source_digest in sources.items():
-        known = previous.get(name)
-        if known and known.digest == source_digest and source_digest in stored:
+        known = previous.get(source_digest)
+        if known and known.source == name:
+            known.html_store = cache.store  # where the cache is now, should the site have moved
             documents[name] = known
         else:
             to_parse.append((name, source_digest))
     loader = _DocumentLoader(config)
     progress = _stage_progress(options, "parse", len(to_parse))
-    problems, bodies = [], []
+    problems, parsed, bodies = [], [], []
     for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):
         if isinstance(result, Problem):
             problems.append(result)
             continue
         doc, body = result
         doc.html_store = cache.store
-        bodies.append(body)
         documents[doc.source] = doc
+        parsed.append(doc)
+        bodies.append(body)
         if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
-            store.put_many(cache.store, bodies)
-            bodies = []
+            store.put_many(cache.store, parsed, bodies)
+            parsed, bodies = [], []
     if bodies:
-        store.put_many(cache.store, bodies)
+        store.put_many(cache.store, parsed, bodies)
     if problems:
         raise BuildFailed(problems)
-    if to_parse or documents.keys() != previous.keys():
-        cache.save_sources(documents)
+    if to_parse or len(documents) != len(previous):
         store.keep_only(cache.store, {doc.digest for doc in documents.values()})
     return [documents[name] for name in sorted(documents)]
 
@@ -343,19 +343,30 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
         raise BuildFailed(list(problems))
     reuse = manifest.files if writer.incremental else {}
 
-    def render(job: PageJob) -> tuple[str, str, str] | Problem:
-        context = renderer.context(job)
+    def unchanged(job: PageJob, context: dict) -> tuple[str, str, str] | None:
+        """(path, key, bytes hash) when the last build made this page from the same inputs."""
         key = renderer.page_key(job, context, base)
         known = reuse.get(job.path)
-        if known and known[0] == key and writer.has(job.path):
-            return job.path, key, known[1]
+        return (job.path, key, known[1]) if known and known[0] == key and writer.has(job.path) else None
+
+    def render(job: PageJob) -> tuple[str, str, str] | Problem:
+        context = renderer.context(job)
+        kept = unchanged(job, context)
+        if kept:
+            return kept
         try:
-            return job.path, key, writer.write(job.path, renderer.render(job, context))
+            return job.path, renderer.page_key(job, context, base), writer.write(job.path, renderer.render(job, context))
         except jinja2.TemplateError as exc:
             return template_problem(exc, job)
 
-    progress = _stage_progress(project.options, "render", len(project.jobs))
-    results = list(run_parallel(render, project.jobs, project.options.jobs or default_jobs(), progress))
+    results: list = []
+    pending = project.jobs
+    if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
+        kept = [(job, unchanged(job, renderer.context(job))) for job in project.jobs]
+        results = [known for _, known in kept if known]
+        pending = [job for job, known in kept if not known]
+    progress = _stage_progress(project.options, "render", len(pending))
+    results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress)
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
     if problems:
         raise BuildFailed(list(problems))

@@ -10,18 +10,16 @@ import hashlib
 import logging
 import os
 import pickle
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import __version__
-from .content import Document
 from .messages import msg
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_DOCUMENT_FIELDS = [f.name for f in fields(Document)]
 
 _MAGIC = b"giaoban-cache-1"  # header: magic, code digest, payload checksum; then the pickled payload
 
@@ -67,15 +65,6 @@ class BuildCache:
     def __init__(self, output: Path) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
         self.store = str(self.dir / "bodies.sqlite")
-
-    def load_sources(self) -> dict[str, Document]:
-        """Parsed documents by source path, as the last build left them."""
-        return {name: Document(*row) for name, row in self.load("sources.pickle", dict).items()}
-
-    def save_sources(self, documents: dict[str, Document]) -> None:
-        # As plain tuples: a third of the time of pickling the dataclasses, on every edit.
-        self.save("sources.pickle", {name: tuple([getattr(doc, f) for f in _DOCUMENT_FIELDS])
-                                      for name, doc in documents.items()})
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

@@ -128,6 +128,7 @@ class PageRenderer:
         self.archives = {str(y.year): y for y in site.years}
         self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
         self._memo: dict[int, tuple[object, str]] = {}
+        self._documents: dict[int, tuple[Document, str]] = {}
         self._fragments: dict[tuple[str, str], Markup] = {}
         env.globals["fragment"] = self.fragment
 
@@ -155,21 +156,22 @@ class PageRenderer:
         ``base`` covers the code, the configuration and the templates; the rest is the context,
         where each document stands for itself by the hash of its source and its URL.
         """
-        h = hashlib.blake2b(digest_size=16)
-        for part in (base, job.template, job.url, self._fingerprint(context)):
-            h.update(part.encode("utf-8"))
-            h.update(b"\0")
-        return h.hexdigest()
+        parts = (base, job.template, job.url, self._fingerprint(context))
+        return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
     def _fingerprint(self, value: object) -> str:
-        if isinstance(value, Document):
-            return f"D{value.digest}:{value.source}:{value.url}"
+        kind = type(value)
+        if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
+            known = self._documents.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}")
+            return known[1]
+        if kind is list or kind is tuple:
+            return "[" + ",".join(map(self._fingerprint, value)) + "]"
+        if kind is dict:
+            return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
         if isinstance(value, (str, int, float, bool, type(None), dt.date)):
             return repr(value)
-        if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self._fingerprint(v) for v in value) + "]"
-        if isinstance(value, dict):
-            return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
         if dataclasses.is_dataclass(value):
             # Terms and archives live for the whole build and appear on many pages: hash each once.
             known = self._memo.get(id(value))
@@ -177,7 +179,7 @@ class PageRenderer:
                 fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
                 known = self._memo[id(value)] = (value, hashlib.blake2b(self._fingerprint(fields).encode(), digest_size=16).hexdigest())
             return known[1]
-        raise TypeError(f"cannot fingerprint {type(value).__name__} for the build cache")
+        raise TypeError(f"cannot fingerprint {kind.__name__} for the build cache")
 
     def _context_article(self, job: PageJob) -> dict:
         doc = self.documents[job.key]
