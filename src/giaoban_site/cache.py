@@ -1,7 +1,13 @@
-"""The build cache beside the output: parsed documents, converted HTML, and the output manifest.
+"""The build cache beside the output, in ``<output's parent>/.giaoban-cache/<output's name>/``.
 
-Lives in ``<output's parent>/.giaoban-cache/<output's name>/``. Every file carries a checksum:
-a corrupt or truncated cache is reported and ignored, never trusted.
+- ``scan.pickle``: size, times, inode and hash of each content file at the last scan;
+- ``bodies.sqlite``: parsed documents and their HTML, search record and words (store.py);
+- ``manifest.pickle``: each output file's input key and bytes hash;
+- ``search-postings.pickle``: the search index's postings (search.py);
+- ``memo-*.pickle``: results kept while their inputs stay the same (related articles).
+
+Every pickle carries a checksum and the code version: a corrupt or truncated cache is reported
+and ignored, never trusted; one written by another version is quietly ignored.
 """
 
 from __future__ import annotations

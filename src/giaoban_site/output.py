@@ -76,10 +76,13 @@ class OutputWriter:
         if not self.incremental:
             _swap_in(self.staging, self.output)
             return []
+        folders: set[str] = set()
         for relative in sorted(set(self.written)):
-            target = self.output / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / relative, target)
+            target = self._prefix + relative
+            if (folder := os.path.dirname(target)) not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            os.replace(os.path.join(self._staging, relative), target)
         shutil.rmtree(self.staging, ignore_errors=True)
         stale = sorted(set(self.previous) - produced)
         for relative in stale:
