@@ -231,10 +231,11 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         if isinstance(result, Problem):
             problems.append(result)
             continue
-        doc, body = result
+        packed, body = result
+        doc = store.unpack(packed)
         doc.html_store = cache.store
         documents[doc.source] = doc
-        parsed.append(doc)
+        parsed.append((doc.digest, packed))
         bodies.append(body)
         if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
             store.put_many(cache.store, parsed, bodies)
@@ -255,7 +256,8 @@ class _DocumentLoader:
         self.config = config
         self.renderer: MarkdownRenderer | None = None
 
-    def load(self, item: tuple[str, str]) -> tuple[Document, tuple[str, str, str, str, str]] | Problem:
+    def load(self, item: tuple[str, str]) -> tuple[bytes, tuple[str, str, str, str, str]] | Problem:
+        """The packed document (store.pack) and its (digest, html, search record, title words, words)."""
         name, source_digest = item
         try:
             doc = load_document(self.config.root / name, self.config.root, self.config.tz)
@@ -271,7 +273,7 @@ class _DocumentLoader:
         if doc.kind == "article":  # its search record, ready to copy into the output
             doc.url = article_url(self.config, doc)
             record = search_record(doc, text)
-        return doc, (doc.digest, html, record, *index_words(doc, text))
+        return store.pack(doc), (doc.digest, html, record, *index_words(doc, text))
 
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
