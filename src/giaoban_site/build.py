@@ -278,7 +278,8 @@ class _DocumentLoader:
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
     """Every page has its own URL and an existing template, or the build stops here."""
-    problems = check_unique_urls([(job.url, job.source or msg("generated_page")) for job in jobs])
+    generated = msg("generated_page")
+    problems = check_unique_urls([(job.url, job.source or generated) for job in jobs])
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
     for job in jobs:
         if job.template and job.template not in available:
