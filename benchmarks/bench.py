@@ -3,11 +3,14 @@
 
     python benchmarks/bench.py                  # 1,000 and 10,000 articles, with the peers
     python benchmarks/bench.py --n 1000 --no-peers
+    python benchmarks/bench.py --n 10000 --work /dev/shm/giaoban-bench   # every tool on tmpfs
 
 For each corpus size it measures wall time and peak memory (of the largest single process) of:
 a cold build, a rebuild with no change, after editing one article's body, after adding one
 article, and after editing a template. The peers are built with shared/bench/compare.sh when it
 is found beside the repository. Quote ratios from one run: these machines are shared and noisy.
+Creating files is the noisiest part on their disks (the same build's file writes vary threefold
+from one minute to the next); ``--work`` on a tmpfs takes the disk out for every tool alike.
 """
 
 from __future__ import annotations
