@@ -47,6 +47,22 @@ def test_explicit_slug_wins_and_previous_next_links_follow_dates(site: SiteDir) 
     assert site.page("2024/01/bai-cu").select_one(".neighbours .older") is None
 
 
+def test_related_articles_share_tags_or_category_and_are_newest_first(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nrelated_count: 3\n')
+    site.article("content/2024/01/a.md", "Giám sát ngân sách huyện", "2024-01-10", tags='["giám sát", "ngân sách"]',
+                 category="Giám sát")
+    site.article("content/2024/01/b.md", "Giám sát trường học", "2024-01-12", tags='["giám sát"]')
+    site.article("content/2024/01/c.md", "Dự toán ngân sách", "2024-01-14", tags='["ngân sách"]', category="Kỳ họp")
+    site.article("content/2024/01/d.md", "Đoàn giám sát làm việc", "2024-01-16", category="Giám sát")
+    site.article("content/2024/01/e.md", "Tiếp xúc cử tri", "2024-01-18", tags='["cử tri"]', category="Tiếp xúc")
+    site.article("content/2024/01/f.md", "Kết quả giám sát", "2024-01-20", tags='["giám sát", "ngân sách"]')
+    assert site.build().returncode == 0
+    related = [a.get_text() for a in site.page("2024/01/giam-sat-ngan-sach-huyen").select(".related li a")]
+    # Sharing both tags beats one tag, a tag beats the category; the three best are shown newest first.
+    assert related == ["Kết quả giám sát", "Dự toán ngân sách", "Giám sát trường học"]
+    assert site.page("2024/01/tiep-xuc-cu-tri").select_one(".related") is None  # shares nothing
+
+
 def test_home_pagination_boundaries(site: SiteDir) -> None:
     site.write("site.yaml", "title: Thử\npage_size: 2\n")
     write_articles(site, 5)

@@ -179,14 +179,16 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
             members.append(rank)
         memberships.append(mine)
     result = []
+    n = len(articles) + 1
     for rank in range(len(articles)):
         candidates: list[int] = []
         for members, position, weight in memberships[rank]:
             candidates += members[max(0, position - window): position + window + 1] * weight
         scores = Counter(candidates)
         del scores[rank]
-        best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], abs(item[0] - rank), item[0]))
-        result.append(sorted(other for other, _ in best))
+        # One integer per candidate orders by score (highest first), then nearness, then rank.
+        best = heapq.nsmallest(count, [(-score * n + abs(other - rank)) * n + other for other, score in scores.items()])
+        result.append(sorted(key % n for key in best))
     return result
 
 
