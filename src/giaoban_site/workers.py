@@ -6,6 +6,7 @@ and Jinja state) without anything being pickled but the task items and their res
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -40,7 +41,7 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     done = 0
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with _forking(lambda: multiprocessing.get_context("fork").Pool(jobs)) as pool:
             for chunk_result in pool.imap(_run_chunk, chunks):
                 yield from chunk_result
                 done += len(chunk_result)
@@ -48,6 +49,16 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
                     progress(done)
     finally:
         _task = None
+
+
+def _forking(fork: Callable[[], R]) -> R:
+    """``fork()`` with everything this process holds moved out of reach of the children's garbage
+    collector: scanning it would write to every inherited page and copy it (gc.freeze's purpose)."""
+    gc.freeze()
+    try:
+        return fork()
+    finally:
+        gc.unfreeze()
 
 
 def _run_chunk(chunk: Sequence) -> list:
@@ -67,7 +78,7 @@ class Background:
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_run_and_send, args=(task, sender), daemon=True)
-            self._process.start()
+            _forking(self._process.start)
             sender.close()
         else:
             self._value = task()
