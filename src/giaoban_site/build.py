@@ -80,8 +80,9 @@ class Project:
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
-# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
-Writer = Callable[[str, "bytes | str"], None]
+# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output
+# and ``write.keep(relative_path, key)`` keeps one the last build made from the same key (ExtraFiles).
+Writer = "ExtraFiles"
 EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
 
 
@@ -346,28 +347,26 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
         raise BuildFailed(list(problems))
     reuse = manifest.files if writer.incremental else {}
 
-    def unchanged(job: PageJob, context: dict) -> tuple[str, str, str] | None:
-        """(path, key, bytes hash) when the last build made this page from the same inputs."""
-        key = renderer.page_key(job, context, base)
-        known = reuse.get(job.path)
-        return (job.path, key, known[1]) if known and known[0] == key and writer.has(job.path) else None
-
-    def render(job: PageJob) -> tuple[str, str, str] | Problem:
+    def render(item: tuple[PageJob, str | None]) -> tuple[str, str, str] | Problem:
+        job, key = item
         context = renderer.context(job)
-        kept = unchanged(job, context)
-        if kept:
-            return kept
         try:
-            return job.path, renderer.page_key(job, context, base), writer.write(job.path, renderer.render(job, context))
+            page = renderer.render(job, context)
         except jinja2.TemplateError as exc:
             return template_problem(exc, job)
+        return job.path, key or renderer.page_key(job, context, base), writer.write(job.path, page)
 
     results: list = []
-    pending = project.jobs
+    pending: list[tuple[PageJob, str | None]] = [(job, None) for job in project.jobs]
     if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
-        kept = [(job, unchanged(job, renderer.context(job))) for job in project.jobs]
-        results = [known for _, known in kept if known]
-        pending = [job for job, known in kept if not known]
+        pending = []
+        for job in project.jobs:
+            key = renderer.page_key(job, renderer.context(job), base)
+            known = reuse.get(job.path)
+            if known and known[0] == key and writer.has(job.path):
+                results.append((job.path, key, known[1]))
+            else:
+                pending.append((job, key))
     progress = _stage_progress(project.options, "render", len(pending))
     results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress)
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
