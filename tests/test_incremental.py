@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
-import time
+import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -216,6 +218,18 @@ def test_damaged_document_store_is_rebuilt_when_an_edit_needs_it(tmp_path: Path,
     clean = tmp_path / "clean"
     assert run_giaoban("build", "--source", str(built.root), "--output", str(clean)).returncode == 0
     assert tree_digest(built.output) == tree_digest(clean)
+
+
+def test_stored_documents_of_another_version_are_dropped_without_a_warning(built: SiteDir) -> None:
+    """After an upgrade the store holds rows the new code never asks for, whose fields may differ."""
+    store = built.root / ".giaoban-cache" / "output" / "bodies.sqlite"
+    with sqlite3.connect(store) as connection:
+        connection.execute("INSERT INTO documents VALUES (?, ?)", ("0" * 32, pickle.dumps(("trường", "cũ"))))
+    apply_edit(built.root, ("body", 1, 0), 8)
+    result = built.build()
+    assert result.returncode == 0 and "bị hỏng" not in result.stderr
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT count(*) FROM documents WHERE digest = ?", ("0" * 32,)).fetchone() == (0,)
 
 
 def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:

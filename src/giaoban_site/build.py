@@ -80,9 +80,8 @@ class Project:
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
-# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output
-# and ``write.keep(relative_path, key)`` keeps one the last build made from the same key (ExtraFiles).
-Writer = "ExtraFiles"
+# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
+Writer = Callable[[str, "bytes | str"], None]
 EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
 
 
@@ -215,7 +214,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
     All problems are raised together.
     """
-    previous = store.documents(cache.store)  # by digest
+    previous, stored = store.documents(cache.store, sources.values())  # by digest
     documents: dict[str, Document] = {}
     to_parse = []
     for name, source_digest in sources.items():
@@ -245,7 +244,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         store.put_many(cache.store, parsed, bodies)
     if problems:
         raise BuildFailed(problems)
-    if to_parse or len(documents) != len(previous):
+    if to_parse or len(documents) != stored:
         store.keep_only(cache.store, {doc.digest for doc in documents.values()})
     return [documents[name] for name in sorted(documents)]
 

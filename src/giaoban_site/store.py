@@ -63,15 +63,23 @@ def put_many(path: str, documents: list[tuple[str, bytes]], bodies: list[tuple[s
         connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", bodies)
 
 
-def documents(path: str) -> dict[str, Document]:
-    """Every stored document by its digest, as it was parsed. Empty when the store is damaged."""
+def documents(path: str, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+    """The stored documents whose digests are ``wanted``, as they were parsed, and how many are
+    stored in all. Rows of other digests (deleted files, or another giaoban-site version, whose
+    fields may differ) are counted, not read. Nothing when the store is damaged."""
     if not os.path.exists(path):
-        return {}
+        return {}, 0
+    wanted = set(wanted)
+    found, count = {}, 0
     try:
-        return {digest: unpack(fields) for digest, fields in _connect(path).execute("SELECT digest, fields FROM documents")}
+        for digest, fields in _connect(path).execute("SELECT digest, fields FROM documents"):
+            count += 1
+            if digest in wanted:
+                found[digest] = unpack(fields)
     except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, ValueError, EOFError):
         _forget_damaged(path)
-        return {}
+        return {}, 0
+    return found, count
 
 
 def words(path: str, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
