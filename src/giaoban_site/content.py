@@ -68,7 +68,6 @@ class Document:
 
         return store.get(self.html_store, self.digest) or ""
 
-
     @html.setter
     def html(self, value: str) -> None:
         self._html = value
@@ -76,11 +75,7 @@ class Document:
 
 def read_text(path: Path, display: str) -> str:
     """File text as NFC with "\\n" line ends; a BOM is dropped. Errors name the line of a bad byte."""
-    return decode_text(path.read_bytes(), display)
-
-
-def decode_text(data: bytes, display: str) -> str:
-    """``read_text`` for bytes already read."""
+    data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -113,10 +108,10 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     return fields, body, body_line, head
 
 
-def load_document(path: Path, root: Path, tz: ZoneInfo, data: bytes | None = None) -> Document:
+def load_document(path: Path, root: Path, tz: ZoneInfo) -> Document:
     """Read and validate one content file. Raises ``ContentError`` for the first problem found."""
     display = path.relative_to(root).as_posix()
-    text = decode_text(path.read_bytes() if data is None else data, display)
+    text = read_text(path, display)
     fields, body, body_line, head = split_front_matter(text, display)
     kind = "page" if display.startswith("content/pages/") else "article"
     return _FieldReader(display, head, fields, tz).document(kind, body, body_line)
