@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -16,7 +17,7 @@ from markupsafe import Markup
 from . import vietnamese
 from .config import SiteConfig
 from .content import Document
-from .public import public_articles
+from .public import absolute_url, public_articles
 from .search import SEARCH_URL, record_of, record_paths
 from .site import Site, Term, paginated_url, url_for
 
@@ -53,7 +54,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.globals.update(
         site=config,
         url=lambda path="": base + path.lstrip("/"),
-        absolute_url=lambda path="": config.base_url + path.lstrip("/"),
+        absolute_url=functools.partial(absolute_url, config),
         term_url=lambda kind, name: base + url_for(config, kind, slug=vietnamese.slugify(name)),
         menu=default_menu(config),
     )
