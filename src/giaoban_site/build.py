@@ -80,8 +80,9 @@ class Project:
 
 
 # Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
-# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output.
-Writer = Callable[[str, "bytes | str"], None]
+# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output
+# and ``write.keep(relative_path, key)`` keeps one the last build made from the same key (ExtraFiles).
+Writer = "ExtraFiles"
 EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
 
 

@@ -17,7 +17,6 @@ import logging
 from html import escape
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlsplit
 
 from .cache import code_digest, digest
@@ -68,7 +67,7 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -
     return feeds
 
 
-def generate_feeds(project, write: Callable[[str, "bytes | str"], None]) -> None:
+def generate_feeds(project, write) -> None:
     """EXTRAS generator: ``feed.xml`` (Atom) and ``rss.xml`` (RSS 2.0) for the site, tags and categories."""
     config = project.config
     if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
