@@ -46,6 +46,7 @@ def test_article_has_open_graph_twitter_and_news_article(site: SiteDir) -> None:
     assert ld["publisher"]["name"] == "HĐND tỉnh Thử nghiệm"
     assert ld["image"] == ["https://example.gov.vn/hdnd/anh/ky-hop.jpg"]
     assert ld["mainEntityOfPage"] == url
+    assert "Kỳ họp thứ 7" in page.select_one('script[type="application/ld+json"]').string  # UTF-8, not \u escapes
 
 
 def test_listing_pages_are_websites_without_image_or_json_ld(site: SiteDir) -> None:
