@@ -12,7 +12,9 @@ from giaoban_site.markup import MarkdownRenderer, first_paragraph_summary, short
 PIECES = ["Hội đồng nhân dân", "tỉnh Cao Bằng", "*nghiêng*", "**đậm**", "`mã`", "[liên kết](/chu-de/x/)", "a & b",
           "3 < 4", "x_y_z", "\\*", "![ảnh](/a.jpg \"Chú thích\")", "[^1]", "[^1]: chú thích", "  \n", "\n\n", "\n- mục\n",
           "\n## Tiêu đề\n", "# ", "\nTiêu đề\n===\n", "\n---\n", "-", "=", "[TOC]", "\n[TOC]\n", "|", "<h2>Mục</h2>",
-          "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "\n```\nmã\n```\n", "\n> trích\n", "<b>x</b>", "http://vi.example", " "]
+          "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "\n```\nmã\n```\n", "\n> trích\n", "<b>x</b>", "http://vi.example", " ",
+          "~~~", "\n~~~\nmã\n~~~\n", "&amp;", "&#273;", "&", "[x]", "[x]: /y", "\n[x]: /y\n", ">", "\n    thụt lề\n",
+          "#", "\n#Tiêu đề\n", "<!-- c -->", "\n    ===\n", "- Tiêu đề\n    ===\n", "\n=-=\n", "\t", "\n>=\n", "[^1]: chú thích\n    ===\n"]
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +25,17 @@ def renderers() -> tuple[MarkdownRenderer, MarkdownRenderer]:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=25).map("".join))
 def test_quick_paths_give_the_same_html(renderers, text: str) -> None:
-    """Plain paragraphs skip the inline pass, and texts without tables, footnotes or headings skip
-    those extensions: the HTML and the table of contents must be what every extension gives."""
+    """Plain paragraphs skip the inline pass, and texts without tables, fenced code, footnotes,
+    headings, raw HTML, quotes or link references skip what handles them: the HTML and the table
+    of contents must be what every extension and processor gives."""
     quick, reference = renderers
+    assert quick.convert(text) == reference.convert(text)
+
+
+@pytest.mark.parametrize("text", ["> trích\n>=\n", "[^1]: chú thích\n    ===\n", "1. Mục\n\n    Tiêu đề\n    ---\n"])
+def test_a_setext_heading_inside_a_quote_list_or_footnote_still_gets_its_anchor(renderers, text: str) -> None:
+    quick, reference = renderers
+    assert 'id="' in reference.convert(text)[0]
     assert quick.convert(text) == reference.convert(text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import operator
 import re
 import xml.etree.ElementTree as etree
 
@@ -85,13 +86,22 @@ def _heading_slug(value: str, separator: str) -> str:
 
 
 _EXTENSIONS = ["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists"]
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.MULTILINE)
-# Extensions that change nothing in a text without their sign: left out there, they cost nothing
-# (together a fifth of the conversion). tests/test_markup.py holds the HTML to be the same.
+# Python-Markdown's own processors we may leave out, with the registry each sits in.
+_BUILT_IN = {"html_block": "preprocessors", "hashheader": "parser.blockprocessors",
+             "quote": "parser.blockprocessors", "reference": "parser.blockprocessors"}
+# Also indented or after ">": inside a list, a quote or a footnote the underline comes out of those.
+_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(=+|-+)[ \t]*$", re.MULTILINE)
+# Extensions and processors that change nothing in a text without their sign: left out there, they
+# cost nothing (together a third of the conversion). tests/test_markup.py holds the HTML to be the same.
 _NEEDED_FOR = {
     "tables": lambda text: "|" in text,
+    "fenced_code": lambda text: "```" in text or "~~~" in text,
     "footnotes": lambda text: "[^" in text,
     "toc": lambda text: "#" in text or "[TOC]" in text or _SETEXT_UNDERLINE.search(text) is not None,
+    "html_block": lambda text: "<" in text,
+    "hashheader": lambda text: "#" in text,
+    "quote": lambda text: ">" in text,
+    "reference": lambda text: "]:" in text,
 }
 
 
@@ -108,11 +118,12 @@ class MarkdownRenderer:
         self.quick = quick
         self._instances: dict[tuple[str, ...], markdown.Markdown] = {}
 
-    def _markdown(self, extensions: tuple[str, ...]) -> markdown.Markdown:
-        md = self._instances.get(extensions)
+    def _markdown(self, parts: tuple[str, ...]) -> markdown.Markdown:
+        """A Markdown with the extensions and built-in processors named in ``parts``."""
+        md = self._instances.get(parts)
         if md is None:
-            md = self._instances[extensions] = markdown.Markdown(
-                extensions=[*extensions, _FigureExtension(quick=self.quick)],
+            md = self._instances[parts] = markdown.Markdown(
+                extensions=[*(p for p in parts if p in _EXTENSIONS), _FigureExtension(quick=self.quick)],
                 extension_configs={
                     "codehilite": {"css_class": "highlight", "guess_lang": False},
                     "toc": {"slugify": _heading_slug, "toc_depth": "2-3"},
@@ -120,11 +131,14 @@ class MarkdownRenderer:
                 },
                 output_format="html",
             )
+            for name, registry in _BUILT_IN.items():
+                if name not in parts:
+                    operator.attrgetter(registry)(md).deregister(name)
         return md
 
     def convert(self, text: str) -> tuple[str, str]:
         """Return (body HTML, table-of-contents HTML) for Markdown ``text``."""
-        needed = [e for e in _EXTENSIONS if e not in _NEEDED_FOR or not self.quick or _NEEDED_FOR[e](text)]
+        needed = (p for p in (*_EXTENSIONS, *_BUILT_IN) if p not in _NEEDED_FOR or not self.quick or _NEEDED_FOR[p](text))
         md = self._markdown(tuple(needed))
         md.reset()
         body = md.convert(text)
