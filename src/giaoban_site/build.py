@@ -367,8 +367,12 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
                 results.append((job.path, key, known[1]))
             else:
                 pending.append((job, key))
+    # List pages share their items, each rendered once per process (PageRenderer.fragment): one
+    # process takes them all, first, while the others render the rest.
+    lists = [item for item in pending if item[0].kind == "list"]
+    pending = lists + [item for item in pending if item[0].kind != "list"]
     progress = _stage_progress(project.options, "render", len(pending))
-    results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress)
+    results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
     if problems:
         raise BuildFailed(list(problems))

@@ -88,7 +88,7 @@ def _heading_slug(value: str, separator: str) -> str:
 _EXTENSIONS = ["tables", "fenced_code", "codehilite", "toc", "footnotes", "sane_lists"]
 # Python-Markdown's own processors we may leave out, with the registry each sits in.
 _BUILT_IN = {"html_block": "preprocessors", "hashheader": "parser.blockprocessors",
-             "quote": "parser.blockprocessors", "reference": "parser.blockprocessors"}
+             "quote": "parser.blockprocessors", "reference": "parser.blockprocessors", "unescape": "treeprocessors"}
 # Also indented or after ">": inside a list, a quote or a footnote the underline comes out of those.
 _SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(=+|-+)[ \t]*$", re.MULTILINE)
 # Extensions and processors that change nothing in a text without their sign: left out there, they
@@ -102,6 +102,7 @@ _NEEDED_FOR = {
     "hashheader": lambda text: "#" in text,
     "quote": lambda text: ">" in text,
     "reference": lambda text: "]:" in text,
+    "unescape": lambda text: "\\" in text,  # only a backslash escape leaves something to unescape
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -187,7 +186,7 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
         scores = Counter(candidates)
         del scores[rank]
         # One integer per candidate orders by score (highest first), then nearness, then rank.
-        best = heapq.nsmallest(count, [(-score * n + abs(other - rank)) * n + other for other, score in scores.items()])
+        best = sorted([(-score * n + abs(other - rank)) * n + other for other, score in scores.items()])[:count]
         result.append(sorted(key % n for key in best))
     return result
 

@@ -109,9 +109,9 @@ def sort_names(names):
 @lru_cache(maxsize=65536)
 def format_date(value: dt.datetime | dt.date, with_time: bool = False) -> str:
     """ "Thứ Năm, 02/10/2014", or with ``with_time`` "Thứ Năm, 02/10/2014 08:30"."""
-    text = f"{WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
+    text = f"{WEEKDAYS[value.weekday()]}, {value.day:02d}/{value.month:02d}/{value.year}"  # strftime: 3 times slower
     if with_time and isinstance(value, dt.datetime):
-        text += f" {value:%H:%M}"
+        text += f" {value.hour:02d}:{value.minute:02d}"
     return text
 
 

@@ -23,11 +23,13 @@ def default_jobs() -> int:
 
 
 def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress: Callable[[int], None] | None = None,
-                 min_items: int = 200) -> Iterator[R]:
+                 min_items: int = 200, together: int = 0) -> Iterator[R]:
     """``task(item)`` for every item, yielded in item order as they are done, over ``jobs`` processes.
 
-    Small batches run in this process: forking costs more than it saves. So does any process
-    with other threads running (the preview server), where forking is not safe.
+    The first ``together`` items go to one process, as one batch: for items that share what
+    ``task`` keeps in its process, which the others would make again. Small batches run in this
+    process: forking costs more than it saves. So does any process with other threads running
+    (the preview server), where forking is not safe.
     """
     if jobs <= 1 or len(items) < min_items or not _can_fork():
         for index, item in enumerate(items):
@@ -38,7 +40,8 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
     global _task
     _task = task
     size = max(1, len(items) // (jobs * 32))  # small enough that no worker is left alone at the end
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[:together]] if together else []
+    chunks += [items[i:i + size] for i in range(together, len(items), size)]
     done = 0
     try:
         with _forking(lambda: multiprocessing.get_context("fork").Pool(jobs)) as pool:
