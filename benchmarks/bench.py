@@ -11,6 +11,12 @@ article, and after editing a template. The peers are built with shared/bench/com
 is found beside the repository. Quote ratios from one run: these machines are shared and noisy.
 Creating files is the noisiest part on their disks (the same build's file writes vary threefold
 from one minute to the next); ``--work`` on a tmpfs takes the disk out for every tool alike.
+
+Before each cold build, the tool's previous output is moved aside, not deleted, and everything
+moved aside is deleted when the run ends. On ext4, a folder just emptied of tens of thousands of
+files charges the next build for it: for some minutes, every new file's inode search steps over
+the freed ones (``recently_deleted`` in the kernel; perf showed it as most of a cold build's time,
+with system time growing from 2 s to 21 s over three builds of the same files).
 """
 
 from __future__ import annotations
@@ -52,7 +58,14 @@ def make_corpus(n: int, work: Path) -> Path:
     return root
 
 
-def giaoban_scenarios(root: Path, repeat: int) -> dict[str, tuple[float, float]]:
+def set_aside(path: Path, trash: Path) -> None:
+    """Move ``path`` into ``trash`` (on the same file system) to be deleted when the run ends."""
+    if path.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(trash / f"{path.name}-{time.monotonic_ns()}")
+
+
+def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[float, float]]:
     build = [*GIAOBAN, "build", "--source", str(root)]
     results: dict[str, list[tuple[float, float]]] = {}
 
@@ -62,8 +75,8 @@ def giaoban_scenarios(root: Path, repeat: int) -> dict[str, tuple[float, float]]
     first = sorted((root / "content").rglob("*.md"))[0]
     original = first.read_text(encoding="utf-8")
     for i in range(repeat):
-        shutil.rmtree(root / "output", ignore_errors=True)
-        shutil.rmtree(root / ".giaoban-cache", ignore_errors=True)
+        set_aside(root / "output", trash)
+        shutil.rmtree(root / ".giaoban-cache", ignore_errors=True)  # a few files
         shutil.rmtree(root / "templates", ignore_errors=True)
         first.write_text(original, encoding="utf-8")
         run("cold build")
@@ -86,11 +99,13 @@ def giaoban_scenarios(root: Path, repeat: int) -> dict[str, tuple[float, float]]
     return {name: (statistics.median(w for w, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
 
 
-def peers(n: int, work: Path) -> dict[str, tuple[float, float]]:
+def peers(n: int, work: Path, trash: Path) -> dict[str, tuple[float, float]]:
     """Hugo (with and without related content), Pelican and giaoban cold, via compare.sh."""
     if not COMPARE.exists():
         print(f"(no {COMPARE}: peers skipped)")
         return {}
+    for name in ("hugo", "hugo-norel", "pelican", "giaoban"):  # compare.sh deletes them just before
+        set_aside(work / "compare" / f"out-{name}", trash)
     env = {**os.environ, "GIAOBAN": " ".join(GIAOBAN)}
     out = subprocess.run(["bash", str(COMPARE), str(n), str(work / "compare")], env=env, capture_output=True, text=True).stdout
     found = {}
@@ -109,19 +124,28 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "giaoban-bench")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    for n in args.n or [1000, 10000]:
-        root = make_corpus(n, args.work)
-        others = {} if args.no_peers else peers(n, args.work)
-        ours = giaoban_scenarios(root, args.repeat)
-        print(f"\n{n} articles (giaoban: median of {args.repeat}; peers: one cold build each, same run)\n")
-        print("| build | wall s | peak MiB | vs Pelican cold | vs Hugo cold (no related) |")
-        print("|---|---:|---:|---:|---:|")
-        pelican, hugo = others.get("pelican"), others.get("hugo-norel")
-        for name, (wall, peak) in list(ours.items()) + [(f"{k} (cold)", v) for k, v in others.items()]:
-            ratio_p = f"{wall / pelican[0]:.2f}x" if pelican else "-"
-            ratio_h = f"{wall / hugo[0]:.2f}x" if hugo else "-"
-            print(f"| {name} | {wall:.2f} | {peak:.0f} | {ratio_p} | {ratio_h} |")
-        sys.stdout.flush()
+    trash = args.work / f"set-aside-{os.getpid()}"
+    try:
+        for n in args.n or [1000, 10000]:
+            measure_size(n, args, trash)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def measure_size(n: int, args: argparse.Namespace, trash: Path) -> None:
+    """Every scenario at ``n`` articles, printed as a table."""
+    root = make_corpus(n, args.work)
+    others = {} if args.no_peers else peers(n, args.work, trash)
+    ours = giaoban_scenarios(root, args.repeat, trash)
+    print(f"\n{n} articles (giaoban: median of {args.repeat}; peers: one cold build each, same run)\n")
+    print("| build | wall s | peak MiB | vs Pelican cold | vs Hugo cold (no related) |")
+    print("|---|---:|---:|---:|---:|")
+    pelican, hugo = others.get("pelican"), others.get("hugo-norel")
+    for name, (wall, peak) in list(ours.items()) + [(f"{k} (cold)", v) for k, v in others.items()]:
+        ratio_p = f"{wall / pelican[0]:.2f}x" if pelican else "-"
+        ratio_h = f"{wall / hugo[0]:.2f}x" if hugo else "-"
+        print(f"| {name} | {wall:.2f} | {peak:.0f} | {ratio_p} | {ratio_h} |")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

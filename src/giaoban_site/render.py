@@ -63,7 +63,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
                                   jinja2.FileSystemLoader(str(THEME_DIR))])
     # One environment serves one build, so templates need not be checked for changes on every use.
     env = _Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, auto_reload=False)
+                       keep_trailing_newline=True, auto_reload=False)
     base = config.base_path
 
     def url(path: str = "") -> str:
