@@ -14,7 +14,8 @@ PIECES = ["Hội đồng nhân dân", "tỉnh Cao Bằng", "*nghiêng*", "**đ�
           "\n## Tiêu đề\n", "# ", "\nTiêu đề\n===\n", "\n---\n", "-", "=", "[TOC]", "\n[TOC]\n", "|", "<h2>Mục</h2>",
           "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "\n```\nmã\n```\n", "\n> trích\n", "<b>x</b>", "http://vi.example", " ",
           "~~~", "\n~~~\nmã\n~~~\n", "&amp;", "&#273;", "&", "[x]", "[x]: /y", "\n[x]: /y\n", ">", "\n    thụt lề\n",
-          "#", "\n#Tiêu đề\n", "<!-- c -->", "\n    ===\n", "- Tiêu đề\n    ===\n", "\n=-=\n", "\t", "\n>=\n", "[^1]: chú thích\n    ===\n"]
+          "#", "\n#Tiêu đề\n", "<!-- c -->", "\n    ===\n", "- Tiêu đề\n    ===\n", "\n=-=\n", "\t", "\n>=\n", "[^1]: chú thích\n    ===\n",
+          "&#x1F600;", "&1;", "ĐBQH&HĐND;", "&amp"]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as etree
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import ENTITY_RE
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -51,9 +52,10 @@ class _FigureProcessor(Treeprocessor):
                     etree.SubElement(para, "figcaption").text = caption
 
 
-# Characters that can start inline Markdown (emphasis, links, images, code, HTML, entities,
-# escapes, footnote references); a line ending in two spaces makes a line break.
-_INLINE_MARKUP = re.compile(r"[*_\[\]!<>&`\\]|  \n")
+# Characters that can start inline Markdown (emphasis, links, images, code, HTML, escapes,
+# footnote references), entities, and a line ending in two spaces (a line break). A bare "&", as in
+# "Đoàn ĐBQH&HĐND", is text: the serializer escapes it either way.
+_INLINE_MARKUP = re.compile(rf"[*_\[\]!<>`\\]|  \n|{ENTITY_RE}")
 
 
 class _PlainTextProcessor(Treeprocessor):
