@@ -72,9 +72,10 @@ def generate_feeds(project, write) -> None:
     config = project.config
     if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
         log.warning(msg("default_base_url", url=config.base_url))
+    settings = digest(code_digest(), repr(config))  # what every feed depends on
     for feed in site_feeds(public_articles(project.site), project.site.terms, config):
         # A feed shows its articles' full text: one unchanged since the last build need not be made again.
-        key = digest(code_digest(), repr(config), repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
+        key = digest(settings, repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
         for name, make in (("feed.xml", atom), ("rss.xml", rss)):
             if not write.keep(feed.path + name, key):
                 write(feed.path + name, make(feed, config), key)
