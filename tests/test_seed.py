@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import REPO, SHARED, run_giaoban, text_of
+from conftest import REPO, DATA, run_giaoban, text_of
 
-SEED = SHARED / "seed" / "000_e84e7c1bee02776d.txt"
+SEED = DATA / "000_e84e7c1bee02776d.txt"
 ARTICLE_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"
 
 

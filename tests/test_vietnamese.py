@@ -10,11 +10,11 @@ import icu
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED
+from conftest import BENCHMARKS
 from giaoban_site.vietnamese import _NOT_FOLDABLE, _OTHER_SEPARATORS, _WORD, collation_key, fold, format_date, format_date_long, slugify, sort_names, words
 
-sys.path.insert(0, str(SHARED / "bench"))
-import corpus  # noqa: E402  (the shared benchmark corpus holds real council names)
+sys.path.insert(0, str(BENCHMARKS))
+import corpus  # noqa: E402  (the benchmark corpus holds real council names)
 
 ICU = icu.Collator.createInstance(icu.Locale("vi_VN"))
 

@@ -21,26 +21,26 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import store
-from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
+from .aliases import plan_redirects
+from .attachments import attachments_of
+from .cache import BuildCache, Manifest, code_digest, digest
+from .changes import Sources, inputs_digest, scan_sources, templates_digest, up_to_date
 from .config import SiteConfig, load_config
-from .content import Document, discover, line_of_field, load_document, visible_files
+from .content import Document, line_of_field, load_document
+from .content_types import Feature
 from .errors import BuildFailed, ContentError, Problem
-from .feeds import generate_feeds
+from .extras import GENERATORS, ExtraFiles, Generator
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .output import OutputWriter
-from .render import THEME_DIR, PageJob, PageRenderer, make_environment, plan_pages
-from .search import generate_search, index_words, search_record
-from .site import Site, article_url, build_site, check_unique_urls
-from .sitemap import generate_sitemap
+from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
+from .search import SearchIndex, index_words, search_record
+from .site import Site, build_site, check_unique_urls, item_url
 from .workers import Background, default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-# Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
-# seconds) could give a second save within the same tick the same time stamp.
-_CLOCK_MARGIN_NS = 3_000_000_000
 
 
 @dataclass
@@ -79,13 +79,6 @@ class Project:
     cache: BuildCache | None = None  # where generators keep what they can reuse next build
 
 
-# Generators of files beside the pages (feeds, sitemap, search index ...): each is called as
-# ``generate(project, write)`` where ``write(relative_path, text_or_bytes)`` adds a file to the output
-# and ``write.keep(relative_path, key)`` keeps one the last build made from the same key (ExtraFiles).
-Writer = "ExtraFiles"
-EXTRAS: list[Callable[[Project, Writer], None]] = [generate_feeds, generate_sitemap, generate_search]
-
-
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
     started = time.monotonic()
@@ -98,8 +91,8 @@ def build(options: BuildOptions) -> BuildReport:
     with _timed("scan"):
         sources = scan_sources(config, cache)
         templates = templates_digest(config)
-        inputs = inputs_digest(config, options, output, sources, templates)
-    if _up_to_date(manifest, inputs, options.now, output):
+        inputs = inputs_digest(config, options.drafts, output, sources, templates)
+    if up_to_date(manifest, inputs, options.now, output):
         count = len(manifest.files)
         return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started)
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
@@ -109,20 +102,26 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: BuildCache | None = None,
-            sources: dict[str, str] | None = None, templates: str | None = None) -> Project:
-    """Load and check everything (config, content, site model, page plan) without writing output."""
+            sources: Sources | None = None, templates: str | None = None) -> Project:
+    """Load and check everything (config, content, site model, page plan) without writing output.
+
+    With a read-only ``cache`` (``giaoban check``) nothing at all is written, the cache included.
+    """
     config = config or _load_config(options)
     output = _output_dir(options, config)
     cache = cache or BuildCache(output)
     sources = sources if sources is not None else scan_sources(config, cache)
     with _timed("parse"):
-        documents = load_documents(config, cache, options, sources)
+        documents = load_documents(config, cache, options, sources.documents)
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
         site = build_site(documents, config, now, options.drafts, cache.memo)
+        site.attachments, problems = attachments_of(site, sources.assets)
         env = make_environment(config)
         jobs = plan_pages(site)
-        check_plan(jobs, env, config)
+        site.redirects, redirect_problems = plan_redirects(site, jobs)
+        jobs += redirect_jobs(site.redirects)
+        check_plan(jobs, env, config, problems + redirect_problems)
     return Project(config, site, env, jobs, output, options, templates or templates_digest(config), cache)
 
 
@@ -145,69 +144,6 @@ def _output_dir(options: BuildOptions, config: SiteConfig) -> Path:
     return (options.output or config.root / "output").resolve()
 
 
-# --- what changed -------------------------------------------------------------------------------
-
-def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> dict[str, str]:
-    """Every content file (relative path) with the hash of its bytes and of the parse settings.
-
-    Contents decide, not modification times. A file is read only when its size, times or inode
-    differ from the last scan's, or when it was modified so shortly before that scan that a
-    second save within the clock's resolution could have gone unseen (as git does for "racily
-    clean" files).
-    """
-    settings = parse_settings(config)
-    started = time.time_ns()
-    previous = cache.load_scan() if cache else ScanRecord()
-    trusted_before = previous.started - _CLOCK_MARGIN_NS
-    files: dict[str, tuple[int, int, int, int, str]] = {}
-    read = 0
-    prefix = len(str(config.root)) + 1
-    for path in discover(config.content_dir):
-        stat = os.stat(path)
-        # ctime too: it changes with every write, even when the mtime is set back (cp -p, touch -d).
-        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        known = previous.files.get(name := path[prefix:])
-        if known and known[:4] == signature and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
-            files[name] = known
-        else:
-            with open(path, "rb") as handle:
-                files[name] = (*signature, digest(handle.read()))
-            read += 1
-    if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
-        cache.save_scan(ScanRecord(started, files))
-    return {name: digest(settings, entry[-1]) for name, entry in files.items()}
-
-
-def parse_settings(config: SiteConfig) -> str:
-    """What a parsed document depends on besides its own file."""
-    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url, repr(config.urls))
-
-
-def inputs_digest(config: SiteConfig, options: BuildOptions, output: Path, sources: dict[str, str], templates: str) -> str:
-    """A hash of every input: equal to the last build's means there is nothing to do."""
-    parts = [code_digest(), repr(config), str(options.drafts), str(output), templates]
-    parts += [f"{name}:{value}" for name, value in sources.items()]
-    parts += [f"{p}:{digest(p.read_bytes())}" for p in visible_files(config.static_dir)]
-    return digest(*parts)
-
-
-def templates_digest(config: SiteConfig) -> str:
-    """A hash of every template file, the site's own and the theme's: any edit changes it."""
-    parts = []
-    for top in (config.templates_dir, THEME_DIR):
-        if top.is_dir():
-            parts += [f"{p.relative_to(top)}\n".encode() + p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()]
-    return digest(*parts)
-
-
-def _up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
-    due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
-    if not manifest.files or manifest.inputs != inputs or due:
-        return False
-    prefix = str(output) + os.sep
-    return all(os.path.exists(prefix + path) for path in manifest.files)
-
-
 # --- content -----------------------------------------------------------------------------------
 
 def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions, sources: dict[str, str]) -> list[Document]:
@@ -215,10 +151,12 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
     All problems are raised together.
     """
-    previous, stored = store.documents(cache.store, sources.values())  # by digest
+    previous, stored = store.documents(cache.store, sources.values()) if cache.writable else ({}, 0)  # by digest
     documents: dict[str, Document] = {}
-    to_parse = []
+    to_parse, problems = [], unclaimed_folders(config, sources)
     for name, source_digest in sources.items():
+        if config.types.for_source(name) is None:
+            continue
         known = previous.get(source_digest)
         if known and known.source == name:
             known.html_store = cache.store  # where the cache is now, should the site have moved
@@ -227,15 +165,18 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
             to_parse.append((name, source_digest))
     loader = _DocumentLoader(config)
     progress = _stage_progress(options, "parse", len(to_parse))
-    problems, parsed, bodies = [], [], []
+    parsed, bodies = [], []
     for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):
         if isinstance(result, Problem):
             problems.append(result)
             continue
         packed, body = result
         doc = store.unpack(packed)
-        doc.html_store = cache.store
         documents[doc.source] = doc
+        if not cache.writable:  # giaoban check: bodies stay in memory, nothing goes to the store
+            doc.html = body[1]
+            continue
+        doc.html_store = cache.store
         parsed.append((doc.digest, packed))
         bodies.append(body)
         if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
@@ -245,9 +186,22 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         store.put_many(cache.store, parsed, bodies)
     if problems:
         raise BuildFailed(problems)
-    if to_parse or len(documents) != stored:
+    if cache.writable and (to_parse or len(documents) != stored):
         store.keep_only(cache.store, {doc.digest for doc in documents.values()})
     return [documents[name] for name in sorted(documents)]
+
+
+def unclaimed_folders(config: SiteConfig, sources: dict[str, str]) -> list[Problem]:
+    """One problem for each folder of content/ (or file right in it) that no content type claims."""
+    known = ", ".join(f"content/{t.folder}/" for t in config.types)
+    problems: dict[str, Problem] = {}
+    for name in sources:
+        if config.types.for_source(name) is None:
+            parts = name.split("/")
+            where = "/".join(parts[:2]) + "/" if len(parts) > 2 else name
+            message = msg("unclaimed_folder", folder=where, known=known) if len(parts) > 2 else msg("unclaimed_file", known=known)
+            problems.setdefault(where, Problem(where, None, message))
+    return list(problems.values())
 
 
 class _DocumentLoader:
@@ -260,8 +214,9 @@ class _DocumentLoader:
     def load(self, item: tuple[str, str]) -> tuple[bytes, tuple[str, str, str, str, str]] | Problem:
         """The packed document (store.pack) and its (digest, html, search record, title words, words)."""
         name, source_digest = item
+        content_type = self.config.types.for_source(name)
         try:
-            doc = load_document(self.config.root / name, self.config.root, self.config.tz)
+            doc = load_document(self.config.root / name, self.config.root, self.config.tz, content_type)
         except ContentError as exc:
             return exc.problem
         self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path)
@@ -271,16 +226,17 @@ class _DocumentLoader:
         doc.digest, doc.body = source_digest, ""
         text = plain_text(html)
         record = ""
-        if doc.kind == "article":  # its search record, ready to copy into the output
-            doc.url = article_url(self.config, doc)
+        if content_type.has(Feature.SEARCH):  # its search record, ready to copy into the output
+            doc.url = item_url(self.config, doc)
             record = search_record(doc, text)
         return store.pack(doc), (doc.digest, html, record, *index_words(doc, text))
 
 
-def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig) -> None:
-    """Every page has its own URL and an existing template, or the build stops here."""
+def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig, problems: list[Problem] | None = None) -> None:
+    """Every page has its own URL and an existing template, or the build stops here (with ``problems``
+    found before, all reported together)."""
     generated = msg("generated_page")
-    problems = check_unique_urls([(job.url, job.source or generated) for job in jobs])
+    problems = (problems or []) + check_unique_urls([(job.url, job.source or generated) for job in jobs])
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
     for job in jobs:
         if job.template and job.template not in available:
@@ -369,8 +325,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
                 pending.append((job, key))
     # List pages share their items, each rendered once per process (PageRenderer.fragment): one
     # process takes them all, first, while the others render the rest.
-    lists = [item for item in pending if item[0].kind == "list"]
-    pending = lists + [item for item in pending if item[0].kind != "list"]
+    lists = [item for item in pending if item[0].kind is PageKind.LIST]
+    pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
     progress = _stage_progress(project.options, "render", len(pending))
     results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
     problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
@@ -379,43 +335,17 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
     return {path: (key, checksum) for path, key, checksum in results}
 
 
-class ExtraFiles:
-    """The ``write`` given to EXTRAS generators.
-
-    ``write(path, data)`` adds a file. A generator that can tell cheaply that a file is unchanged
-    calls ``keep(path, key)`` first: True means the last build wrote that file from the same key
-    and it is still there, so it need not be made again; then ``write(path, data, key)``.
-    """
-
-    def __init__(self, writer: OutputWriter, files: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
-        self.writer, self.files, self.previous = writer, files, previous
-
-    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> str:
-        """Add a file; returns the hash of its bytes, which ``keep`` takes as a key when none is given."""
-        checksum = self.writer.write(relative, data)
-        self.files[relative] = (key or checksum, checksum)
-        return checksum
-
-    def keep(self, relative: str, key: str) -> bool:
-        known = self.previous.get(relative)
-        if known and known[0] == key and self.writer.has(relative):
-            self.files[relative] = known
-            return True
-        return False
+def _extras_groups() -> list[list[Generator]]:
+    """The search index (the longest) on its own; the other generators together."""
+    heavy = [g for g in GENERATORS if isinstance(g, SearchIndex)]
+    return [group for group in ([g for g in GENERATORS if g not in heavy], heavy) if group]
 
 
-def _extras_groups() -> list[list[Callable[[Project, Writer], None]]]:
-    """The search index (the longest) on its own; assets and the other generators together."""
-    heavy = [g for g in EXTRAS if g is generate_search]
-    return [g for g in ([write_assets, *(g for g in EXTRAS if g not in heavy)], heavy) if g]
-
-
-def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest,
-                  generators: list[Callable[[Project, Writer], None]]) -> dict[str, tuple[str, str]]:
+def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator]) -> dict[str, tuple[str, str]]:
     files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files if writer.incremental else {})
-    for generate in generators:
-        generate(project, write)
+    for generator in generators:
+        generator.generate(project, write)
     return files
 
 
@@ -434,21 +364,6 @@ def _stage_progress(options: BuildOptions, stage: str, total: int) -> Callable[[
         return None
     report = options.progress
     return lambda done: report(stage, done, total)
-
-
-def write_assets(project: Project, write: Writer) -> None:
-    """The theme's static files, the code highlighting styles, then the site's own static/."""
-    from pygments.formatters import HtmlFormatter  # only builds that write assets need Pygments here
-
-    copy_tree(THEME_DIR / "static", "static", write)
-    write("static/code.css", HtmlFormatter(style="default").get_style_defs(".highlight"))
-    copy_tree(project.config.static_dir, "", write)
-
-
-def copy_tree(source: Path, prefix: str, write: Writer) -> None:
-    """Every file under ``source`` (hidden ones skipped) to ``prefix/`` in the output."""
-    for path in visible_files(source):
-        write(f"{prefix}/{path.relative_to(source).as_posix()}".lstrip("/"), path.read_bytes())
 
 
 def template_problem(exc: jinja2.TemplateError, job: PageJob) -> Problem:

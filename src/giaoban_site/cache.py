@@ -66,11 +66,17 @@ class Manifest:
 
 
 class BuildCache:
-    """Reads and writes the cache files of one output directory."""
+    """Reads and writes the cache files of one output directory.
 
-    def __init__(self, output: Path) -> None:
+    A read-only cache (``writable=False``, for ``giaoban check``) reads what earlier builds saved
+    and writes nothing: saves are dropped, and documents keep their bodies in memory instead of
+    the store (build.load_documents).
+    """
+
+    def __init__(self, output: Path, writable: bool = True) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
         self.store = str(self.dir / "bodies.sqlite")
+        self.writable = writable
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)
@@ -117,6 +123,8 @@ class BuildCache:
             return empty()
 
     def save(self, name: str, value: object) -> None:
+        if not self.writable:
+            return
         self.dir.mkdir(parents=True, exist_ok=True)
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = self.dir / f".{name}.{os.getpid()}"

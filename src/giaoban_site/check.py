@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .build import BuildOptions, Project, prepare
+from .cache import BuildCache
 from .content import Document, line_of_field
 from .errors import BuildFailed, Problem
 from .links import Link, find_broken_links, links_of
@@ -30,11 +31,12 @@ class CheckReport:
 
 def check_site(options: BuildOptions) -> CheckReport:
     """Check the site at ``options.source`` without writing a file."""
+    output = (options.output or options.source / "output").resolve()
     try:
-        project = prepare(options)
+        project = prepare(options, cache=BuildCache(output, writable=False))
     except BuildFailed as exc:
         return CheckReport(errors=list(exc.problems))
-    documents = project.site.articles + project.site.pages
+    documents = project.site.documents
     found = {doc.source: links_of(doc, project.config) for doc in documents}  # parsed once for both checks
     warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
     return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))

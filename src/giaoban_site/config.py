@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .content_types import ContentTypes, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
 from .messages import msg
 
@@ -27,7 +28,17 @@ DEFAULT_URLS = {
     "year": "{year}/",
     "month": "{year}/{month}/",
     "pagination": "trang/{number}/",
+    # Pages and files with one address each. A taxonomy's index follows its pattern when it is
+    # moved ("the/{slug}/" puts the tag index at "the/") unless it is set itself.
+    "tag_index": "chu-de/",
+    "category_index": "chuyen-muc/",
+    "author_index": "tac-gia/",
+    "archive": "luu-tru/",
+    "search": "tim-kiem/",
+    "feed": "feed.xml",  # Atom, at the site's root and in every tag's and category's folder
+    "rss": "rss.xml",
 }
+TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
 _URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",
               "year": "{year}", "month": "{month}", "pagination": "{number}"}
 
@@ -54,6 +65,7 @@ class SiteConfig:
     allow_raw_html: bool = False
     urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
     menu: tuple[MenuItem, ...] = ()
+    types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
     extra: dict = field(default_factory=dict)
     # Set by the loader, not by site.yaml.
     root: Path = Path(".")
@@ -68,6 +80,13 @@ class SiteConfig:
         """The path part of ``base_url``, always ending in "/" ("/" or "/hdnd/")."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
+
+    def url(self, name: str, **values: object) -> str:
+        """Site-relative URL ("2014/10/slug/", "chu-de/") of a page or file named in ``urls``.
+
+        The one place URLs come from, for Python and (as ``url_of``) for templates.
+        """
+        return self.urls[name].format(**values).lstrip("/")
 
     @property
     def content_dir(self) -> Path:
@@ -84,7 +103,7 @@ class SiteConfig:
 
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
-          "allow_raw_html": bool, "urls": dict, "menu": list, "extra": dict}
+          "allow_raw_html": bool, "urls": dict, "menu": list, "types": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -110,8 +129,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
             values[key] = value
     if problems:
         raise BuildFailed(problems)
-    config = _make_config(values, root, path.exists())
-    problems = _check_values(config, path, text)
+    config, problems = _make_config(values, root, path.exists(), path, text)
+    problems += _check_values(config, path, text)
     if problems:
         raise BuildFailed(problems)
     return config
@@ -142,16 +161,26 @@ def _check_field(key: str, value: object) -> str | None:
     return None
 
 
-def _make_config(values: dict, root: Path, from_file: bool) -> SiteConfig:
+def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: str) -> tuple[SiteConfig, list[Problem]]:
     values = dict(values)
-    if "urls" in values:
-        values["urls"] = {**DEFAULT_URLS, **{k: str(v) for k, v in values["urls"].items()}}
+    values["urls"] = _urls(values.get("urls", {}))
+    values["types"], type_problems = types_from_config(values.get("types", {}), values["urls"])
+    problems = [Problem(str(path), _line_of(text, key), message) for key, message in type_problems]
     if "menu" in values:
         values["menu"] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
                                for item in values["menu"] if isinstance(item, dict))
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
-    return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values)
+    return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values), problems
+
+
+def _urls(given: dict) -> dict[str, str]:
+    urls = {**DEFAULT_URLS, **{k: str(v) for k, v in given.items()}}
+    for taxonomy, index in TAXONOMY_INDEXES.items():
+        prefix = urls[taxonomy].split("{", 1)[0].lstrip("/")
+        if index not in given and taxonomy in given and prefix.endswith("/"):
+            urls[index] = prefix
+    return urls
 
 
 def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
@@ -168,8 +197,16 @@ def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    """The line of ``key:`` in YAML text, for messages (None when it is not there)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.lstrip().startswith(f"{key}:"):
-            return number
-    return None
+    """The line of ``key:`` in YAML text, for messages (None when it is not there).
+
+    A dotted key ("types.van-ban.url") is looked for part by part, each after the one before.
+    """
+    lines = text.splitlines()
+    found, start = None, 0
+    for part in key.split("."):
+        found = next((number for number in range(start, len(lines))
+                      if lines[number].lstrip().lstrip("- ").startswith((f"{part}:", f'"{part}":'))), None)
+        if found is None:
+            return start or None  # the deepest part found: near enough to fix
+        start = found + 1
+    return start

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from .content_types import ContentType, FieldKind, FieldSpec
 from .errors import ContentError, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
@@ -23,17 +25,31 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
-KNOWN_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
-                "image_caption", "draft", "template", "aliases", "attachments"}
+COMMON_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
+                 "image_caption", "draft", "template", "aliases", "attachments"}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file an editor lists under ``attachments:``, stored beside the document."""
+
+    file: str  # path relative to the site root, with "/": "content/van-ban/nq-15.pdf"
+    title: str
+    line: int  # of the ``attachments:`` field, for messages
+
+    @property
+    def name(self) -> str:
+        return self.file.rsplit("/", 1)[-1]
 
 
 @dataclass(slots=True)  # tens of thousands live through a build: no per-object __dict__
 class Document:
-    """An article (dated, in content/YYYY/MM/) or a standing page (content/pages/)."""
+    """One content file: an article (dated, in content/YYYY/MM/), a standing page (content/pages/),
+    or an item of any other type of the registry (content_types.py)."""
 
     source: str  # path relative to the site root, with "/"
-    kind: str  # "article" or "page"
+    kind: str  # the name of its content type: "article", "page", "van-ban" ...
     title: str
     slug: str
     body: str  # Markdown source; markup.py turns it into ``html``
@@ -48,7 +64,8 @@ class Document:
     draft: bool = False
     template: str | None = None
     aliases: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    extra: dict = field(default_factory=dict)  # the type's declared fields (checked) and any other field
     body_line: int = 1  # line of the file where the Markdown body starts
     digest: str = ""  # hash of the source bytes and parse settings: what output keys build on
     # Filled by later stages: markup (HTML, toc, summary when absent) and the site model (url).
@@ -108,13 +125,12 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     return fields, body, body_line, head
 
 
-def load_document(path: Path, root: Path, tz: ZoneInfo) -> Document:
-    """Read and validate one content file. Raises ``ContentError`` for the first problem found."""
+def load_document(path: Path, root: Path, tz: ZoneInfo, content_type: ContentType) -> Document:
+    """Read and validate one content file of ``content_type``. Raises ``ContentError`` for the first problem found."""
     display = path.relative_to(root).as_posix()
     text = read_text(path, display)
     fields, body, body_line, head = split_front_matter(text, display)
-    kind = "page" if display.startswith("content/pages/") else "article"
-    return _FieldReader(display, head, fields, tz).document(kind, body, body_line)
+    return _FieldReader(display, head, fields, tz).document(content_type, body, body_line)
 
 
 class _FieldReader:
@@ -130,17 +146,60 @@ class _FieldReader:
         match = re.search(rf"^{re.escape(field_name)}\s*:", self.head, re.MULTILINE)
         return self.head.count("\n", 0, match.start()) + 2 if match else 1
 
-    def document(self, kind: str, body: str, body_line: int) -> Document:
+    def document(self, content_type: ContentType, body: str, body_line: int) -> Document:
         title = self.title()
-        date = self.date("date", required=kind == "article")
+        date = self.date("date", required=content_type.dated)
+        declared = {spec.name: self.declared(spec, content_type.name) for spec in content_type.fields}
         return Document(
-            source=self.display, kind=kind, title=title, slug=self.slug(title), body=body, body_line=body_line,
+            source=self.display, kind=content_type.name, title=title, slug=self.slug(title), body=body, body_line=body_line,
             date=date, updated=self.date("updated", required=False), tags=self.text_list("tags"),
             category=self.text("category"), authors=self.authors(), summary=self.text("summary"),
             image=self.text("image"), image_caption=self.text("image_caption"), draft=self.flag("draft"),
-            template=self.text("template"), aliases=self.text_list("aliases"),
-            extra={k: v for k, v in self.fields.items() if k not in KNOWN_FIELDS},
+            template=self.text("template"), aliases=self.text_list("aliases"), attachments=self.attachments(),
+            extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
+
+    def declared(self, spec: FieldSpec, type_name: str) -> object:
+        """A field the content type declares, checked against its kind (missing: its default)."""
+        if self.fields.get(spec.name) in (None, "", []):
+            if spec.required:
+                raise self.fail(spec.name, msg("missing_field", field=spec.name, type=type_name))
+            return spec.default
+        if spec.kind is FieldKind.DATE:
+            return self.date(spec.name, required=False)
+        if spec.kind is FieldKind.LIST:
+            value = self.fields[spec.name]
+            return self.text_list(spec.name) if isinstance(value, list) else (self.text(spec.name),)
+        if spec.kind is FieldKind.BOOL:
+            return self.flag(spec.name)
+        if spec.kind is FieldKind.NUMBER:
+            value = self.fields[spec.name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.fail(spec.name, msg("not_number", field=spec.name))
+            return value
+        return self.text(spec.name)
+
+    def attachments(self) -> tuple[Attachment, ...]:
+        """``attachments:`` as a file name, a list of names, or a list of ``{file, title}``."""
+        value = self.fields.get("attachments")
+        if value is None:
+            return ()
+        line = self._line_of("attachments")
+        folder = self.display.rsplit("/", 1)[0]
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and isinstance(item.get("file"), str):
+                name, title = item["file"], item.get("title")
+            elif isinstance(item, str):
+                name, title = item, None
+            else:
+                raise self.fail("attachments", msg("attachment_bad", kind=kind_of(item)))
+            path = posixpath.normpath(posixpath.join(folder, nfc(name.strip())))
+            if not path.startswith("content/"):
+                raise self.fail("attachments", msg("attachment_outside", file=name))
+            title = " ".join(str(title).split()) if title not in (None, "") else path.rsplit("/", 1)[-1]
+            found.append(Attachment(path, title, line))
+        return tuple(found)
 
     def title(self) -> str:
         if "title" not in self.fields:
@@ -251,5 +310,12 @@ def visible_paths(directory: Path, pattern: str = "*") -> list[str]:
 
 
 def discover(content_dir: Path) -> list[str]:
-    """Every Markdown file under ``content/`` (as a path string), in a stable order; hidden ones skipped."""
-    return visible_paths(content_dir, "*.md")
+    """Every file under ``content/`` (as a path string), in a stable order; hidden ones skipped.
+
+    Markdown files are documents; the others may be their attachments.
+    """
+    return visible_paths(content_dir)
+
+
+def is_document(name: str) -> bool:
+    return name.endswith(".md")

@@ -23,10 +23,10 @@ from .cache import code_digest, digest
 from .config import SiteConfig
 from .content import Document
 from .messages import msg
-from .public import absolute_url, absolutize_html, last_changed, public_articles
+from .content_types import Feature
+from .public import absolute_url, absolutize_html, last_changed, public_items
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_FILES = ("feed.xml", "rss.xml")  # Atom, RSS 2.0: the same names at the site root and per term
 FEED_TAXONOMIES = ("tag", "category")
 log = logging.getLogger(__name__)
 _TAXONOMY_LABEL = {"tag": "Chủ đề", "category": "Chuyên mục"}
@@ -67,18 +67,26 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -
     return feeds
 
 
-def generate_feeds(project, write) -> None:
-    """EXTRAS generator: ``feed.xml`` (Atom) and ``rss.xml`` (RSS 2.0) for the site, tags and categories."""
-    config = project.config
-    if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
-        log.warning(msg("default_base_url", url=config.base_url))
-    settings = digest(code_digest(), repr(config))  # what every feed depends on
-    for feed in site_feeds(public_articles(project.site), project.site.terms, config):
-        # A feed shows its articles' full text: one unchanged since the last build need not be made again.
-        key = digest(settings, repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
-        for name, make in (("feed.xml", atom), ("rss.xml", rss)):
-            if not write.keep(feed.path + name, key):
-                write(feed.path + name, make(feed, config), key)
+class Feeds:
+    """Generator of an Atom and an RSS 2.0 feed (``urls.feed``, ``urls.rss``) for the site, each tag and each category."""
+
+    def outputs(self, project) -> list[str]:
+        config = project.config
+        feeds = site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, config)
+        return [feed.path + config.url(name) for feed in feeds for name in ("feed", "rss")]
+
+    def generate(self, project, write) -> None:
+        config = project.config
+        if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
+            log.warning(msg("default_base_url", url=config.base_url))
+        settings = digest(code_digest(), repr(config))  # what every feed depends on
+        for feed in site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, config):
+            # A feed shows its articles' full text: one unchanged since the last build need not be made again.
+            key = digest(settings, repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
+            for name, make in (("feed", atom), ("rss", rss)):
+                path = feed.path + config.url(name)
+                if not write.keep(path, key):
+                    write(path, make(feed, config), key)
 
 
 def _content_html(doc: Document, config: SiteConfig) -> str:
@@ -118,7 +126,7 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
     a = f"{{{ATOM_NS}}}"
     ET.register_namespace("", ATOM_NS)
     root = ET.Element(a + "feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
-    self_url = absolute_url(config, feed.path + "feed.xml")
+    self_url = absolute_url(config, feed.path + config.url("feed"))
     _sub(root, a + "id", self_url)
     _sub(root, a + "title", feed.title)
     if config.description:
@@ -163,7 +171,7 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
     _sub(channel, "description", config.description or feed.title)
     _sub(channel, "language", config.language)
     _sub(channel, f"{{{ATOM_NS}}}link", rel="self", type="application/rss+xml",
-         href=absolute_url(config, feed.path + "rss.xml"))
+         href=absolute_url(config, feed.path + config.url("rss")))
     updated = _feed_updated(feed)
     if updated:
         _sub(channel, "lastBuildDate", email.utils.format_datetime(updated.astimezone(config.tz)))

@@ -13,8 +13,8 @@ from .build import BuildOptions, Project, prepare
 from .config import CONFIG_FILE, SiteConfig
 from .content import Document, line_of_field, read_text, visible_files
 from .errors import Problem
+from .extras import GENERATORS
 from .messages import msg
-from .render import THEME_DIR
 
 
 @dataclass(frozen=True)
@@ -103,28 +103,9 @@ def exists(path: str, files: set[str]) -> bool:
 def planned_files(project: Project) -> set[str]:
     """Every file a build of ``project`` would write, without writing anything."""
     files = {job.path for job in project.jobs}
-    files |= _tree(THEME_DIR / "static", "static/") | {"static/code.css"}
-    files |= _tree(project.config.static_dir, "")
-    from . import build as build_module  # the list is filled by other modules at import time
-
-    recorder = _NameRecorder(files)
-    for generate in build_module.EXTRAS:
-        generate(project, recorder)
+    for generator in GENERATORS:
+        files.update(generator.outputs(project))
     return files
-
-
-class _NameRecorder:
-    """Stands in for the build's writer: notes each file's name and asks for no data it can skip."""
-
-    def __init__(self, files: set[str]) -> None:
-        self.files = files
-
-    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> None:
-        self.files.add(relative.lstrip("/"))
-
-    def keep(self, relative: str, key: str) -> bool:
-        self.files.add(relative.lstrip("/"))
-        return True
 
 
 def output_files(output: Path) -> set[str]:
@@ -146,7 +127,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
     files = planned_files(project) if files is None else files
     config = project.config
     problems = []
-    for doc in project.site.articles + project.site.pages:
+    for doc in project.site.documents:
         for link in found[doc.source] if found is not None else links_of(doc, config):
             problem = _check(link.url, doc.url, link.kind, files, config)
             if problem:

@@ -8,17 +8,18 @@ from urllib.parse import urljoin
 
 from .config import SiteConfig
 from .content import Document
+from .content_types import Feature
 from .site import Site
 
 
-def public_articles(site: Site) -> list[Document]:
-    """Articles a reader may see, newest first: never drafts nor future-dated ones.
+def public_items(site: Site, feature: Feature) -> list[Document]:
+    """Items of the types in ``feature`` that a reader may see, newest first: never drafts nor future-dated ones.
 
     A normal build already leaves both out; a ``--drafts`` preview build keeps them in the pages,
     so feeds, sitemap and search filter again rather than leak them.
     """
     now = site.now or dt.datetime.now(dt.timezone.utc)
-    return [doc for doc in site.articles if not doc.draft and doc.date <= now]
+    return [doc for doc in site.with_feature(feature) if not doc.draft and (doc.date is None or doc.date <= now)]
 
 
 def absolute_url(config: SiteConfig, path: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import functools
 import hashlib
 import math
@@ -16,16 +17,30 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from . import vietnamese
-from .config import SiteConfig
+from .aliases import Redirect
+from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
-from .public import absolute_url, public_articles
-from .search import SEARCH_URL, record_of, record_paths
-from .site import Site, Term, paginated_url, url_for
+from .content_types import ContentType, Feature
+from .public import absolute_url, public_items
+from .search import record_of, record_paths
+from .site import Site, Term, paginated_url
 
 THEME_DIR = Path(__file__).parent / "templates"
 TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
-TAXONOMY_INDEX_URLS = {"tag": "chu-de/", "category": "chuyen-muc/", "author": "tac-gia/"}
-ARCHIVE_INDEX_URL = "luu-tru/"
+HOME_HEADING = "Tin mới nhất"
+
+
+class PageKind(enum.Enum):
+    """What a page shows; its job's ``key`` says which one."""
+
+    ITEM = "item"  # key: the source of an article, a page or an item of any content type
+    LIST = "list"  # key: "home", "tag:<slug>" (any taxonomy) or "type:<name>" (a type's own index)
+    TAXONOMY = "taxonomy"  # key: "tag", "category" or "author": the index of its terms
+    ARCHIVE = "archive"  # key: "all", "2014" or "2014-10"
+    SEARCH = "search"
+    RECORD = "record"  # key: the source of an article: its search record (JSON)
+    REDIRECT = "redirect"  # key: the source whose old URL this is
+    NOT_FOUND = "404"
 
 
 class PageJob(NamedTuple):
@@ -33,8 +48,8 @@ class PageJob(NamedTuple):
 
     url: str  # site-relative: "" for the home page, "2014/10/slug/", "404.html"
     template: str
-    kind: str  # article | page | list | archive | taxonomy | 404
-    key: str = ""  # which article, term or archive
+    kind: PageKind
+    key: str = ""  # which item, term, archive ... (PageKind)
     number: int = 1  # page number of a paginated listing
     source: str = ""  # the content file this page comes from, for messages
 
@@ -75,12 +90,15 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         url=url,
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
-        term_url=lambda kind, name: base + url_for(config, kind, slug=vietnamese.slugify(name)),
+        term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
         menu=default_menu(config),
     )
     env.filters.update(
         # As a filter, ``'static/style.css' | url`` is worked out once, when the template is compiled.
         url=url,
+        # ``'search' | url_of``: the link to a page named in site.yaml's ``urls``, also worked out once.
+        url_of=lambda name: url(config.url(name)),
+        file_size=vietnamese.format_size,
         date_vi=vietnamese.format_date,
         date_long=vietnamese.format_date_long,
         datetime_vi=lambda d: vietnamese.format_date(d, with_time=(d.hour, d.minute) != (0, 0)),
@@ -109,36 +127,45 @@ def default_menu(config: SiteConfig) -> list[dict]:
     """The main navigation: site.yaml's ``menu`` or, without it, the usual council site sections."""
     if config.menu:
         return [{"title": item.title, "url": item.url} for item in config.menu]
-    return [{"title": "Trang chủ", "url": ""}, {"title": "Chủ đề", "url": TAXONOMY_INDEX_URLS["tag"]},
-            {"title": "Lưu trữ", "url": ARCHIVE_INDEX_URL}]
+    return [{"title": "Trang chủ", "url": ""}, {"title": "Chủ đề", "url": config.url("tag_index")},
+            {"title": "Lưu trữ", "url": config.url("archive")}]
 
 
 def plan_pages(site: Site) -> list[PageJob]:
-    """Every page of the site, in a stable order."""
-    config, jobs = site.config, []
-    for doc in site.articles:
-        jobs.append(PageJob(doc.url, doc.template or "article.html", "article", doc.source, source=doc.source))
-    for doc in site.pages:
-        jobs.append(PageJob(doc.url, doc.template or "page.html", "page", doc.source, source=doc.source))
+    """Every page of the site, in a stable order: one line per family of pages."""
+    config, types, jobs = site.config, site.config.types, []
+    for doc in site.documents:
+        jobs.append(PageJob(doc.url, doc.template or types[doc.kind].template, PageKind.ITEM, doc.source, source=doc.source))
     jobs += _listing_jobs(config, "", "home", len(site.articles))
-    for kind, terms in site.terms.items():
-        jobs.append(PageJob(TAXONOMY_INDEX_URLS[kind], "taxonomy.html", "taxonomy", kind))
-        for term in terms:
-            jobs += _listing_jobs(config, term.url, f"{kind}:{term.slug}", len(term.articles))
-    jobs.append(PageJob(ARCHIVE_INDEX_URL, "archive.html", "archive", "all"))
-    for year in site.years:
-        jobs.append(PageJob(year.url, "archive.html", "archive", str(year.year)))
-        jobs += [PageJob(m.url, "archive.html", "archive", f"{m.year}-{m.month:02d}") for m in year.months]
-    jobs.append(PageJob(SEARCH_URL, "search.html", "search"))
+    for content_type in types:
+        if content_type.has(Feature.INDEX):
+            jobs += _listing_jobs(config, content_type.index, f"type:{content_type.name}", len(site.items[content_type.name]))
+    if types.with_feature(Feature.TAXONOMIES):
+        for kind, terms in site.terms.items():
+            jobs.append(PageJob(config.url(TAXONOMY_INDEXES[kind]), "taxonomy.html", PageKind.TAXONOMY, kind))
+            for term in terms:
+                jobs += _listing_jobs(config, term.url, f"{kind}:{term.slug}", len(term.articles))
+    if types.with_feature(Feature.ARCHIVES):
+        jobs.append(PageJob(config.url("archive"), "archive.html", PageKind.ARCHIVE, "all"))
+        for year in site.years:
+            jobs.append(PageJob(year.url, "archive.html", PageKind.ARCHIVE, str(year.year)))
+            jobs += [PageJob(m.url, "archive.html", PageKind.ARCHIVE, f"{m.year}-{m.month:02d}") for m in year.months]
+    jobs.append(PageJob(config.url("search"), "search.html", PageKind.SEARCH))
     # Search records are files of the plan like pages: made in parallel, and only when changed.
-    jobs += [PageJob(path, "", "record", doc.source) for path, doc in record_paths(public_articles(site))]
-    jobs.append(PageJob("404.html", "404.html", "404"))
+    jobs += [PageJob(path, "", PageKind.RECORD, doc.source) for path, doc in record_paths(public_items(site, Feature.SEARCH), config)]
+    jobs.append(PageJob("404.html", "404.html", PageKind.NOT_FOUND))
     return jobs
+
+
+def redirect_jobs(redirects: list[Redirect]) -> list[PageJob]:
+    """A page at each old address that sends readers on (aliases.py): planned once the pages are, as
+    an old address may not take a page's."""
+    return [PageJob(r.url, "redirect.html", PageKind.REDIRECT, r.source, source=r.source) for r in redirects]
 
 
 def _listing_jobs(config: SiteConfig, base: str, key: str, count: int) -> list[PageJob]:
     pages = max(1, math.ceil(count / config.page_size))
-    return [PageJob(paginated_url(config, base, n), "list.html", "list", key, n) for n in range(1, pages + 1)]
+    return [PageJob(paginated_url(config, base, n), "list.html", PageKind.LIST, key, n) for n in range(1, pages + 1)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,7 +188,7 @@ class PageRenderer:
 
     def __init__(self, site: Site, env: jinja2.Environment) -> None:
         self.site, self.env = site, env
-        self.documents = {d.source: d for d in site.articles + site.pages}
+        self.documents = {d.source: d for d in site.documents}
         self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
         self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
         self.archives = {str(y.year): y for y in site.years}
@@ -169,6 +196,13 @@ class PageRenderer:
         self._memo: dict[int, tuple[object, str]] = {}
         self._documents: dict[int, tuple[Document, str]] = {}
         self._fragments: dict[tuple[str, str], Markup] = {}
+        self.redirects = {(r.source, r.url): r for r in site.redirects}
+        self._contexts = {
+            PageKind.ITEM: self._context_item, PageKind.LIST: self._context_list, PageKind.TAXONOMY: self._context_taxonomy,
+            PageKind.ARCHIVE: self._context_archive, PageKind.SEARCH: self._context_search,
+            PageKind.RECORD: self._context_record, PageKind.REDIRECT: self._context_redirect,
+            PageKind.NOT_FOUND: lambda job: {},
+        }
         env.globals["fragment"] = self.fragment
         env.cache.clear()  # a template loaded before would not see it (_Environment)
 
@@ -181,12 +215,11 @@ class PageRenderer:
 
     def context(self, job: PageJob) -> dict:
         """Everything the template of ``job`` is given: it sees nothing else of the site."""
-        context = getattr(self, f"_context_{job.kind if job.kind != '404' else 'not_found'}")(job)
-        context.update(page_url=job.url, canonical=self.site.config.base_url + job.url)
-        return context
+        # A page's own canonical URL unless its context names another (a redirect's target).
+        return {"page_url": job.url, "canonical": self.site.config.base_url + job.url, **self._contexts[job.kind](job)}
 
     def render(self, job: PageJob, context: dict | None = None) -> str:
-        if job.kind == "record":
+        if job.kind is PageKind.RECORD:
             return record_of(self.documents[job.key])
         return self.env.get_template(job.template).render(context or self.context(job))
 
@@ -210,7 +243,7 @@ class PageRenderer:
             return "[" + ",".join(map(self._fingerprint, value)) + "]"
         if kind is dict:
             return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
-        if isinstance(value, (str, int, float, bool, type(None), dt.date)):
+        if isinstance(value, (str, int, float, bool, type(None), dt.date, enum.Enum)):
             return repr(value)
         if dataclasses.is_dataclass(value):
             # Terms and archives live for the whole build and appear on many pages: hash each once.
@@ -221,21 +254,30 @@ class PageRenderer:
             return known[1]
         raise TypeError(f"cannot fingerprint {kind.__name__} for the build cache")
 
-    def _context_article(self, job: PageJob) -> dict:
+    def _context_item(self, job: PageJob) -> dict:
+        """An item of any type as ``item``; also as ``article`` (dated types, with their neighbours
+        and related items) or as ``page`` (undated ones), the names the theme's templates use."""
         doc = self.documents[job.key]
-        return {"article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
+        content_type: ContentType = self.site.config.types[doc.kind]
+        context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ())}
+        if not content_type.dated:
+            return {**context, "page": doc}
+        return {**context, "article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
                 "related": self.site.related.get(doc.source, [])}
 
-    def _context_page(self, job: PageJob) -> dict:
-        return {"page": self.documents[job.key]}
-
     def _context_list(self, job: PageJob) -> dict:
-        size = self.site.config.page_size
+        size, types = self.site.config.page_size, self.site.config.types
         term: Term | None = self.terms.get(job.key)
-        articles = term.articles if term else self.site.articles
-        base = term.url if term else ""
+        own_type = types[job.key[5:]] if job.key.startswith("type:") else None
+        if term:
+            articles, base, heading = term.articles, term.url, f"{TAXONOMY_TITLES[term.kind]}: {term.name}"
+        elif own_type:
+            articles, base, heading = self.site.items[own_type.name], own_type.index, own_type.title
+        else:
+            articles, base, heading = self.site.articles, "", HOME_HEADING
         total = max(1, math.ceil(len(articles) / size))
         return {
+            "heading": heading, "content_type": own_type,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
@@ -260,6 +302,9 @@ class PageRenderer:
         # The host and path a general search engine's "site:" filter takes, for the form without JavaScript.
         return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/")}
 
-    def _context_not_found(self, job: PageJob) -> dict:
-        return {}
+    def _context_redirect(self, job: PageJob) -> dict:
+        redirect = self.redirects[(job.key, job.url)]
+        # The old address's page names the new one as canonical: a crawler moves its ranking there.
+        return {"target": redirect.target, "target_title": self.documents[job.key].title,
+                "canonical": self.site.config.base_url + redirect.target}
 

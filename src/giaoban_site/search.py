@@ -29,14 +29,16 @@ from itertools import chain
 from typing import Iterator, Sequence
 
 from . import store
+from .config import SiteConfig
 from .content import Document
+from .content_types import Feature
 from .markup import plain_text
-from .public import public_articles
+from .public import public_items
 from .vietnamese import format_date, words
 
-SEARCH_URL = "tim-kiem/"
-SHARD_DIR = SEARCH_URL + "chi-muc/"
-DOC_DIR = SEARCH_URL + "bai/"
+# Under the search page (``urls.search``); static/search.js asks for the same folders.
+SHARD_DIR = "chi-muc/"
+DOC_DIR = "bai/"
 KEY_LENGTH = 3
 _PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
 
@@ -81,7 +83,8 @@ def index_words(doc: Document, text: str) -> tuple[str, str]:
 
 def search_record(doc: Document, text: str) -> str:
     """What a result needs, as JSON: title, URL (site-relative), date shown and machine date, plain text."""
-    return _json({"t": doc.title, "u": doc.url, "d": format_date(doc.date), "i": doc.date.isoformat(), "x": text})
+    dates = {"d": format_date(doc.date), "i": doc.date.isoformat()} if doc.date else {"d": "", "i": ""}
+    return _json({"t": doc.title, "u": doc.url, **dates, "x": text})
 
 
 def update_postings(documents: list[Document], previous: Postings) -> tuple[Postings, set[str] | None]:
@@ -167,9 +170,10 @@ def articles_by_id(articles: list[Document]) -> list[Document]:
     return list(reversed(articles))
 
 
-def record_paths(articles: list[Document]) -> list[tuple[str, Document]]:
+def record_paths(articles: list[Document], config: SiteConfig) -> list[tuple[str, Document]]:
     """Where each article's search record goes, by id: part of the page plan."""
-    return [(f"{DOC_DIR}{number}.json", doc) for number, doc in enumerate(articles_by_id(articles))]
+    folder = config.url("search") + DOC_DIR
+    return [(f"{folder}{number}.json", doc) for number, doc in enumerate(articles_by_id(articles))]
 
 
 def record_of(doc: Document) -> str:
@@ -178,22 +182,34 @@ def record_of(doc: Document) -> str:
     return prepared or search_record(doc, plain_text(doc.html))
 
 
-def generate_search(project, write) -> None:
-    """EXTRAS generator: the word index behind the search page (page and records are in the page plan)."""
-    cache = project.cache
-    documents = articles_by_id(public_articles(project.site))
-    previous = cache.load("search-postings.pickle", Postings) if cache else Postings()
-    postings, touched = update_postings(documents, previous)
-    shards: dict[str, list[str]] = defaultdict(list)
-    for word in sorted(postings.body):
-        shards[shard_key(word)].append(word)
-    touched_shards = None if touched is None else {shard_key(word) for word in touched}
-    hashes = {}
-    for key, words_in_shard in shards.items():
-        path = f"{SHARD_DIR}{shard_file(key)}.json"
-        known = postings.shard_hashes.get(key)
-        unchanged = touched_shards is not None and key not in touched_shards and known
-        hashes[key] = known if unchanged and write.keep(path, known) else write(path, shard_json(words_in_shard, postings))
-    postings.shard_hashes = hashes
-    if cache:
-        cache.save("search-postings.pickle", postings)
+class SearchIndex:
+    """Generator of the word index behind the search page (the page and the records are in the page plan)."""
+
+    def outputs(self, project) -> list[str]:
+        postings, _ = self._postings(project)
+        return sorted({self._shard_path(project.config, shard_key(word)) for word in postings.body})
+
+    def generate(self, project, write) -> None:
+        postings, touched = self._postings(project)
+        shards: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(postings.body):
+            shards[shard_key(word)].append(word)
+        touched_shards = None if touched is None else {shard_key(word) for word in touched}
+        hashes = {}
+        for key, words_in_shard in shards.items():
+            path = self._shard_path(project.config, key)
+            known = postings.shard_hashes.get(key)
+            unchanged = touched_shards is not None and key not in touched_shards and known
+            hashes[key] = known if unchanged and write.keep(path, known) else write(path, shard_json(words_in_shard, postings))
+        postings.shard_hashes = hashes
+        if project.cache:
+            project.cache.save("search-postings.pickle", postings)
+
+    @staticmethod
+    def _postings(project) -> tuple[Postings, set[str] | None]:
+        previous = project.cache.load("search-postings.pickle", Postings) if project.cache else Postings()
+        return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous)
+
+    @staticmethod
+    def _shard_path(config: SiteConfig, key: str) -> str:
+        return f"{config.url('search')}{SHARD_DIR}{shard_file(key)}.json"

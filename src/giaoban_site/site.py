@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .config import SiteConfig
 from .content import Document
+from .content_types import Feature
 from .errors import Problem
 from .messages import msg
 from .vietnamese import collation_key, slugify
+
+if TYPE_CHECKING:
+    from .aliases import Redirect
+    from .attachments import PublishedAttachment
 
 TAXONOMIES = ("tag", "category", "author")
 # memo(name, key, compute): compute() or, when ``key`` is the one it was last computed for, its result then.
@@ -43,8 +48,8 @@ class Archive:
 @dataclass
 class Site:
     config: SiteConfig
-    articles: list[Document]  # published, newest first
-    pages: list[Document]  # standing pages, in menu order
+    articles: list[Document]  # the news of the home page (types with Feature.HOME), newest first
+    pages: list[Document]  # items of undated types (standing pages ...), in menu order
     terms: dict[str, list[Term]]  # "tag" | "category" | "author" -> terms in Vietnamese order
     years: list[Archive]  # newest first
     older: dict[str, Document] = field(default_factory=dict)  # source -> the article before it
@@ -53,27 +58,45 @@ class Site:
     scheduled: int = 0  # articles dated in the future, waiting to be published
     publish_next: dt.datetime | None = None  # the date of the first of them
     now: dt.datetime | None = None  # the moment this build publishes for
+    items: dict[str, list[Document]] = field(default_factory=dict)  # type name -> its published items, in order
+    unpublished: list[Document] = field(default_factory=list)  # drafts and scheduled items this build leaves out
+    redirects: list[Redirect] = field(default_factory=list)  # old addresses of the items (aliases.py)
+    attachments: dict[str, tuple[PublishedAttachment, ...]] = field(default_factory=dict)  # source -> its files
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every published item of every type: each has a page."""
+        return [doc for items in self.items.values() for doc in items]
+
+    def with_feature(self, feature: Feature) -> list[Document]:
+        """The items of the types that take part in ``feature``; dated ones newest first, then the others."""
+        names = self.config.types.with_feature(feature)
+        chosen = [doc for name, items in self.items.items() if name in names for doc in items]
+        if len(names) > 1:
+            chosen.sort(key=_newest_first)
+        return chosen
 
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
         return next((t for t in self.terms[kind] if t.slug == slug), None)
 
 
-def url_for(config: SiteConfig, kind: str, **values: object) -> str:
-    """Site-relative URL ("2014/10/slug/") of a page of ``kind`` from the configured patterns."""
-    return config.urls[kind].format(**values).lstrip("/")
+def _newest_first(doc: Document) -> tuple:
+    return (doc.date is None, -doc.date.timestamp() if doc.date else 0)
 
 
-def article_url(config: SiteConfig, doc: Document) -> str:
-    """Where an article lives; its date is in the site's timezone since loading."""
+def item_url(config: SiteConfig, doc: Document) -> str:
+    """Where an item lives, from its type's pattern; a date is in the site's timezone since loading."""
+    pattern = config.types[doc.kind].url
     date = doc.date
-    return url_for(config, "article", year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                   slug=doc.slug)
+    if date is None:
+        return pattern.format(slug=doc.slug).lstrip("/")
+    return pattern.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=doc.slug).lstrip("/")
 
 
 def paginated_url(config: SiteConfig, base: str, number: int) -> str:
     """URL of page ``number`` of a listing whose first page is ``base``."""
-    return base if number == 1 else base + url_for(config, "pagination", number=number)
+    return base if number == 1 else base + config.url("pagination", number=number)
 
 
 def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, drafts: bool,
@@ -82,31 +105,41 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
 
     ``memo`` keeps results that outlive one build (the build cache's ``memo``).
     """
-    articles, pages, scheduled = [], [], []
+    items: dict[str, list[Document]] = {t.name: [] for t in config.types}
+    scheduled, unpublished = [], []
     for doc in documents:
         if doc.draft and not drafts:
-            continue
-        if doc.kind == "page":
-            pages.append(doc)
-        elif doc.date > now and not drafts:
+            unpublished.append(doc)
+        elif doc.date is not None and config.types[doc.kind].dated and doc.date > now and not drafts:
             scheduled.append(doc.date)
+            unpublished.append(doc)
         else:
-            articles.append(doc)
-    # Newest first; the same moment in source order (sort is stable, also when reversed).
-    articles.sort(key=lambda d: d.source)
-    articles.sort(key=lambda d: d.date, reverse=True)
-    pages.sort(key=lambda d: (d.extra.get("weight", 0) if isinstance(d.extra.get("weight"), int) else 0, collation_key(d.title)))
-    for doc in articles:
-        doc.url = article_url(config, doc)
-    for doc in pages:
-        doc.url = url_for(config, "page", slug=doc.slug)
-    site = Site(config, articles, pages, _taxonomies(articles, config), _archives(articles, config),
-                scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now)
-    for newer, older in zip(articles, articles[1:]):
+            items[doc.kind].append(doc)
+    for content_type in config.types:
+        _order(items[content_type.name], content_type.dated)
+        for doc in items[content_type.name]:
+            doc.url = item_url(config, doc)
+    site = Site(config, [], [doc for t in config.types if not t.dated for doc in items[t.name]], {}, [],
+                scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now, items=items,
+                unpublished=unpublished)
+    site.articles = site.with_feature(Feature.HOME)
+    site.terms = _taxonomies(site.with_feature(Feature.TAXONOMIES), config)
+    site.years = _archives(site.with_feature(Feature.ARCHIVES), config)
+    for newer, older in zip(site.articles, site.articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer
-    site.related = related_articles(articles, config.related_count, memo)
+    site.related = related_articles(site.with_feature(Feature.RELATED), config.related_count, memo)
     return site
+
+
+def _order(items: list[Document], dated: bool) -> None:
+    """Dated items newest first, the same moment in source order (sort is stable, also when
+    reversed); undated ones by ``weight``, then title in Vietnamese order."""
+    items.sort(key=lambda d: d.source)
+    if dated:
+        items.sort(key=lambda d: d.date, reverse=True)
+    else:
+        items.sort(key=lambda d: (d.extra.get("weight", 0) if isinstance(d.extra.get("weight"), int) else 0, collation_key(d.title)))
 
 
 def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[Term]]:
@@ -125,7 +158,7 @@ def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[
     for (kind, slug), counter in names.items():
         # Spellings that differ only in case share one page, named by the most used spelling.
         name = min(counter, key=lambda n: (-counter[n], collation_key(n)))
-        terms[kind].append(Term(kind, name, slug, url_for(config, kind, slug=slug), members[(kind, slug)]))
+        terms[kind].append(Term(kind, name, slug, config.url(kind, slug=slug), members[(kind, slug)]))
     for kind in TAXONOMIES:
         terms[kind].sort(key=lambda t: (collation_key(t.name), t.slug))
     return terms
@@ -138,11 +171,11 @@ def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
         local = doc.date
         year = years.get(local.year)
         if year is None:
-            year = years[local.year] = Archive(local.year, None, url_for(config, "year", year=f"{local.year:04d}"))
+            year = years[local.year] = Archive(local.year, None, config.url("year", year=f"{local.year:04d}"))
         month = months.get((local.year, local.month))
         if month is None:
             month = months[(local.year, local.month)] = Archive(
-                local.year, local.month, url_for(config, "month", year=f"{local.year:04d}", month=f"{local.month:02d}"))
+                local.year, local.month, config.url("month", year=f"{local.year:04d}", month=f"{local.month:02d}"))
             year.months.append(month)
         year.articles.append(doc)
         month.articles.append(doc)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape
 from dataclasses import dataclass
-from typing import Callable
-
 from .content import Document
-from .public import absolute_url, last_changed, public_articles
+from .content_types import Feature
+from .public import absolute_url, last_changed, public_items
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -27,32 +26,30 @@ def sitemap_entries(project) -> list[SitemapEntry]:
     a standing page without dates gets the site's newest date (a date we can defend, unlike
     the file's mtime, which a fresh CI checkout resets).
     """
+    from .render import PageKind  # the page plan's kinds; render imports the site model this module reads
+
     site = project.site
-    public = public_articles(site)
-    public_sources = {d.source for d in public}
+    public = public_items(site, Feature.HOME)
+    in_sitemap = {d.source: d for d in public_items(site, Feature.SITEMAP)}
     newest_site = _newest(public) or dt.datetime(1970, 1, 1, tzinfo=project.config.tz)
-    documents = {d.source: d for d in site.articles + site.pages}
     listings = {"home": public, "all": public}
+    listings.update({f"type:{name}": items for name, items in site.items.items()})
     for terms in site.terms.values():
         listings.update({f"{t.kind}:{t.slug}": t.articles for t in terms})
     for year in site.years:
         listings[str(year.year)] = year.articles
         listings.update({f"{m.year}-{m.month:02d}": m.articles for m in year.months})
+    public_sources = {d.source for d in public} | in_sitemap.keys()
     entries = []
     newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
     for job in project.jobs:
-        if job.kind in ("404", "record"):
+        if job.kind in (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT):
             continue
-        if job.kind == "article":
-            if job.key not in public_sources:
+        if job.kind is PageKind.ITEM:
+            if job.key not in in_sitemap:
                 continue
-            lastmod = last_changed(documents[job.key])
-        elif job.kind == "page":
-            doc = documents[job.key]
-            if doc.draft:
-                continue
-            lastmod = last_changed(doc) or newest_site
-        elif job.kind == "taxonomy":
+            lastmod = last_changed(in_sitemap[job.key]) or newest_site
+        elif job.kind in (PageKind.TAXONOMY, PageKind.SEARCH):
             lastmod = newest_site
         elif job.key in newest_of:
             lastmod = newest_of[job.key]
@@ -64,7 +61,7 @@ def sitemap_entries(project) -> list[SitemapEntry]:
 
 
 def _newest(articles: list[Document]) -> dt.datetime | None:
-    return max((last_changed(d) for d in articles), default=None)
+    return max((changed for d in articles if (changed := last_changed(d))), default=None)
 
 
 def sitemap_xml(entries: list[SitemapEntry], project) -> bytes:
@@ -85,7 +82,12 @@ def robots_txt(project) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(project.config, 'sitemap.xml')}\n"
 
 
-def generate_sitemap(project, write: Callable[[str, "bytes | str"], None]) -> None:
-    """EXTRAS generator: ``sitemap.xml`` and ``robots.txt``."""
-    write("sitemap.xml", sitemap_xml(sitemap_entries(project), project))
-    write("robots.txt", robots_txt(project))
+class Sitemap:
+    """Generator of ``sitemap.xml`` and ``robots.txt``."""
+
+    def outputs(self, project) -> list[str]:
+        return ["sitemap.xml", "robots.txt"]
+
+    def generate(self, project, write) -> None:
+        write("sitemap.xml", sitemap_xml(sitemap_entries(project), project))
+        write("robots.txt", robots_txt(project))

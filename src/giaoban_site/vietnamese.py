@@ -120,6 +120,18 @@ def format_date_long(value: dt.date) -> str:
     return f"ngày {value.day} tháng {value.month} năm {value.year}"
 
 
+def format_size(size: int) -> str:
+    """A file size as Vietnamese write it, with a decimal comma: "1,2 MB", "350 KB", "900 byte"."""
+    if size < 1000:
+        return f"{size} byte"
+    for unit, scale in (("KB", 1000), ("MB", 1000**2), ("GB", 1000**3)):
+        value = size / scale
+        if value < 999.95 or unit == "GB":
+            shown = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+            return f"{shown.removesuffix('.0').replace('.', ',')} {unit}"
+    raise AssertionError("unreachable")
+
+
 def month_name(month: int, year: int | None = None) -> str:
     """ "Tháng 10/2014" or "Tháng 10"."""
     return f"Tháng {month}/{year}" if year else f"Tháng {month}"

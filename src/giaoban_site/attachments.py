@@ -1,0 +1,77 @@
+"""Files listed under ``attachments:`` (resolutions, reports as PDF or DOCX), published beside their page."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import Problem
+from .messages import msg
+
+if TYPE_CHECKING:
+    from .build import Project
+    from .extras import ExtraFiles
+    from .site import Site
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PublishedAttachment:
+    """An attachment as its page lists it: in a page's context, so a changed file changes the page's key."""
+
+    url: str  # site-relative, beside the page: "van-ban/nq-15-2024/nq-15.pdf"
+    title: str
+    file_type: str  # "PDF", "DOCX" ...
+    size: int  # bytes
+    digest: str  # of its bytes: what decides whether it is copied again
+    file: str  # where it is, relative to the site root
+
+
+def attachments_of(site: Site, assets: dict[str, str]) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
+    """Each published document's attachments, and a problem for each that is missing.
+
+    ``assets`` are the files under content/ that are not Markdown, with their hashes (changes.Sources).
+    A file that no document lists is reported as a warning: it would silently not be published.
+    """
+    root = site.config.root
+    found: dict[str, tuple[PublishedAttachment, ...]] = {}
+    problems, used = [], set()
+    for doc in site.documents:
+        mine = []
+        for attachment in doc.attachments:
+            used.add(attachment.file)
+            if attachment.file not in assets:
+                problems.append(Problem(doc.source, attachment.line,
+                                        msg("attachment_missing", file=attachment.name, path=attachment.file)))
+                continue
+            folder = doc.url if doc.url.endswith("/") or not doc.url else posixpath.dirname(doc.url) + "/"
+            suffix = posixpath.splitext(attachment.name)[1].lstrip(".").upper() or "?"
+            mine.append(PublishedAttachment(folder + attachment.name, attachment.title, suffix,
+                                            (root / attachment.file).stat().st_size, assets[attachment.file], attachment.file))
+        if mine:
+            found[doc.source] = tuple(mine)
+    for name in sorted(assets.keys() - used - _unpublished_attachments(site)):
+        log.warning("%s", Problem(name, None, msg("unused_file")))
+    return found, problems
+
+
+def _unpublished_attachments(site: Site) -> set[str]:
+    """Files of documents not published in this build (drafts, scheduled): used, only not yet."""
+    published = {doc.source for doc in site.documents}
+    return {a.file for doc in site.unpublished for a in doc.attachments if doc.source not in published}
+
+
+class Attachments:
+    """Generator that copies every attachment beside its page, only when its bytes changed."""
+
+    def outputs(self, project: Project) -> list[str]:
+        return [a.url for files in project.site.attachments.values() for a in files]
+
+    def generate(self, project: Project, write: ExtraFiles) -> None:
+        for files in project.site.attachments.values():
+            for attachment in files:
+                if not write.keep(attachment.url, attachment.digest):
+                    write(attachment.url, (project.config.root / attachment.file).read_bytes(), attachment.digest)

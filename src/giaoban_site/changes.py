@@ -1,0 +1,99 @@
+"""What changed since the last build: the scan of content/, and the hashes that decide what to redo.
+
+A build is skipped when ``inputs_digest`` equals the last build's; otherwise a document is parsed
+again when its source digest (``scan_sources``) is new, and a page or extra file is made again when
+its key changes. Keys are hashes of everything an output is made from: a page's key is its template
+context (render.PageRenderer.page_key), which is why a template sees nothing of the site but its
+context; a generator's key is what it passes to ``keep``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
+from .config import SiteConfig
+from .content import discover, is_document, visible_files
+from .render import THEME_DIR
+
+# Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
+# seconds) could give a second save within the same tick the same time stamp.
+_CLOCK_MARGIN_NS = 3_000_000_000
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every file under content/ with the hash of its bytes and of the parse settings."""
+
+    documents: dict[str, str]  # Markdown files, by path relative to the site root
+    assets: dict[str, str]  # every other file (attachments, or files nothing uses)
+
+    def all(self) -> dict[str, str]:
+        return {**self.documents, **self.assets}
+
+
+def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources:
+    """Every content file (relative path) with the hash of its bytes and of the parse settings.
+
+    Contents decide, not modification times. A file is read only when its size, times or inode
+    differ from the last scan's, or when it was modified so shortly before that scan that a
+    second save within the clock's resolution could have gone unseen (as git does for "racily
+    clean" files).
+    """
+    settings = parse_settings(config)
+    started = time.time_ns()
+    previous = cache.load_scan() if cache else ScanRecord()
+    trusted_before = previous.started - _CLOCK_MARGIN_NS
+    files: dict[str, tuple[int, int, int, int, str]] = {}
+    read = 0
+    prefix = len(str(config.root)) + 1
+    for path in discover(config.content_dir):
+        stat = os.stat(path)
+        # ctime too: it changes with every write, even when the mtime is set back (cp -p, touch -d).
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        known = previous.files.get(name := path[prefix:])
+        if known and known[:4] == signature and max(stat.st_mtime_ns, stat.st_ctime_ns) < trusted_before:
+            files[name] = known
+        else:
+            with open(path, "rb") as handle:
+                files[name] = (*signature, digest(handle.read()))
+            read += 1
+    if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
+        cache.save_scan(ScanRecord(started, files))
+    hashed = {name: digest(settings, entry[-1]) for name, entry in files.items()}
+    return Sources({n: h for n, h in hashed.items() if is_document(n)}, {n: h for n, h in hashed.items() if not is_document(n)})
+
+
+def parse_settings(config: SiteConfig) -> str:
+    """What a parsed document depends on besides its own file."""
+    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url, repr(config.urls),
+                  repr(config.types))
+
+
+def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> str:
+    """A hash of every input: equal to the last build's means there is nothing to do."""
+    parts = [code_digest(), repr(config), str(drafts), str(output), templates]
+    parts += [f"{name}:{value}" for name, value in sources.all().items()]
+    parts += [f"{p}:{digest(p.read_bytes())}" for p in visible_files(config.static_dir)]
+    return digest(*parts)
+
+
+def templates_digest(config: SiteConfig) -> str:
+    """A hash of every template file, the site's own and the theme's: any edit changes it."""
+    parts = []
+    for top in (config.templates_dir, THEME_DIR):
+        if top.is_dir():
+            parts += [f"{p.relative_to(top)}\n".encode() + p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()]
+    return digest(*parts)
+
+
+def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
+    due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
+    if not manifest.files or manifest.inputs != inputs or due:
+        return False
+    prefix = str(output) + os.sep
+    return all(os.path.exists(prefix + path) for path in manifest.files)

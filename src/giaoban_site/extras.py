@@ -1,0 +1,84 @@
+"""Files beside the pages: the generator protocol, the writer generators are given, and the registry.
+
+A generator declares the files it will make (``outputs``, which writes nothing: the link checker
+asks it) and makes them (``generate``). Adding a family of files is one class and one entry in
+``GENERATORS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+from .aliases import RedirectRules
+from .attachments import Attachments
+from .content import visible_files
+from .feeds import Feeds
+from .output import OutputWriter
+from .render import THEME_DIR
+from .search import SearchIndex
+from .sitemap import Sitemap
+
+if TYPE_CHECKING:
+    from .build import Project
+
+CODE_CSS = "static/code.css"
+
+
+class ExtraFiles:
+    """What a generator writes with.
+
+    ``write(path, data)`` adds a file. A generator that can tell cheaply that a file is unchanged
+    calls ``keep(path, key)`` first: True means the last build wrote that file from the same key
+    and it is still there, so it need not be made again; then ``write(path, data, key)``.
+    """
+
+    def __init__(self, writer: OutputWriter, files: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
+        self.writer, self.files, self.previous = writer, files, previous
+
+    def __call__(self, relative: str, data: bytes | str, key: str | None = None) -> str:
+        """Add a file; returns the hash of its bytes, which ``keep`` takes as a key when none is given."""
+        checksum = self.writer.write(relative, data)
+        self.files[relative] = (key or checksum, checksum)
+        return checksum
+
+    def keep(self, relative: str, key: str) -> bool:
+        known = self.previous.get(relative)
+        if known and known[0] == key and self.writer.has(relative):
+            self.files[relative] = known
+            return True
+        return False
+
+
+class Generator(Protocol):
+    """A family of files made from the whole site (feeds, sitemap, search index, redirects ...)."""
+
+    def outputs(self, project: Project) -> Iterable[str]:
+        """The site-relative paths ``generate`` will write, found without writing anything."""
+
+    def generate(self, project: Project, write: ExtraFiles) -> None:
+        """Make the files, each through ``write``."""
+
+
+class Assets:
+    """The theme's static files, the code highlighting styles, then the site's own static/ (which wins)."""
+
+    def outputs(self, project: Project) -> list[str]:
+        return [path for path, _ in _tree(THEME_DIR / "static", "static/") + _tree(project.config.static_dir, "")] + [CODE_CSS]
+
+    def generate(self, project: Project, write: ExtraFiles) -> None:
+        from pygments.formatters import HtmlFormatter  # only builds that write assets need Pygments here
+
+        for path, source in _tree(THEME_DIR / "static", "static/"):
+            write(path, source.read_bytes())
+        write(CODE_CSS, HtmlFormatter(style="default").get_style_defs(".highlight"))
+        for path, source in _tree(project.config.static_dir, ""):
+            write(path, source.read_bytes())
+
+
+def _tree(source: Path, prefix: str) -> list[tuple[str, Path]]:
+    return [(prefix + path.relative_to(source).as_posix(), path) for path in visible_files(source)]
+
+
+# The search index takes longest: the build runs it beside the others (build._extras_groups).
+GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), SearchIndex()]
