@@ -50,16 +50,17 @@ def alias_url(alias: str, config: SiteConfig) -> str | None:
     site = urlsplit(config.base_url)
     if (parts.scheme or parts.netloc) and parts.netloc.lower() != site.netloc.lower():
         return None
+    if parts.query:
+        return None  # a static host serves one file whatever the query: it cannot tell such addresses apart
     path, base = "/" + nfc(unquote(parts.path)).lstrip("/"), config.base_path
     if parts.netloc and not path.startswith(base):
         return None  # on this host, but outside the site's base path
     if path.startswith(base):
         path = path[len(base) - 1:]
+    if ".." in path.split("/") or "\0" in path:
+        return None  # climbing out of the site, however far browsers would let it go
     folder = path.endswith("/") or "." not in posixpath.basename(path)
-    normal = posixpath.normpath("/" + path.lstrip("/"))
-    if ".." in normal.split("/") or "\0" in normal:
-        return None
-    relative = normal.lstrip("/")
+    relative = posixpath.normpath(path).lstrip("/")
     return relative + "/" if folder and relative else relative
 
 
@@ -76,7 +77,8 @@ def plan_redirects(site: Site, jobs: Iterable[PageJob]) -> tuple[list[Redirect],
             url = alias_url(alias, config)
             path = None if url is None else (url + "index.html" if url == "" or url.endswith("/") else url)
             if url is None:
-                problems.append(Problem(doc.source, line, msg("alias_outside", alias=alias, base=config.base_url)))
+                reason = "alias_query" if "?" in alias else "alias_outside"
+                problems.append(Problem(doc.source, line, msg(reason, alias=alias, base=config.base_url)))
             elif url == doc.url:
                 problems.append(Problem(doc.source, line, msg("alias_same", alias=alias)))
             elif path in pages:

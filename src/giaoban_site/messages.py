@@ -141,6 +141,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attachment_outside": ("tệp đính kèm '{file}' nằm ngoài thư mục content/", "attachment '{file}' is outside content/"),
     "alias_outside": ("địa chỉ cũ '{alias}' trong 'aliases' không thuộc trang này ({base}); chỉ chuyển hướng được địa chỉ trong trang",
                       "old URL '{alias}' under 'aliases' is not on this site ({base}); only addresses of the site can redirect"),
+    "alias_query": ("địa chỉ cũ '{alias}' có phần '?...': trang tĩnh không phân biệt được các địa chỉ chỉ khác nhau ở phần đó; "
+                    "dùng dạng đường dẫn của địa chỉ cũ",
+                    "old URL '{alias}' has a '?...' query: a static host cannot tell addresses apart by it; use the old address's path form"),
     "alias_taken": ("địa chỉ cũ '{alias}' trong 'aliases' trùng với {what} của {other}; bỏ một trong hai",
                     "old URL '{alias}' under 'aliases' is also {what} of {other}; remove one of them"),
     "alias_page": ("một trang", "a page"),

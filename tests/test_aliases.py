@@ -1,0 +1,122 @@
+"""Old URLs (``aliases:``) redirect to the new one: for readers, crawlers and hosts that answer 301 (aliases.py)."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from urllib.parse import quote, urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import SiteDir, tree_digest
+
+NEW = "2014/10/hoi-nghi-giao-ban/"
+ALIASES = ["/vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html", "/tin-cu/giao-ban/", "/vi/news/Hội-nghị-giao-ban-99.html",
+           "/vi/news/%C4%90%E1%BA%A1i-bi%E1%BB%83u-7.html", "https://example.gov.vn/vi/news/cu/"]
+
+
+def aliased_site(site: SiteDir, aliases: list[str] = ALIASES) -> None:
+    listed = "\n".join(f'  - "{alias}"' for alias in aliases)
+    site.write("content/2014/10/giao-ban.md", f"---\ntitle: Hội nghị giao ban\ndate: 2014-10-02\naliases:\n{listed}\n---\n\nNội dung.\n")
+
+
+def follow(url: str, hops: int = 3) -> tuple[str, BeautifulSoup]:
+    """What a plain HTTP client that follows a meta refresh ends on: the URL and the page."""
+    for _ in range(hops):
+        with urllib.request.urlopen(url) as response:
+            soup = BeautifulSoup(response.read().decode("utf-8"), "html.parser")
+        refresh = soup.select_one('meta[http-equiv="refresh"]')
+        if refresh is None:
+            return url, soup
+        url = urljoin(url, re.search(r"url=(.*)$", refresh["content"]).group(1))
+    raise AssertionError("too many redirects")
+
+
+def test_every_form_of_alias_leads_a_http_client_to_the_new_page(site: SiteDir, serve_directory) -> None:
+    aliased_site(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    server = serve_directory(site.output)
+    for old in ("vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html", "tin-cu/giao-ban/", "tin-cu/giao-ban/index.html",
+                quote("vi/news/Hội-nghị-giao-ban-99.html"), quote("vi/news/Đại-biểu-7.html"), "vi/news/cu/"):
+        url, page = follow(server.url + old)
+        assert url == server.url + NEW, old
+        assert page.h1.get_text() == "Hội nghị giao ban"
+
+
+def test_a_crawler_sees_the_new_url_as_canonical_and_does_not_index_the_old(site: SiteDir) -> None:
+    aliased_site(site)
+    assert site.build().returncode == 0
+    old = site.page("vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html")
+    assert old.select_one('link[rel="canonical"]')["href"] == "https://example.gov.vn/" + NEW
+    assert old.select_one('meta[name="robots"]')["content"] == "noindex"
+    link = old.select_one("main a")  # readers whose browser ignores the refresh follow a visible link
+    assert link["href"] == "/" + NEW and link.get_text() == "Hội nghị giao ban"
+    assert "vi/news" not in (site.output / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_chromium_lands_on_the_new_page_without_javascript(site: SiteDir, serve_directory, browser) -> None:
+    aliased_site(site)
+    assert site.build().returncode == 0
+    server = serve_directory(site.output)
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server.url + "vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html")
+    tab.wait_for_url(server.url + NEW, timeout=10_000)
+    assert tab.locator("h1").inner_text() == "Hội nghị giao ban"
+    context.close()
+
+
+def test_hosts_get_301_rules_in_three_formats(site: SiteDir) -> None:
+    aliased_site(site, ALIASES[:-1] + ["https://example.gov.vn/hdnd/vi/news/cu/"])  # a full URL includes the base path
+    assert site.build("--base-url", "https://example.gov.vn/hdnd/").returncode == 0
+    rules = (site.output / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert "/hdnd/vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html /hdnd/2014/10/hoi-nghi-giao-ban/ 301" in rules
+    assert "/hdnd/tin-cu/giao-ban/ /hdnd/2014/10/hoi-nghi-giao-ban/ 301" in rules
+    assert f"{quote('/hdnd/vi/news/Đại-biểu-7.html')} /hdnd/2014/10/hoi-nghi-giao-ban/ 301" in rules
+    assert "/hdnd/vi/news/cu/ /hdnd/2014/10/hoi-nghi-giao-ban/ 301" in rules
+    nginx = (site.output / "redirects.nginx.conf").read_text(encoding="utf-8")
+    assert 'location = "/hdnd/vi/news/Hội-nghị-giao-ban-99.html" { return 301 /hdnd/2014/10/hoi-nghi-giao-ban/; }' in nginx
+    apache = (site.output / ".htaccess").read_text(encoding="utf-8")
+    assert 'RedirectMatch 301 "^/hdnd/tin\\-cu/giao\\-ban/$" "/hdnd/2014/10/hoi-nghi-giao-ban/"' in apache
+
+
+def test_a_site_without_aliases_gets_no_rule_files(site: SiteDir) -> None:
+    site.article("content/2014/10/a.md", "Tin", "2014-10-02")
+    assert site.build().returncode == 0
+    assert not any((site.output / name).exists() for name in ("_redirects", ".htaccess", "redirects.nginx.conf"))
+
+
+def test_an_alias_that_takes_a_page_or_another_alias_names_both_files(site: SiteDir) -> None:
+    site.article("content/2014/10/a.md", "Tin A", "2014-10-02", aliases='["/tin-cu/1.html"]')
+    site.article("content/2014/10/b.md", "Tin B", "2014-10-03", aliases='["/tin-cu/1.html", "/2014/10/tin-a/"]')
+    site.article("content/2014/10/c.md", "Tin C", "2014-10-04", aliases='["https://other.gov.vn/x.html", "/../../etc/passwd"]')
+    assert site.build().returncode == 1
+    site.article("content/2014/10/c.md", "Tin C", "2014-10-04")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert "content/2014/10/b.md:4: old URL '/tin-cu/1.html' under 'aliases' is also an old URL of content/2014/10/a.md" in result.stderr
+    assert "content/2014/10/a.md:4: old URL '/tin-cu/1.html' under 'aliases' is also an old URL of content/2014/10/b.md" in result.stderr
+    assert "content/2014/10/b.md:4: old URL '/2014/10/tin-a/' under 'aliases' is also a page of content/2014/10/a.md" in result.stderr
+    assert not site.output.exists()
+
+
+def test_an_alias_off_the_site_is_an_error(site: SiteDir) -> None:
+    site.article("content/2014/10/c.md", "Tin C", "2014-10-04", aliases='["https://other.gov.vn/x.html", "/../../etc/passwd", "/index.php?nv=news"]')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert "content/2014/10/c.md:4: old URL 'https://other.gov.vn/x.html' under 'aliases' is not on this site" in result.stderr
+    assert "content/2014/10/c.md:4: old URL '/../../etc/passwd' under 'aliases' is not on this site" in result.stderr
+    assert "content/2014/10/c.md:4: old URL '/index.php?nv=news' has a '?...' query: a static host cannot tell" in result.stderr
+
+
+def test_changing_an_alias_moves_the_redirect_in_a_rebuild(tmp_path, site: SiteDir) -> None:
+    site.article("content/2014/10/a.md", "Tin A", "2014-10-02", aliases='["/cu/a.html"]')
+    assert site.build().returncode == 0
+    site.article("content/2014/10/a.md", "Tin A", "2014-10-02", aliases='["/cu/b.html"]')
+    assert site.build().returncode == 0
+    assert not (site.output / "cu/a.html").exists() and (site.output / "cu/b.html").exists()
+    assert site.build("--output", str(tmp_path / "clean")).returncode == 0
+    assert tree_digest(site.output) == tree_digest(tmp_path / "clean")

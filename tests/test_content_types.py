@@ -1,0 +1,118 @@
+"""Content types as data (content_types.py): a type declared in site.yaml builds, validates and is listed."""
+
+from __future__ import annotations
+
+from conftest import SiteDir, tree_digest
+
+DOCUMENT_TYPE = """
+types:
+  van-ban:
+    folder: van-ban
+    url: "van-ban/{slug}/"
+    template: page.html
+    title: "Văn bản"
+    index: "van-ban/"
+    features: [sitemap, search, index]
+    fields:
+      so_ky_hieu: {type: text, required: true}
+      ngay_ban_hanh: date
+      linh_vuc: list
+"""
+
+
+def document_site(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND tỉnh Thử nghiệm"\nbase_url: "https://example.gov.vn/"\n' + DOCUMENT_TYPE)
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18", "2024-05-01", tags="[kỳ họp]")
+    site.write("content/van-ban/nq-15.md", """\
+        ---
+        title: "Nghị quyết về ngân sách địa phương năm 2025"
+        so_ky_hieu: "15/2024/NQ-HĐND"
+        ngay_ban_hanh: 2024-12-10
+        linh_vuc: [Tài chính, Ngân sách]
+        ---
+
+        Toàn văn nghị quyết.
+        """)
+    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\nso_ky_hieu: "71/BC-HĐND"\n---\n')
+
+
+def test_a_declared_type_gets_its_pages_and_its_own_index(site: SiteDir) -> None:
+    document_site(site)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.page("van-ban/nghi-quyet-ve-ngan-sach-dia-phuong-nam-2025")
+    assert page.h1.get_text() == "Nghị quyết về ngân sách địa phương năm 2025"
+    index = site.page("van-ban")
+    assert index.h1.get_text() == "Văn bản"
+    assert [a.get_text() for a in index.select(".item-title a")] == ["Báo cáo thẩm tra", "Nghị quyết về ngân sách địa phương năm 2025"]
+    assert "2 mục" in index.select_one(".count").get_text()
+
+
+def test_items_of_a_type_join_only_the_features_it_declares(site: SiteDir) -> None:
+    document_site(site)
+    assert site.build().returncode == 0
+    home = site.page("")
+    assert [a.get_text() for a in home.select(".item-title a")] == ["Kỳ họp thứ 18"]  # not on the home page
+    assert "Nghị quyết" not in (site.output / "feed.xml").read_text(encoding="utf-8")  # nor in feeds
+    sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://example.gov.vn/van-ban/bao-cao-tham-tra/" in sitemap and "https://example.gov.vn/van-ban/</loc>" in sitemap
+    records = [p.read_text(encoding="utf-8") for p in (site.output / "tim-kiem" / "bai").glob("*.json")]
+    assert any("Báo cáo thẩm tra" in r for r in records) and len(records) == 3  # searchable, with the article
+
+
+def test_a_required_declared_field_missing_names_the_file(site: SiteDir) -> None:
+    document_site(site)
+    assert site.build().returncode == 0
+    before = tree_digest(site.output)
+    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\n---\n')
+    result = site.build()
+    assert result.returncode == 1
+    assert "content/van-ban/bc-71.md:1: thiếu trường 'so_ky_hieu', bắt buộc với loại nội dung 'van-ban'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(site.output) == before
+
+
+def test_a_declared_field_of_the_wrong_kind_names_its_line(site: SiteDir) -> None:
+    document_site(site)
+    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nngay_ban_hanh: 10/12/2024\n---\n')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert "content/van-ban/bc-71.md:4: 'ngay_ban_hanh' is not a date: '10/12/2024'" in result.stderr
+
+
+def test_a_folder_no_type_claims_is_an_error_naming_it(site: SiteDir) -> None:
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp", "2024-05-01")
+    assert site.build().returncode == 0
+    before = tree_digest(site.output)
+    site.write("content/van-ban/nq-15.md", '---\ntitle: "Nghị quyết"\n---\n')
+    site.write("content/van-ban/nq-16.md", '---\ntitle: "Nghị quyết khác"\n---\n')
+    site.write("content/ghi-chu.md", '---\ntitle: "Ghi chú"\n---\n')
+    result = site.build()
+    assert result.returncode == 1
+    assert result.stderr.count("content/van-ban/: không loại nội dung nào dùng thư mục content/van-ban/") == 1
+    assert "khai báo loại mới trong 'types' của site.yaml" in result.stderr
+    assert "content/ghi-chu.md: tệp nằm ngay trong content/ không thuộc loại nội dung nào" in result.stderr
+    assert tree_digest(site.output) == before
+
+
+def test_a_dated_type_of_its_own_joins_home_feeds_and_archives(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\nbase_url: "https://example.gov.vn/"\ntypes:\n'
+                            '  ky-hop:\n    folder: ky-hop\n    dated: true\n    url: "ky-hop/{year}/{slug}/"\n'
+                            '    features: [home, feeds, archives, sitemap]\n')
+    site.write("content/ky-hop/thu-18.md", '---\ntitle: "Kỳ họp thứ 18 HĐND tỉnh"\ndate: 2024-07-10\n---\n\nNội dung.\n')
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert site.exists("ky-hop/2024/ky-hop-thu-18-hdnd-tinh")
+    assert [a.get_text() for a in site.page("").select(".item-title a")] == ["Kỳ họp thứ 18 HĐND tỉnh"]
+    assert "Kỳ họp thứ 18 HĐND tỉnh" in (site.output / "feed.xml").read_text(encoding="utf-8")
+    assert site.exists("2024/07")
+
+
+def test_type_declaration_errors_name_their_line(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  van-ban:\n    folder: van-ban\n    features: [home, sitemap, moi]\n'
+                            '  dai-bieu:\n    folder: dai-bieu\n    fields:\n      nhiem_ky: chu\n')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert "site.yaml:5: content type 'van-ban' names unknown features: moi" in result.stderr
+    assert "site.yaml:5: content type 'van-ban' is not dated ('dated: false'), so it cannot have: home" in result.stderr
+    assert "site.yaml:9: field 'nhiem_ky' of type 'dai-bieu' must have one of the types" in result.stderr
