@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SiteDir, run_giaoban
+from conftest import SiteDir, run_giaoban, tree_digest
 
 BODY_WITH_LINKS = """Đoạn mở đầu.
 
@@ -110,3 +110,20 @@ def test_build_check_links(site: SiteDir) -> None:
     assert "content/pages/lien-he.md:5: liên kết tới /2014/10/khong-co/" in result.stderr
     assert "1 liên kết hỏng" in result.stderr
     assert site.exists("lien-he")  # the build itself succeeded; only the links fail it
+
+
+def test_check_leaves_the_build_cache_byte_for_byte_as_it_was(site: SiteDir) -> None:
+    clean_site(site)
+    assert site.build().returncode == 0
+    cache = site.root / ".giaoban-cache"
+    before = tree_digest(cache)
+    site.article("content/2024/05/moi.md", "Bài mới", "2024-05-03", body="Một bài chưa dựng.")  # so check parses something
+    result = check(site)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(cache) == before
+
+
+def test_check_on_a_site_never_built_creates_no_cache(site: SiteDir) -> None:
+    clean_site(site)
+    assert check(site).returncode == 0
+    assert not (site.root / ".giaoban-cache").exists()

@@ -46,3 +46,49 @@ def test_custom_url_patterns_and_page_size(site: SiteDir) -> None:
     assert site.build().returncode == 0
     assert site.exists("tin/2024/bai-a") and site.exists("p/2")
     assert site.page("").select_one('.pager a[rel="next"]')["href"] == "/p/2/"
+
+
+def internal_links(output) -> dict[str, set[str]]:
+    """Every site-internal href/src of every HTML page of ``output``, by page, as site paths."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    found = {}
+    for path in output.rglob("*.html"):
+        page = "/" + path.relative_to(output).as_posix()
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        targets = set()
+        for element in soup.select("[href], [src]"):
+            url = urlsplit(urljoin("https://example.gov.vn" + page, element.get("href") or element.get("src")))
+            if url.netloc == "example.gov.vn" and url.scheme == "https":
+                targets.add(unquote(url.path))
+        found[page] = targets
+    return found
+
+
+def test_moved_taxonomy_and_index_urls_move_every_link(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nbase_url: "https://example.gov.vn/"\nurls:\n  tag: "the/{slug}/"\n'
+                            '  archive: "kho/"\n  search: "tra-cuu/"\n  feed: "atom.xml"\n')
+    site.article("content/2024/05/a.md", "Bài A", "2024-05-01", tags="[Kỳ họp, Giám sát]", category="Hoạt động")
+    site.write("content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\n\nVề [chủ đề](/the/).\n")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert site.exists("the") and site.exists("the/ky-hop") and site.exists("kho") and site.exists("tra-cuu")
+    assert (site.output / "atom.xml").exists() and (site.output / "the/ky-hop/atom.xml").exists()
+    assert not any((site.output / old).exists() for old in ("chu-de", "luu-tru", "tim-kiem", "feed.xml"))
+    assert list((site.output / "tra-cuu" / "chi-muc").glob("*.json"))  # the search index moved with its page
+    assert site.page("tra-cuu").select_one("form")["data-index"] == "/tra-cuu/"
+    links = internal_links(site.output)
+    broken = {page: sorted(t for t in targets if not (site.output / t.lstrip("/")).is_file()
+                           and not (site.output / t.lstrip("/") / "index.html").is_file())
+              for page, targets in links.items()}
+    assert {page: targets for page, targets in broken.items() if targets} == {}
+    assert "/the/" in links["/index.html"] and "/kho/" in links["/index.html"] and "/atom.xml" in links["/index.html"]
+
+
+def test_an_unknown_url_name_is_a_warning(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nurls:\n  tags: "the/{slug}/"\n')
+    result = site.build()
+    assert result.returncode == 0
+    assert "site.yaml:3: trường cấu hình không rõ 'urls.tags'" in result.stderr

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 
-import pytest
-
-from giaoban_site.errors import BuildFailed, Problem
-from giaoban_site.workers import Background, run_parallel
+from giaoban_site.workers import Background
 
 
-def test_parallel_results_keep_item_order() -> None:
-    assert list(run_parallel(lambda n: n * n, list(range(500)), jobs=2, min_items=10)) == [n * n for n in range(500)]
+# Each in a process of its own: pytest-xdist's worker runs threads, where run_parallel and
+# Background do not fork but run the work in the same process.
+_ORDER = """
+import os, time
+from giaoban_site.workers import run_parallel
+
+def square(n):
+    time.sleep(0.002)  # long enough for both workers to be busy: otherwise either might do all
+    return n * n, os.getpid()
+
+results = list(run_parallel(square, list(range(500)), jobs=2, min_items=10))
+print([value for value, _ in results] == [n * n for n in range(500)], len({pid for _, pid in results}), os.getpid() in {pid for _, pid in results})
+"""
 
 
-# In a process of its own: pytest-xdist's worker runs threads, where run_parallel does not fork.
+def test_parallel_results_keep_item_order_from_two_forked_workers() -> None:
+    done = subprocess.run([sys.executable, "-c", _ORDER], capture_output=True, text=True, check=True)
+    in_order, workers, in_parent = done.stdout.split()
+    assert in_order == "True" and workers == "2" and in_parent == "False"
+
+
 _TOGETHER = """
 import os, time
 from giaoban_site.workers import run_parallel
@@ -35,12 +50,34 @@ def test_the_first_items_asked_to_stay_together_run_in_one_process() -> None:
     assert together == "1" and others == "1" and in_parent == "False"  # the other worker went on meanwhile
 
 
-def fail() -> None:
-    raise BuildFailed([Problem("content/2024/05/a.md", 4, "ngày 'date' không hợp lệ")])
+_BACKGROUND = """
+import os
+from giaoban_site.errors import BuildFailed, Problem
+from giaoban_site.workers import Background
+
+def fail():
+    raise BuildFailed([Problem("content/2024/05/a.md", os.getpid(), "ngày 'date' không hợp lệ")])
+
+try:
+    Background(fail).result()
+except BuildFailed as exc:
+    [problem] = exc.problems
+    print(problem.path, problem.message == "ngày 'date' không hợp lệ", problem.line != os.getpid())
+print(Background(lambda: {"pid": os.getpid()}).result()["pid"] != os.getpid())
+"""
 
 
 def test_build_error_in_a_background_process_reaches_the_parent_whole() -> None:
-    with pytest.raises(BuildFailed) as caught:
-        Background(fail).result()
-    assert caught.value.problems == [Problem("content/2024/05/a.md", 4, "ngày 'date' không hợp lệ")]
-    assert Background(lambda: {"x": 1}).result() == {"x": 1}
+    done = subprocess.run([sys.executable, "-c", _BACKGROUND], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["content/2024/05/a.md", "True", "True", "True"]  # raised in, and came from, a child
+
+
+def test_background_work_runs_in_this_process_while_other_threads_run() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()  # forking a process with threads is not safe (the preview server has some)
+    try:
+        assert Background(os.getpid).result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()

@@ -129,6 +129,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
             values[key] = value
     if problems:
         raise BuildFailed(problems)
+    for name in sorted(set(values.get("urls", {})) - set(DEFAULT_URLS)):
+        log.warning("%s:%s: %s", path, _line_of(text, f"urls.{name}") or "", msg("config_unknown", field=f"urls.{name}"))
     config, problems = _make_config(values, root, path.exists(), path, text)
     problems += _check_values(config, path, text)
     if problems:
