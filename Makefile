@@ -22,6 +22,7 @@ $(TESTSTAMP): $(STAMP) pyproject.toml package.json scripts/install-test-tools.sh
 	touch $@
 
 test: $(TESTSTAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="corpus size (repeatable) [default: 1000 and 10000]")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each giaoban scenario; the median is shown")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
-    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "giaoban-bench")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "giaoban-bench")  # noqa: S108 (scratch space)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     trash = args.work / f"set-aside-{os.getpid()}"

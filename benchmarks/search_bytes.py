@@ -48,7 +48,7 @@ def main(output: Path, queries: list[str]) -> None:
             context = browser.new_context()  # empty cache: a first-time visitor
             page = context.new_page()
             bodies: list[tuple[str, bytes]] = []
-            page.on("response", lambda r: bodies.append((r.url, r.body() if r.ok else b"")))
+            page.on("response", lambda r, bodies=bodies: bodies.append((r.url, r.body() if r.ok else b"")))
             page.goto(url)
             page.wait_for_load_state("load")
             page.wait_for_load_state("networkidle")

@@ -84,4 +84,5 @@ def test_attachments_field_of_the_wrong_shape_is_an_error(site: SiteDir) -> None
     site.article("content/2024/05/a.md", "Tin", "2024-05-01", attachments="[{tieu_de: x}]")
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1
-    assert "content/2024/05/a.md:4: each item of 'attachments' must be a file name or 'file: ..., title: ...', not a mapping" in result.stderr
+    expected = "content/2024/05/a.md:4: each item of 'attachments' must be a file name or 'file: ..., title: ...', not a mapping"
+    assert expected in result.stderr

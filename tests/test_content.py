@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SiteDir, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SiteDir, tree_digest
 from giaoban_site.content import split_front_matter
 from giaoban_site.errors import ContentError
 

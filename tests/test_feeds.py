@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import feedparser
-
 from conftest import SiteDir
 
 TITLE = "Kỳ họp thứ 7 HĐND tỉnh khóa XVII: Hội đồng thảo luận “ngân sách”"

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SiteDir, run_giaoban, tree_digest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SiteDir, run_giaoban, tree_digest
 from giaoban_site.build import BuildOptions, build
 from giaoban_site.cache import BuildCache
 

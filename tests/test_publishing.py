@@ -17,7 +17,6 @@ import feedparser
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import REPO, SiteDir, run_giaoban, tree_digest
 
 BASE = "https://example.gov.vn/hdnd/"

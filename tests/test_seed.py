@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from conftest import REPO, DATA, run_giaoban, text_of
+from conftest import DATA, REPO, run_giaoban, text_of
 
 SEED = DATA / "000_e84e7c1bee02776d.txt"
 ARTICLE_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"

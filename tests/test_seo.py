@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from bs4 import BeautifulSoup
-
 from conftest import SiteDir
 
 HOSTILE = 'Kỳ họp </script><script>alert("x")</script> & “HĐND”'

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import GIAOBAN, SiteDir, run_giaoban
 
 pytestmark = pytest.mark.slow

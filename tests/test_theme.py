@@ -14,7 +14,6 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import REPO, SiteDir, StaticServer, run_giaoban
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -7,10 +7,10 @@ import sys
 import unicodedata
 
 import icu
+from conftest import BENCHMARKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BENCHMARKS
 from giaoban_site.vietnamese import _WORD, collation_key, fold, format_date, format_date_long, slugify, sort_names, words
 
 sys.path.insert(0, str(BENCHMARKS))

@@ -9,7 +9,6 @@ import threading
 
 from giaoban_site.workers import Background
 
-
 # Each in a process of its own: pytest-xdist's worker runs threads, where run_parallel and
 # Background do not fork but run the work in the same process.
 _ORDER = """
@@ -21,7 +20,8 @@ def square(n):
     return n * n, os.getpid()
 
 results = list(run_parallel(square, list(range(500)), jobs=2, min_items=10))
-print([value for value, _ in results] == [n * n for n in range(500)], len({pid for _, pid in results}), os.getpid() in {pid for _, pid in results})
+pids = {pid for _, pid in results}
+print([value for value, _ in results] == [n * n for n in range(500)], len(pids), os.getpid() in pids)
 """
 
 

@@ -114,7 +114,7 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     body = text[4 + end.end():].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     try:
-        fields = yaml.load(head, Loader=_FrontMatterLoader)
+        fields = yaml.load(head, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = yaml_error_line(exc, head, first_line=2)
         raise ContentError(display, msg("yaml_syntax", problem=exc.problem or exc.context), line) from None

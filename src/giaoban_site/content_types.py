@@ -152,7 +152,8 @@ def types_from_config(declared: Mapping[str, object], urls: Mapping[str, str]) -
     for content_type in types.values():
         other = folders.setdefault(content_type.folder, content_type.name)
         if other != content_type.name:
-            problems.append((f"types.{content_type.name}", msg("type_folder_taken", name=content_type.name, folder=content_type.folder, other=other)))
+            message = msg("type_folder_taken", name=content_type.name, folder=content_type.folder, other=other)
+            problems.append((f"types.{content_type.name}", message))
     return ContentTypes(tuple(types.values())), problems
 
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
-from html import escape
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlsplit
 
 from .cache import code_digest, digest
 from .config import SiteConfig
 from .content import Document
-from .messages import msg
 from .content_types import Feature
+from .messages import msg
 from .public import absolute_url, absolutize_html, last_changed, public_items
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import operator
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as etree  # noqa: N813 (the name its documentation uses)
 
 import markdown
 import nh3

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, last_changed, public_items
