@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SiteDir, run_giaoban, tree_digest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from giaoban_site.build import BuildOptions, build
@@ -75,10 +75,22 @@ def apply_edit(root: Path, edit: tuple, n: int) -> None:
         (root / "site.yaml").write_text(f'title: "Thử"\npage_size: {value % 4 + 1}\n', encoding="utf-8")
     elif kind == "touch":
         os.utime(target)
+    elif kind == "alias":  # a new old address, each edit its own, replacing the article's earlier one
+        set_field(target, "aliases", f'["/cu/{n}.html", "/tin-cu/{n}/"]')
+    elif kind == "attach":  # the shared attachment gets new bytes, and one more article lists it
+        (root / "content/2024/05/tep.pdf").write_bytes(b"%PDF-" + str(n).encode() * (value + 1))
+        set_field(target, "attachments", '[{file: tep.pdf, title: "Tệp đính kèm"}]')
+
+
+def set_field(path: Path, name: str, value: str) -> None:
+    """Set one front matter field of an article, adding it after the title when it is not there."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith(f"{name}:")]
+    lines.insert(2, f"{name}: {value}\n")
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template",
-                                   "page_size", "touch"]),
+                                   "page_size", "touch", "alias", "attach"]),
                   st.integers(0, 20), st.integers(0, 100))
 
 
@@ -94,6 +106,7 @@ def assert_incremental_equals_clean(root: Path, scratch: Path) -> None:
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDITS, min_size=1, max_size=6))
+@example([("alias", 0, 1), ("attach", 1, 2), ("alias", 0, 3), ("attach", 2, 5), ("delete", 1, 0)])  # old URLs and files move
 def test_incremental_build_equals_clean_build_after_any_edits(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root, scratch = Path(tmp) / "site", Path(tmp) / "scratch"

@@ -8,6 +8,7 @@ from pathlib import Path
 from giaoban_site.config import load_config
 from giaoban_site.render import PageRenderer, make_environment
 from giaoban_site.site import build_site
+from giaoban_site.store import MemoryStore
 
 
 def _site_root(tmp_path: Path) -> Path:
@@ -27,5 +28,5 @@ def test_a_template_loaded_before_the_renderer_still_sees_fragment(tmp_path: Pat
     config = load_config(_site_root(tmp_path))
     env = make_environment(config)
     assert "fragment" not in env.get_template("list.html").globals
-    PageRenderer(build_site([], config, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), False), env)
+    PageRenderer(build_site([], config, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), False), env, MemoryStore())
     assert "fragment" in env.get_template("list.html").globals

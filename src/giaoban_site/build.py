@@ -36,6 +36,7 @@ from .output import OutputWriter
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .search import SearchIndex, index_words, search_record
 from .site import Site, build_site, check_unique_urls, item_url
+from .store import SqliteStore, Store
 from .workers import Background, default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,10 @@ class Project:
     templates_digest: str = ""  # of every template file, which every page depends on
     cache: BuildCache | None = None  # where generators keep what they can reuse next build
 
+    @property
+    def store(self) -> Store:
+        """Where the converted bodies are (store.py): the renderer and the generators read them there."""
+        return self.cache.store
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
@@ -147,21 +152,19 @@ def _output_dir(options: BuildOptions, config: SiteConfig) -> Path:
 # --- content -----------------------------------------------------------------------------------
 
 def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions, sources: dict[str, str]) -> list[Document]:
-    """Read, validate and convert every content file, reusing the cache for unchanged files.
+    """Read, validate and convert every content file, reusing the cache's store for unchanged files.
 
-    All problems are raised together.
+    The converted bodies go to ``cache.store``. All problems are raised together.
     """
-    previous, stored = store.documents(cache.store, sources.values()) if cache.writable else ({}, 0)  # by digest
+    kept = cache.store if isinstance(cache.store, SqliteStore) else None  # documents kept from earlier builds
+    previous, stored = kept.documents(sources.values()) if kept else ({}, 0)  # by digest
     documents: dict[str, Document] = {}
     to_parse, problems = [], unclaimed_folders(config, sources)
     for name, source_digest in sources.items():
-        if config.types.for_source(name) is None:
-            continue
         known = previous.get(source_digest)
         if known and known.source == name:
-            known.html_store = cache.store  # where the cache is now, should the site have moved
             documents[name] = known
-        else:
+        elif config.types.for_source(name) is not None:
             to_parse.append((name, source_digest))
     loader = _DocumentLoader(config)
     progress = _stage_progress(options, "parse", len(to_parse))
@@ -173,21 +176,17 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         packed, body = result
         doc = store.unpack(packed)
         documents[doc.source] = doc
-        if not cache.writable:  # giaoban check: bodies stay in memory, nothing goes to the store
-            doc.html = body[1]
-            continue
-        doc.html_store = cache.store
         parsed.append((doc.digest, packed))
         bodies.append(body)
         if len(bodies) >= 500:  # to the store as they come: memory holds no more than a batch
-            store.put_many(cache.store, parsed, bodies)
+            cache.store.put_many(parsed, bodies)
             parsed, bodies = [], []
     if bodies:
-        store.put_many(cache.store, parsed, bodies)
+        cache.store.put_many(parsed, bodies)
     if problems:
         raise BuildFailed(problems)
-    if cache.writable and (to_parse or len(documents) != stored):
-        store.keep_only(cache.store, {doc.digest for doc in documents.values()})
+    if kept and (to_parse or len(documents) != stored):
+        kept.keep_only({doc.digest for doc in documents.values()})
     return [documents[name] for name in sorted(documents)]
 
 
@@ -211,24 +210,21 @@ class _DocumentLoader:
         self.config = config
         self.renderer: MarkdownRenderer | None = None
 
-    def load(self, item: tuple[str, str]) -> tuple[bytes, tuple[str, str, str, str, str]] | Problem:
-        """The packed document (store.pack) and its (digest, html, search record, title words, words)."""
+    def load(self, item: tuple[str, str]) -> tuple[bytes, store.Body] | Problem:
+        """The packed document (store.pack) and its body for the store."""
         name, source_digest = item
         content_type = self.config.types.for_source(name)
         try:
-            doc = load_document(self.config.root / name, self.config.root, self.config.tz, content_type)
+            read = load_document(self.config.root / name, self.config.root, self.config.tz, content_type)
         except ContentError as exc:
             return exc.problem
         self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path)
-        html, doc.toc = self.renderer.convert(doc.body)
-        if doc.summary is None:
-            doc.summary = first_paragraph_summary(html)
-        doc.digest, doc.body = source_digest, ""
+        html, toc = self.renderer.convert(read.body)
+        # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
+        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read),
+                                  summary=read.summary if read.summary is not None else first_paragraph_summary(html))
         text = plain_text(html)
-        record = ""
-        if content_type.has(Feature.SEARCH):  # its search record, ready to copy into the output
-            doc.url = item_url(self.config, doc)
-            record = search_record(doc, text)
+        record = search_record(doc, text) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output
         return store.pack(doc), (doc.digest, html, record, *index_words(doc, text))
 
 
@@ -292,7 +288,7 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
     base = digest(code_digest(), repr(project.config), project.templates_digest)
-    renderer = PageRenderer(project.site, project.env)
+    renderer = PageRenderer(project.site, project.env, project.store)
     problems: set[Problem] = set()
     for job in {job.template: job for job in project.jobs if job.template}.values():
         try:

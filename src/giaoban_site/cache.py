@@ -23,6 +23,7 @@ from typing import Callable, TypeVar
 
 from . import __version__
 from .messages import msg
+from .store import MemoryStore, SqliteStore, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,14 +70,13 @@ class BuildCache:
     """Reads and writes the cache files of one output directory.
 
     A read-only cache (``writable=False``, for ``giaoban check``) reads what earlier builds saved
-    and writes nothing: saves are dropped, and documents keep their bodies in memory instead of
-    the store (build.load_documents).
+    and writes nothing: saves are dropped, and converted bodies go to a store in memory.
     """
 
     def __init__(self, output: Path, writable: bool = True) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
-        self.store = str(self.dir / "bodies.sqlite")
         self.writable = writable
+        self.store: Store = SqliteStore(str(self.dir / "bodies.sqlite")) if writable else MemoryStore()
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

@@ -37,7 +37,7 @@ def check_site(options: BuildOptions) -> CheckReport:
     except BuildFailed as exc:
         return CheckReport(errors=list(exc.problems))
     documents = project.site.documents
-    found = {doc.source: links_of(doc, project.config) for doc in documents}  # parsed once for both checks
+    found = {doc.source: links_of(doc, project.config, project.store) for doc in documents}  # parsed once for both checks
     warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
     return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))
 
@@ -45,7 +45,7 @@ def check_site(options: BuildOptions) -> CheckReport:
 def document_warnings(project: Project, doc: Document, links: list[Link] | None = None) -> list[Problem]:
     """Images without alt text, and titles or summaries too long for a search result or a feed."""
     problems = []
-    for link in links_of(doc, project.config) if links is None else links:
+    for link in links_of(doc, project.config, project.store) if links is None else links:
         if link.kind == "img" and not (link.alt or "").strip():
             problems.append(Problem(doc.source, link.line, msg("missing_alt", url=link.url)))
     path = project.config.root / doc.source

@@ -43,16 +43,20 @@ class Attachment:
         return self.file.rsplit("/", 1)[-1]
 
 
-@dataclass(slots=True)  # tens of thousands live through a build: no per-object __dict__
+@dataclass(frozen=True, slots=True)  # tens of thousands live through a build: no per-object __dict__
 class Document:
-    """One content file: an article (dated, in content/YYYY/MM/), a standing page (content/pages/),
-    or an item of any other type of the registry (content_types.py)."""
+    """One content file as parsed: an article (dated, in content/YYYY/MM/), a standing page
+    (content/pages/), or an item of any other type of the registry (content_types.py).
+
+    A record of what the file says and where it is published, complete once parsing is done;
+    its converted body lives in the store (store.py) under ``digest``.
+    """
 
     source: str  # path relative to the site root, with "/"
     kind: str  # the name of its content type: "article", "page", "van-ban" ...
     title: str
     slug: str
-    body: str  # Markdown source; markup.py turns it into ``html``
+    body: str  # Markdown source, until markup.py has made the HTML the store keeps
     date: dt.datetime | None = None
     updated: dt.datetime | None = None
     tags: tuple[str, ...] = ()
@@ -65,29 +69,11 @@ class Document:
     template: str | None = None
     aliases: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
-    extra: dict = field(default_factory=dict)  # the type's declared fields (checked) and any other field
+    extra: dict = field(default_factory=dict, hash=False)  # the type's declared fields (checked) and any other field
     body_line: int = 1  # line of the file where the Markdown body starts
     digest: str = ""  # hash of the source bytes and parse settings: what output keys build on
-    # Filled by later stages: markup (HTML, toc, summary when absent) and the site model (url).
-    toc: str = ""
-    url: str = ""
-    html_store: str = ""  # the store (store.py) holding the converted HTML, so memory holds no bodies
-    _html: str | None = field(default=None, repr=False)
-
-    @property
-    def html(self) -> str:
-        """The body as HTML: from memory right after conversion, otherwise from the build cache."""
-        if self._html is not None:
-            return self._html
-        if not self.html_store:
-            return ""
-        from . import store  # only documents of a build with a cache have a store
-
-        return store.get(self.html_store, self.digest) or ""
-
-    @html.setter
-    def html(self, value: str) -> None:
-        self._html = value
+    toc: str = ""  # the table of contents of its headings, as HTML
+    url: str = ""  # site-relative, from its type's URL pattern
 
 
 def read_text(path: Path, display: str) -> str:

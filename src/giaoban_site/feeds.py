@@ -25,6 +25,7 @@ from .content import Document
 from .content_types import Feature
 from .messages import msg
 from .public import absolute_url, absolutize_html, last_changed, public_items
+from .store import Store
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_TAXONOMIES = ("tag", "category")
@@ -86,10 +87,10 @@ class Feeds:
             for name, make in (("feed", atom), ("rss", rss)):
                 path = feed.path + config.url(name)
                 if not write.keep(path, key):
-                    write(path, make(feed, config), key)
+                    write(path, make(feed, config, project.store), key)
 
 
-def _content_html(doc: Document, config: SiteConfig) -> str:
+def _content_html(doc: Document, config: SiteConfig, body: str) -> str:
     """Full article HTML for a feed reader: lead photo first, every URL absolute."""
     page = absolute_url(config, doc.url)
     lead = ""
@@ -97,7 +98,7 @@ def _content_html(doc: Document, config: SiteConfig) -> str:
         alt = escape(doc.image_caption or doc.title)
         caption = f"<figcaption>{escape(doc.image_caption)}</figcaption>" if doc.image_caption else ""
         lead = f'<figure><img src="{escape(absolute_url(config, doc.image))}" alt="{alt}">{caption}</figure>\n'
-    return absolutize_html(lead + doc.html, page)
+    return absolutize_html(lead + body, page)
 
 
 def _authors(doc: Document, config: SiteConfig) -> tuple[str, ...]:
@@ -121,7 +122,7 @@ def _feed_updated(feed: Feed) -> dt.datetime | None:
     return max((last_changed(d) for d in feed.articles), default=None)
 
 
-def atom(feed: Feed, config: SiteConfig) -> bytes:
+def atom(feed: Feed, config: SiteConfig, store: Store) -> bytes:
     """An Atom 1.0 document for ``feed``."""
     a = f"{{{ATOM_NS}}}"
     ET.register_namespace("", ATOM_NS)
@@ -153,11 +154,11 @@ def atom(feed: Feed, config: SiteConfig) -> bytes:
             _sub(entry, a + "category", term=tag)
         if doc.summary:
             _sub(entry, a + "summary", doc.summary, type="text")
-        _sub(entry, a + "content", _content_html(doc, config), type="html")
+        _sub(entry, a + "content", _content_html(doc, config, store.html(doc)), type="html")
     return _serialize(root)
 
 
-def rss(feed: Feed, config: SiteConfig) -> bytes:
+def rss(feed: Feed, config: SiteConfig, store: Store) -> bytes:
     """An RSS 2.0 document for ``feed`` (full content in ``content:encoded``)."""
     content_ns = "http://purl.org/rss/1.0/modules/content/"
     dc_ns = "http://purl.org/dc/elements/1.1/"
@@ -187,5 +188,5 @@ def rss(feed: Feed, config: SiteConfig) -> bytes:
         for term in ((doc.category,) if doc.category else ()) + doc.tags:
             _sub(item, "category", term)
         _sub(item, "description", doc.summary or "")
-        _sub(item, f"{{{content_ns}}}encoded", _content_html(doc, config))
+        _sub(item, f"{{{content_ns}}}encoded", _content_html(doc, config, store.html(doc)))
     return _serialize(root)

@@ -15,6 +15,7 @@ from .content import Document, line_of_field, read_text, visible_files
 from .errors import Problem
 from .extras import GENERATORS
 from .messages import msg
+from .store import Store
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,10 @@ class _LinkParser(HTMLParser):
             self.found.append(("img", values["src"] or "", values.get("alt")))
 
 
-def links_of(doc: Document, config: SiteConfig) -> list[Link]:
+def links_of(doc: Document, config: SiteConfig, store: Store) -> list[Link]:
     """Every link and image of ``doc``'s rendered body, each with the line of the file it is written on."""
     parser = _LinkParser()
-    parser.feed(doc.html)
+    parser.feed(store.html(doc))
     locator = _LineLocator(doc, config)
     return [Link(kind, url, locator.line_of(url), alt) for kind, url, alt in parser.found]
 
@@ -128,7 +129,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
     config = project.config
     problems = []
     for doc in project.site.documents:
-        for link in found[doc.source] if found is not None else links_of(doc, config):
+        for link in found[doc.source] if found is not None else links_of(doc, config, project.store):
             problem = _check(link.url, doc.url, link.kind, files, config)
             if problem:
                 problems.append(Problem(doc.source, link.line, problem))

@@ -22,8 +22,9 @@ from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
 from .public import absolute_url, public_items
-from .search import record_of, record_paths
+from .search import record_paths
 from .site import Site, Term, paginated_url
+from .store import Store
 
 THEME_DIR = Path(__file__).parent / "templates"
 TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
@@ -168,6 +169,26 @@ def _listing_jobs(config: SiteConfig, base: str, key: str, count: int) -> list[P
     return [PageJob(paginated_url(config, base, n), "list.html", PageKind.LIST, key, n) for n in range(1, pages + 1)]
 
 
+class StoredBody:
+    """A document's converted HTML as its page's template sees it: read from the store only when
+    printed, so computing page keys (which stand for it by the document's digest) reads no body."""
+
+    __slots__ = ("doc", "store")
+
+    def __init__(self, doc: Document, store: Store) -> None:
+        self.doc, self.store = doc, store
+
+    def __html__(self) -> str:
+        return self.store.html(self.doc)
+
+    __str__ = __html__
+
+    @property
+    def has_code(self) -> bool:
+        """Whether it holds highlighted code: the page then links the code styles."""
+        return 'class="highlight"' in self.store.html(self.doc)
+
+
 @dataclasses.dataclass(frozen=True)
 class TermLink:
     """A term as listing and index pages show it: its articles only counted.
@@ -186,8 +207,8 @@ class TermLink:
 class PageRenderer:
     """Renders page jobs against one site model, with one Jinja environment."""
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
-        self.site, self.env = site, env
+    def __init__(self, site: Site, env: jinja2.Environment, store: Store) -> None:
+        self.site, self.env, self.store = site, env, store
         self.documents = {d.source: d for d in site.documents}
         self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
         self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
@@ -220,7 +241,7 @@ class PageRenderer:
 
     def render(self, job: PageJob, context: dict | None = None) -> str:
         if job.kind is PageKind.RECORD:
-            return record_of(self.documents[job.key])
+            return self.store.record(self.documents[job.key]) or ""  # made when the article was parsed
         return self.env.get_template(job.template).render(context or self.context(job))
 
     def page_key(self, job: PageJob, context: dict, base: str) -> str:
@@ -234,6 +255,8 @@ class PageRenderer:
 
     def _fingerprint(self, value: object) -> str:
         kind = type(value)
+        if kind is StoredBody:  # made from the document alone: its digest says it all, unread
+            return f"B{value.doc.digest}"
         if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
             known = self._documents.get(id(value))
             if known is None or known[0] is not value:
@@ -256,10 +279,12 @@ class PageRenderer:
 
     def _context_item(self, job: PageJob) -> dict:
         """An item of any type as ``item``; also as ``article`` (dated types, with their neighbours
-        and related items) or as ``page`` (undated ones), the names the theme's templates use."""
+        and related items) or as ``page`` (undated ones), the names the theme's templates use; and
+        its converted body as ``body_html``."""
         doc = self.documents[job.key]
         content_type: ContentType = self.site.config.types[doc.kind]
-        context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ())}
+        context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ()),
+                   "body_html": StoredBody(doc, self.store)}
         if not content_type.dated:
             return {**context, "page": doc}
         return {**context, "article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),

@@ -28,12 +28,11 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Iterator, Sequence
 
-from . import store
 from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
-from .markup import plain_text
 from .public import public_items
+from .store import Store
 from .vietnamese import format_date, words
 
 # Under the search page (``urls.search``); static/search.js asks for the same folders.
@@ -87,7 +86,7 @@ def search_record(doc: Document, text: str) -> str:
     return _json({"t": doc.title, "u": doc.url, **dates, "x": text})
 
 
-def update_postings(documents: list[Document], previous: Postings) -> tuple[Postings, set[str] | None]:
+def update_postings(documents: list[Document], previous: Postings, store: Store) -> tuple[Postings, set[str] | None]:
     """Postings for ``documents`` (in id order) and the words whose postings changed (None: all of them).
 
     ``previous`` is updated in place when every article it knew keeps its id and few changed (an
@@ -100,7 +99,7 @@ def update_postings(documents: list[Document], previous: Postings) -> tuple[Post
     changed += range(len(known), len(keys))
     if not known or len(keys) < len(known) or any(known[n][0] != keys[n][0] for n in changed if n < len(known)) \
             or len(changed) > max(50, len(keys) // 10):
-        return _full_postings(documents, keys), None
+        return _full_postings(documents, keys, store), None
     gone = {number for number in changed if number < len(known)}
     before: tuple[dict, dict] = ({}, {})  # body, title: word -> its ids before this update (None: new word)
     for postings_of, original in zip((previous.body, previous.title), before):
@@ -109,7 +108,7 @@ def update_postings(documents: list[Document], previous: Postings) -> tuple[Post
                 original[word] = array("I", ids)
                 for number in gone.intersection(ids):
                     ids.remove(number)
-    for number, title_words, all_words in _words_by_id(documents, set(changed)):
+    for number, title_words, all_words in _words_by_id(documents, set(changed), store):
         for postings_of, original, words_of in ((previous.body, before[0], all_words), (previous.title, before[1], title_words)):
             for word in words_of.split():
                 if word not in original:
@@ -126,10 +125,10 @@ def update_postings(documents: list[Document], previous: Postings) -> tuple[Post
     return previous, touched
 
 
-def _full_postings(documents: list[Document], keys: list[tuple[str, str]]) -> Postings:
+def _full_postings(documents: list[Document], keys: list[tuple[str, str]], store: Store) -> Postings:
     body: dict[str, list[int]] = defaultdict(list)
     title: dict[str, list[int]] = defaultdict(list)
-    for number, title_words, all_words in _words_by_id(documents, set(range(len(documents)))):
+    for number, title_words, all_words in _words_by_id(documents, set(range(len(documents))), store):
         for word in title_words.split():
             title[word].append(number)
         for word in all_words.split():
@@ -148,17 +147,13 @@ def shard_json(words: list[str], postings: Postings) -> str:
                   "t": {w: _delta(postings.title[w]) for w in words if w in postings.title}})
 
 
-def _words_by_id(documents: list[Document], wanted: set[int]) -> Iterator[tuple[int, str, str]]:
+def _words_by_id(documents: list[Document], wanted: set[int], store: Store) -> Iterator[tuple[int, str, str]]:
     """(article id, title words, all words) of the ``wanted`` ids: from the store, where parsing put them."""
-    ids = {doc.digest: number for number, doc in enumerate(documents) if number in wanted and doc.html_store}
+    ids = {doc.digest: number for number, doc in enumerate(documents) if number in wanted}
     if ids:
-        for digest, title_words, all_words in store.words(documents[0].html_store, ids if len(ids) < 500 else None):
+        for digest, title_words, all_words in store.words(ids if len(ids) < 500 else None):
             if digest in ids:
                 yield ids.pop(digest), title_words, all_words
-    for number in sorted(wanted):  # documents parsed outside a build, if any
-        doc = documents[number]
-        if not doc.html_store:
-            yield (number, *index_words(doc, plain_text(doc.html)))
 
 
 def _json(value: object) -> str:
@@ -174,12 +169,6 @@ def record_paths(articles: list[Document], config: SiteConfig) -> list[tuple[str
     """Where each article's search record goes, by id: part of the page plan."""
     folder = config.url("search") + DOC_DIR
     return [(f"{folder}{number}.json", doc) for number, doc in enumerate(articles_by_id(articles))]
-
-
-def record_of(doc: Document) -> str:
-    """An article's search record: made when it was parsed, or now for one parsed elsewhere."""
-    prepared = store.get(doc.html_store, doc.digest, "record") if doc.html_store else None
-    return prepared or search_record(doc, plain_text(doc.html))
 
 
 class SearchIndex:
@@ -208,7 +197,7 @@ class SearchIndex:
     @staticmethod
     def _postings(project) -> tuple[Postings, set[str] | None]:
         previous = project.cache.load("search-postings.pickle", Postings) if project.cache else Postings()
-        return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous)
+        return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous, project.store)
 
     @staticmethod
     def _shard_path(config: SiteConfig, key: str) -> str:

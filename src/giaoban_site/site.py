@@ -117,8 +117,6 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
             items[doc.kind].append(doc)
     for content_type in config.types:
         _order(items[content_type.name], content_type.dated)
-        for doc in items[content_type.name]:
-            doc.url = item_url(config, doc)
     site = Site(config, [], [doc for t in config.types if not t.dated for doc in items[t.name]], {}, [],
                 scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now, items=items,
                 unpublished=unpublished)

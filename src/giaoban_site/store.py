@@ -1,9 +1,15 @@
-"""Parsed documents and their converted bodies, kept between builds in one SQLite file.
+"""Where converted bodies live: the store the pipeline hands to the renderer and the generators.
 
-One file instead of one per article: on the machines we run on, creating files costs far more
-than writing bytes. Rows are keyed by the hash of the source (and parse settings), so a row
-never changes; an edit adds one row instead of rewriting a cache of every document. Bodies stay
-here, not in memory. Each process opens its own connection (worker processes are forked).
+Documents (content.Document) are records of what a file says; their HTML, search record and
+words are kept here, by the document's digest, and asked for through the store a stage is given:
+``store.html(doc)``. Two kinds:
+
+- ``SqliteStore``: one SQLite file in the build cache, kept between builds. One file instead of
+  one per article: on the machines we run on, creating files costs far more than writing bytes.
+  Rows are keyed by the hash of the source (and parse settings), so a row never changes; an edit
+  adds one row instead of rewriting a cache of every document. Bodies stay on disk, not in
+  memory. Each process opens its own connection (worker processes are forked).
+- ``MemoryStore``: a dict, for ``giaoban check``, which writes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import threading
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Collection, Iterator
+from typing import Collection, Iterator, Protocol
 
 from .content import Document
 from .messages import msg
@@ -54,49 +60,105 @@ def unpack(data: bytes) -> Document:
     return Document(*pickle.loads(data))
 
 
-def put_many(path: str, documents: list[tuple[str, bytes]], bodies: list[tuple[str, str, str, str, str]]) -> None:
-    """Store (digest, packed document) and (digest, html, search record, title words, words) rows in one transaction."""
-    connection = _connect(path)
-    with connection:
-        connection.execute("BEGIN")
-        connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?)", documents)
-        connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", bodies)
+Body = tuple[str, str, str, str, str]  # digest, html, search record, title words, all words
 
 
-def documents(path: str, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
-    """The stored documents whose digests are ``wanted``, as they were parsed, and how many are
-    stored in all. Rows of other digests (deleted files, or another giaoban-site version, whose
-    fields may differ) are counted, not read. Nothing when the store is damaged."""
-    if not os.path.exists(path):
-        return {}, 0
-    wanted = set(wanted)
-    found, count = {}, 0
-    try:
-        for digest, fields in _connect(path).execute("SELECT digest, fields FROM documents"):
-            count += 1
-            if digest in wanted:
-                found[digest] = unpack(fields)
-    except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, ValueError, EOFError):
-        _forget_damaged(path)
-        return {}, 0
-    return found, count
+class Store(Protocol):
+    """What the pipeline keeps of each converted document, by its digest."""
+
+    def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
+        """Keep (digest, packed document) rows and their bodies."""
+
+    def html(self, doc: Document) -> str:
+        """The document's body as HTML ("" when it has none)."""
+
+    def record(self, doc: Document) -> str | None:
+        """Its search record (search.search_record), when it was made at parse time."""
+
+    def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        """(digest, title words, all words) of the documents with ``digests`` (default: all)."""
 
 
-def words(path: str, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
-    """(digest, title words, all words) of the stored documents with ``digests`` (default: all), one row at a time."""
-    query = "SELECT digest, title_words, words FROM bodies"
-    if digests is None:
-        yield from _connect(path).execute(query)
-    else:
-        yield from _connect(path).execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
+class MemoryStore:
+    """Bodies in memory, for a process that must write nothing (``giaoban check``)."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[str, Body] = {}
+
+    def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
+        self._bodies.update((body[0], body) for body in bodies)
+
+    def html(self, doc: Document) -> str:
+        return self._bodies[doc.digest][1] if doc.digest in self._bodies else ""
+
+    def record(self, doc: Document) -> str | None:
+        return self._bodies[doc.digest][2] if doc.digest in self._bodies else None
+
+    def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        for digest, _, _, title_words, all_words in self._bodies.values():
+            if digests is None or digest in digests:
+                yield digest, title_words, all_words
 
 
-def get(path: str, digest: str, column: str = "html") -> str | None:
-    """One stored value of the document with ``digest``: its HTML, or its search ``record``."""
-    try:
-        return _get(path, digest, column)
-    except KeyError:
-        return None
+class SqliteStore:
+    """Documents and bodies in ``path`` (the build cache's ``bodies.sqlite``), kept between builds."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
+        connection = _connect(self.path)
+        with connection:
+            connection.execute("BEGIN")
+            connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?)", documents)
+            connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", bodies)
+
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        """The stored documents whose digests are ``wanted``, as they were parsed, and how many are
+        stored in all. Rows of other digests (deleted files, or another giaoban-site version, whose
+        fields may differ) are counted, not read. Nothing when the store is damaged."""
+        if not os.path.exists(self.path):
+            return {}, 0
+        wanted = set(wanted)
+        found, count = {}, 0
+        try:
+            for digest, fields in _connect(self.path).execute("SELECT digest, fields FROM documents"):
+                count += 1
+                if digest in wanted:
+                    found[digest] = unpack(fields)
+        except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, ValueError, EOFError):
+            _forget_damaged(self.path)
+            return {}, 0
+        return found, count
+
+    def html(self, doc: Document) -> str:
+        return self._get(doc.digest, "html") or ""
+
+    def record(self, doc: Document) -> str | None:
+        return self._get(doc.digest, "record")
+
+    def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        query = "SELECT digest, title_words, words FROM bodies"
+        if digests is None:
+            yield from _connect(self.path).execute(query)
+        else:
+            yield from _connect(self.path).execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
+
+    def keep_only(self, digests: set[str]) -> None:
+        """Forget documents and bodies that no longer exist in this form."""
+        connection = _connect(self.path)
+        stale = [(d,) for (d,) in connection.execute("SELECT digest FROM documents") if d not in digests]
+        if stale:
+            with connection:
+                connection.execute("BEGIN")
+                connection.executemany("DELETE FROM documents WHERE digest = ?", stale)
+                connection.executemany("DELETE FROM bodies WHERE digest = ?", stale)
+
+    def _get(self, digest: str, column: str) -> str | None:
+        try:
+            return _get(self.path, digest, column)
+        except KeyError:
+            return None
 
 
 @lru_cache(maxsize=8)  # a page template often asks for the same body twice; a digest's row never changes
@@ -116,14 +178,3 @@ def _forget_damaged(path: str) -> None:
     _get.cache_clear()
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
-
-
-def keep_only(path: str, digests: set[str]) -> None:
-    """Forget documents and bodies that no longer exist in this form."""
-    connection = _connect(path)
-    stale = [(d,) for (d,) in connection.execute("SELECT digest FROM documents") if d not in digests]
-    if stale:
-        with connection:
-            connection.execute("BEGIN")
-            connection.executemany("DELETE FROM documents WHERE digest = ?", stale)
-            connection.executemany("DELETE FROM bodies WHERE digest = ?", stale)
