@@ -84,6 +84,7 @@ class Project:
         """Where the converted bodies are (store.py): the renderer and the generators read them there."""
         return self.cache.store
 
+
 def build(options: BuildOptions) -> BuildReport:
     """Build the site at ``options.source``. Raises ``BuildFailed`` listing every problem found."""
     started = time.monotonic()
