@@ -92,3 +92,14 @@ def test_an_unknown_url_name_is_a_warning(site: SiteDir) -> None:
     result = site.build()
     assert result.returncode == 0
     assert "site.yaml:3: trường cấu hình không rõ 'urls.tags'" in result.stderr
+
+
+def test_a_url_placeholder_with_no_value_is_an_error_not_a_crash(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nurls:\n  page: "{year}/{slug}/"\n  tag: "the/{name}/"\n'
+                            'types:\n  van-ban:\n    url: "van-ban/{so}/{slug}/"\n')
+    site.article("content/2024/05/a.md", "Bài A", "2024-05-01")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "site.yaml:3: URL pattern 'page' has a placeholder it cannot fill: '{year}/{slug}/'; use only {slug}" in result.stderr
+    assert "site.yaml:4: URL pattern 'tag' must contain {slug}" in result.stderr
+    assert "site.yaml:7: URL pattern 'types.van-ban.url' has a placeholder it cannot fill" in result.stderr

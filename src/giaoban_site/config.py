@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .content_types import ContentTypes, types_from_config
+from .content_types import ContentTypes, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
 from .messages import msg
 
@@ -41,6 +41,9 @@ DEFAULT_URLS = {
 TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
 _URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",
               "year": "{year}", "month": "{month}", "pagination": "{number}"}
+# What each pattern may hold (the others hold none).
+_URL_PLACEHOLDERS = {"article": ("slug", "year", "month", "day"), "page": ("slug",), "tag": ("slug",), "category": ("slug",),
+                     "author": ("slug",), "year": ("year",), "month": ("year", "month"), "pagination": ("number",)}
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,17 @@ def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(str(path), _line_of(text, "timezone"), msg("bad_timezone", value=config.timezone)))
     for name, pattern in config.urls.items():
-        needs = _URL_NEEDS.get(name)
+        needs, allowed = _URL_NEEDS.get(name), _URL_PLACEHOLDERS.get(name, ())
+        line = _line_of(text, f"urls.{name}")
+        if name not in DEFAULT_URLS:
+            continue  # warned about when read
         if needs and needs not in pattern:
-            problems.append(Problem(str(path), _line_of(text, name), msg("bad_pattern", field=name, needs=needs, value=pattern)))
+            problems.append(Problem(str(path), line, msg("bad_pattern", field=name, needs=needs, value=pattern)))
+        elif not pattern_fills(pattern, allowed):
+            known = ", ".join(f"{{{p}}}" for p in allowed) or "-"
+            problems.append(Problem(str(path), line, msg("bad_placeholder", field=name, value=pattern, known=known)))
     return problems
+
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -188,6 +188,9 @@ def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[Content
     texts = {key: value if value is not None else defaults[key] for key, value in texts.items()}
     if "{slug}" not in texts["url"]:
         problems.append(("url", msg("bad_pattern", field=f"types.{name}.url", needs="{slug}", value=texts["url"])))
+    elif not pattern_fills(texts["url"], placeholders := ("slug", "year", "month", "day") if dated else ("slug",)):
+        known = ", ".join(f"{{{p}}}" for p in placeholders)
+        problems.append(("url", msg("bad_placeholder", field=f"types.{name}.url", value=texts["url"], known=known)))
     if "/" in texts["folder"].strip("/") or not texts["folder"].strip("/"):
         problems.append(("folder", msg("type_bad_folder", name=name, value=texts["folder"])))
     if problems:
@@ -195,6 +198,16 @@ def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[Content
     return ContentType(name=name, folder=texts["folder"].strip("/"), url=texts["url"].lstrip("/"), template=texts["template"],
                        dated=dated, features=chosen, fields=fields if "fields" in spec or not base else base.fields,
                        title=texts["title"], index=texts["index"].lstrip("/")), []
+
+
+def pattern_fills(pattern: str, placeholders: Iterable[str]) -> bool:
+    """Whether a URL pattern holds no placeholder but ``placeholders`` (and is a valid format string):
+    one with no value would stop the build."""
+    try:
+        pattern.format(**dict.fromkeys(placeholders, "1"))
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True
 
 
 def _fields(type_name: str, declared: object) -> tuple[tuple[FieldSpec, ...], list[tuple[str, str]]]:

@@ -139,6 +139,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attachment_bad": ("mỗi mục của 'attachments' phải là tên tệp hoặc nhóm 'file: ..., title: ...', không phải {kind}",
                        "each item of 'attachments' must be a file name or 'file: ..., title: ...', not {kind}"),
     "attachment_outside": ("tệp đính kèm '{file}' nằm ngoài thư mục content/", "attachment '{file}' is outside content/"),
+    "bad_placeholder": ("mẫu địa chỉ '{field}' có chỗ thay thế không dùng được: '{value}'; chỉ dùng {known}",
+                        "URL pattern '{field}' has a placeholder it cannot fill: '{value}'; use only {known}"),
     "alias_outside": ("địa chỉ cũ '{alias}' trong 'aliases' không thuộc trang này ({base}); chỉ chuyển hướng được địa chỉ trong trang",
                       "old URL '{alias}' under 'aliases' is not on this site ({base}); only addresses of the site can redirect"),
     "alias_query": ("địa chỉ cũ '{alias}' có phần '?...': trang tĩnh không phân biệt được các địa chỉ chỉ khác nhau ở phần đó; "

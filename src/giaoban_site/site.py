@@ -49,7 +49,6 @@ class Archive:
 class Site:
     config: SiteConfig
     articles: list[Document]  # the news of the home page (types with Feature.HOME), newest first
-    pages: list[Document]  # items of undated types (standing pages ...), in menu order
     terms: dict[str, list[Term]]  # "tag" | "category" | "author" -> terms in Vietnamese order
     years: list[Archive]  # newest first
     older: dict[str, Document] = field(default_factory=dict)  # source -> the article before it
@@ -117,8 +116,7 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
             items[doc.kind].append(doc)
     for content_type in config.types:
         _order(items[content_type.name], content_type.dated)
-    site = Site(config, [], [doc for t in config.types if not t.dated for doc in items[t.name]], {}, [],
-                scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now, items=items,
+    site = Site(config, [], {}, [], scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now, items=items,
                 unpublished=unpublished)
     site.articles = site.with_feature(Feature.HOME)
     site.terms = _taxonomies(site.with_feature(Feature.TAXONOMIES), config)
