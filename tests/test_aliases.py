@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import re
+import shutil
+import socket
+import subprocess
+import time
 import urllib.request
 from urllib.parse import quote, urljoin
 
@@ -80,6 +85,57 @@ def test_hosts_get_301_rules_in_three_formats(site: SiteDir) -> None:
     assert 'location = "/hdnd/vi/news/Hội-nghị-giao-ban-99.html" { return 301 /hdnd/2014/10/hoi-nghi-giao-ban/; }' in nginx
     apache = (site.output / ".htaccess").read_text(encoding="utf-8")
     assert 'RedirectMatch 301 "^/hdnd/tin\\-cu/giao\\-ban/$" "/hdnd/2014/10/hoi-nghi-giao-ban/"' in apache
+
+
+NGINX = """
+daemon off; worker_processes 1; pid {tmp}/nginx.pid; error_log {tmp}/error.log;
+events {{}}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    root {output};
+    include {output}/redirects.nginx.conf;
+  }}
+}}
+"""
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, "nginx did not answer"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_nginx_answers_old_addresses_with_301_from_the_generated_rules(tmp_path, site: SiteDir) -> None:
+    aliased_site(site)
+    assert site.build().returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "nginx.conf").write_text(NGINX.format(tmp=tmp_path, port=port, output=site.output), encoding="utf-8")
+    command = [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)]
+    nginx = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)  # it refuses a rule file it cannot read
+    try:
+        wait_for_port(port, nginx)
+        for old in ("/vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html", "/tin-cu/giao-ban/", quote("/vi/news/Hội-nghị-giao-ban-99.html"),
+                    quote("/vi/news/Đại-biểu-7.html"), "/vi/news/cu/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", old)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, f"http://127.0.0.1:{port}/{NEW}"), old
+            connection.close()
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
 
 
 def test_a_site_without_aliases_gets_no_rule_files(site: SiteDir) -> None:
