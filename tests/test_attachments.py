@@ -86,3 +86,24 @@ def test_attachments_field_of_the_wrong_shape_is_an_error(site: SiteDir) -> None
     assert result.returncode == 1
     expected = "content/2024/05/a.md:4: each item of 'attachments' must be a file name or 'file: ..., title: ...', not a mapping"
     assert expected in result.stderr
+
+
+def test_two_files_for_one_address_is_an_error(site: SiteDir) -> None:
+    attached_site(site)
+    (site.root / "content/pages/cu").mkdir()
+    (site.root / "content/pages/cu/nq-15-2024.pdf").write_bytes(b"%PDF-old")
+    site.write("content/pages/nghi-quyet.md", "---\ntitle: Nghị quyết 15\nslug: nghi-quyet-15\n"
+                                              "attachments: [nq-15-2024.pdf, cu/nq-15-2024.pdf]\n---\n")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert ("content/pages/nghi-quyet.md:4: attachment content/pages/cu/nq-15-2024.pdf would be published at "
+            "/van-ban/nghi-quyet-15/nq-15-2024.pdf, where content/pages/nq-15-2024.pdf already is") in result.stderr
+
+
+def test_a_draft_s_attachment_is_not_reported_unused(site: SiteDir) -> None:
+    attached_site(site)
+    site.write("content/pages/nghi-quyet.md", "---\ntitle: Nghị quyết 15\ndraft: true\nattachments: nq-15-2024.pdf\n---\n")
+    result = site.build()
+    assert result.returncode == 0
+    assert "nq-15-2024.pdf: tệp này không được bài nào dùng" not in result.stderr
+    assert "Phụ lục kèm theo.docx: tệp này không được bài nào dùng" in result.stderr

@@ -18,13 +18,13 @@ from .config import SiteConfig
 from .content import line_of_field
 from .errors import Problem
 from .messages import msg
+from .site import Site, page_file
 from .vietnamese import nfc
 
 if TYPE_CHECKING:
     from .build import Project
     from .extras import ExtraFiles
     from .render import PageJob
-    from .site import Site
 
 RULE_FILES = ("_redirects", ".htaccess", "redirects.nginx.conf")
 
@@ -75,7 +75,7 @@ def plan_redirects(site: Site, jobs: Iterable[PageJob]) -> tuple[list[Redirect],
         line = line_of_field(config.root / doc.source, "aliases") if doc.aliases else None
         for alias in doc.aliases:
             url = alias_url(alias, config)
-            path = None if url is None else (url + "index.html" if url == "" or url.endswith("/") else url)
+            path = page_file(url) if url is not None else None
             if url is None:
                 reason = "alias_query" if "?" in alias else "alias_outside"
                 problems.append(Problem(doc.source, line, msg(reason, alias=alias, base=config.base_url)))

@@ -31,37 +31,38 @@ class PublishedAttachment:
 
 
 def attachments_of(site: Site, assets: dict[str, str]) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
-    """Each published document's attachments, and a problem for each that is missing.
+    """Each published document's attachments, and a problem for each that is missing or would take
+    another's address.
 
     ``assets`` are the files under content/ that are not Markdown, with their hashes (changes.Sources).
     A file that no document lists is reported as a warning: it would silently not be published.
     """
     root = site.config.root
     found: dict[str, tuple[PublishedAttachment, ...]] = {}
-    problems, used = [], set()
+    problems, published = [], {}  # published: URL -> the file it serves
     for doc in site.documents:
         mine = []
         for attachment in doc.attachments:
-            used.add(attachment.file)
             if attachment.file not in assets:
                 problems.append(Problem(doc.source, attachment.line,
                                         msg("attachment_missing", file=attachment.name, path=attachment.file)))
                 continue
             folder = doc.url if doc.url.endswith("/") or not doc.url else posixpath.dirname(doc.url) + "/"
+            url = folder + attachment.name
+            if published.setdefault(url, attachment.file) != attachment.file:  # two files, one address
+                problems.append(Problem(doc.source, attachment.line, msg("attachment_clash", file=attachment.file,
+                                                                         other=published[url], url="/" + url)))
+                continue
             suffix = posixpath.splitext(attachment.name)[1].lstrip(".").upper() or "?"
-            mine.append(PublishedAttachment(folder + attachment.name, attachment.title, suffix,
-                                            (root / attachment.file).stat().st_size, assets[attachment.file], attachment.file))
+            mine.append(PublishedAttachment(url, attachment.title, suffix, (root / attachment.file).stat().st_size,
+                                            assets[attachment.file], attachment.file))
         if mine:
             found[doc.source] = tuple(mine)
-    for name in sorted(assets.keys() - used - _unpublished_attachments(site)):
+    # Files of drafts and scheduled documents are used, only not yet.
+    used = {a.file for doc in site.documents + site.unpublished for a in doc.attachments}
+    for name in sorted(assets.keys() - used):
         log.warning("%s", Problem(name, None, msg("unused_file")))
     return found, problems
-
-
-def _unpublished_attachments(site: Site) -> set[str]:
-    """Files of documents not published in this build (drafts, scheduled): used, only not yet."""
-    published = {doc.source for doc in site.documents}
-    return {a.file for doc in site.unpublished for a in doc.attachments if doc.source not in published}
 
 
 class Attachments:

@@ -138,6 +138,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "attachment '{file}' does not exist (looked for {path}); check its name or copy it beside the article"),
     "attachment_bad": ("mỗi mục của 'attachments' phải là tên tệp hoặc nhóm 'file: ..., title: ...', không phải {kind}",
                        "each item of 'attachments' must be a file name or 'file: ..., title: ...', not {kind}"),
+    "attachment_clash": ("tệp đính kèm {file} sẽ được đăng ở {url}, nơi đã có {other}; đổi tên một trong hai tệp",
+                         "attachment {file} would be published at {url}, where {other} already is; rename one of the files"),
     "attachment_outside": ("tệp đính kèm '{file}' nằm ngoài thư mục content/", "attachment '{file}' is outside content/"),
     "bad_placeholder": ("mẫu địa chỉ '{field}' có chỗ thay thế không dùng được: '{value}'; chỉ dùng {known}",
                         "URL pattern '{field}' has a placeholder it cannot fill: '{value}'; use only {known}"),

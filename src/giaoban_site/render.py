@@ -23,7 +23,7 @@ from .content import Document
 from .content_types import ContentType, Feature
 from .public import absolute_url, public_items
 from .search import record_paths
-from .site import Site, Term, paginated_url
+from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, Site, Term, page_file, paginated_url
 from .store import Store
 
 THEME_DIR = Path(__file__).parent / "templates"
@@ -35,9 +35,9 @@ class PageKind(enum.Enum):
     """What a page shows; its job's ``key`` says which one."""
 
     ITEM = "item"  # key: the source of an article, a page or an item of any content type
-    LIST = "list"  # key: "home", "tag:<slug>" (any taxonomy) or "type:<name>" (a type's own index)
+    LIST = "list"  # key: a ListKey (the home page's list, a term's, a content type's own)
     TAXONOMY = "taxonomy"  # key: "tag", "category" or "author": the index of its terms
-    ARCHIVE = "archive"  # key: "all", "2014" or "2014-10"
+    ARCHIVE = "archive"  # key: an ArchiveKey (every year, a year, a month)
     SEARCH = "search"
     RECORD = "record"  # key: the source of an article: its search record (JSON)
     REDIRECT = "redirect"  # key: the source whose old URL this is
@@ -50,14 +50,14 @@ class PageJob(NamedTuple):
     url: str  # site-relative: "" for the home page, "2014/10/slug/", "404.html"
     template: str
     kind: PageKind
-    key: str = ""  # which item, term, archive ... (PageKind)
+    key: str | ListKey | ArchiveKey = ""  # which item, list, archive ... (PageKind)
     number: int = 1  # page number of a paginated listing
     source: str = ""  # the content file this page comes from, for messages
 
     @property
     def path(self) -> str:
         """File path inside the output directory."""
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+        return page_file(self.url)
 
 
 class _Environment(jinja2.Environment):
@@ -137,20 +137,19 @@ def plan_pages(site: Site) -> list[PageJob]:
     config, types, jobs = site.config, site.config.types, []
     for doc in site.documents:
         jobs.append(PageJob(doc.url, doc.template or types[doc.kind].template, PageKind.ITEM, doc.source, source=doc.source))
-    jobs += _listing_jobs(config, "", "home", len(site.articles))
+    jobs += _listing_jobs(config, "", HOME, len(site.articles))
     for content_type in types:
         if content_type.has(Feature.INDEX):
-            jobs += _listing_jobs(config, content_type.index, f"type:{content_type.name}", len(site.items[content_type.name]))
+            jobs += _listing_jobs(config, content_type.index, ListKey("type", content_type.name), len(site.items[content_type.name]))
     if types.with_feature(Feature.TAXONOMIES):
         for kind, terms in site.terms.items():
             jobs.append(PageJob(config.url(TAXONOMY_INDEXES[kind]), "taxonomy.html", PageKind.TAXONOMY, kind))
             for term in terms:
-                jobs += _listing_jobs(config, term.url, f"{kind}:{term.slug}", len(term.articles))
+                jobs += _listing_jobs(config, term.url, term.key, len(term.articles))
     if types.with_feature(Feature.ARCHIVES):
-        jobs.append(PageJob(config.url("archive"), "archive.html", PageKind.ARCHIVE, "all"))
+        jobs.append(PageJob(config.url("archive"), "archive.html", PageKind.ARCHIVE, ALL_YEARS))
         for year in site.years:
-            jobs.append(PageJob(year.url, "archive.html", PageKind.ARCHIVE, str(year.year)))
-            jobs += [PageJob(m.url, "archive.html", PageKind.ARCHIVE, f"{m.year}-{m.month:02d}") for m in year.months]
+            jobs += [PageJob(a.url, "archive.html", PageKind.ARCHIVE, a.key) for a in (year, *year.months)]
     jobs.append(PageJob(config.url("search"), "search.html", PageKind.SEARCH))
     # Search records are files of the plan like pages: made in parallel, and only when changed.
     jobs += [PageJob(path, "", PageKind.RECORD, doc.source) for path, doc in record_paths(public_items(site, Feature.SEARCH), config)]
@@ -164,7 +163,7 @@ def redirect_jobs(redirects: list[Redirect]) -> list[PageJob]:
     return [PageJob(r.url, "redirect.html", PageKind.REDIRECT, r.source, source=r.source) for r in redirects]
 
 
-def _listing_jobs(config: SiteConfig, base: str, key: str, count: int) -> list[PageJob]:
+def _listing_jobs(config: SiteConfig, base: str, key: ListKey, count: int) -> list[PageJob]:
     pages = max(1, math.ceil(count / config.page_size))
     return [PageJob(paginated_url(config, base, n), "list.html", PageKind.LIST, key, n) for n in range(1, pages + 1)]
 
@@ -210,10 +209,9 @@ class PageRenderer:
     def __init__(self, site: Site, env: jinja2.Environment, store: Store) -> None:
         self.site, self.env, self.store = site, env, store
         self.documents = {d.source: d for d in site.documents}
-        self.terms = {f"{t.kind}:{t.slug}": t for terms in site.terms.values() for t in terms}
+        self.terms = {t.key: t for terms in site.terms.values() for t in terms}
         self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
-        self.archives = {str(y.year): y for y in site.years}
-        self.archives.update({f"{m.year}-{m.month:02d}": m for y in site.years for m in y.months})
+        self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._memo: dict[int, tuple[object, str]] = {}
         self._documents: dict[int, tuple[Document, str]] = {}
         self._fragments: dict[tuple[str, str], Markup] = {}
@@ -293,7 +291,7 @@ class PageRenderer:
     def _context_list(self, job: PageJob) -> dict:
         size, types = self.site.config.page_size, self.site.config.types
         term: Term | None = self.terms.get(job.key)
-        own_type = types[job.key[5:]] if job.key.startswith("type:") else None
+        own_type = types[job.key.name] if job.key.group == "type" else None
         if term:
             articles, base, heading = term.articles, term.url, f"{TAXONOMY_TITLES[term.kind]}: {term.name}"
         elif own_type:
@@ -313,7 +311,7 @@ class PageRenderer:
         }
 
     def _context_taxonomy(self, job: PageJob) -> dict:
-        terms = [self.term_links[f"{t.kind}:{t.slug}"] for t in self.site.terms[job.key]]
+        terms = [self.term_links[t.key] for t in self.site.terms[job.key]]
         return {"kind": job.key, "title": TAXONOMY_TITLES[job.key], "terms": terms}
 
     def _context_archive(self, job: PageJob) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .config import SiteConfig
 from .content import Document
@@ -23,6 +23,24 @@ TAXONOMIES = ("tag", "category", "author")
 Memo = Callable[[str, str, Callable[[], Any]], Any]
 
 
+class ListKey(NamedTuple):
+    """Which list of items a listing page shows (small, so that page jobs sent to workers stay small)."""
+
+    group: str  # "home", a taxonomy ("tag", "category", "author"), or "type" (a content type's own index)
+    name: str = ""  # the term's slug, or the type's name
+
+
+class ArchiveKey(NamedTuple):
+    """Which archive page: a year, a month of it, or (neither) the index of every year."""
+
+    year: int | None = None
+    month: int | None = None
+
+
+HOME = ListKey("home")
+ALL_YEARS = ArchiveKey()
+
+
 @dataclass
 class Term:
     """One tag, category or author, with its articles newest first."""
@@ -32,6 +50,10 @@ class Term:
     slug: str
     url: str
     articles: list[Document] = field(default_factory=list)
+
+    @property
+    def key(self) -> ListKey:
+        return ListKey(self.kind, self.slug)
 
 
 @dataclass
@@ -43,6 +65,10 @@ class Archive:
     url: str
     articles: list[Document] = field(default_factory=list)
     months: list[Archive] = field(default_factory=list)
+
+    @property
+    def key(self) -> ArchiveKey:
+        return ArchiveKey(self.year, self.month)
 
 
 @dataclass
@@ -78,6 +104,11 @@ class Site:
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
         return next((t for t in self.terms[kind] if t.slug == slug), None)
+
+
+def page_file(url: str) -> str:
+    """The file in the output directory that serves a site-relative URL: a folder's is its index.html."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
 
 
 def _newest_first(doc: Document) -> tuple:

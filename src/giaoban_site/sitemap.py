@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, last_changed, public_items
+from .site import ALL_YEARS, HOME, ListKey
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -33,13 +34,10 @@ def sitemap_entries(project) -> list[SitemapEntry]:
     public = public_items(site, Feature.HOME)
     in_sitemap = {d.source: d for d in public_items(site, Feature.SITEMAP)}
     newest_site = _newest(public) or dt.datetime(1970, 1, 1, tzinfo=project.config.tz)
-    listings = {"home": public, "all": public}
-    listings.update({f"type:{name}": items for name, items in site.items.items()})
-    for terms in site.terms.values():
-        listings.update({f"{t.kind}:{t.slug}": t.articles for t in terms})
-    for year in site.years:
-        listings[str(year.year)] = year.articles
-        listings.update({f"{m.year}-{m.month:02d}": m.articles for m in year.months})
+    listings = {HOME: public, ALL_YEARS: public}
+    listings.update({ListKey("type", name): items for name, items in site.items.items()})
+    listings.update({t.key: t.articles for terms in site.terms.values() for t in terms})
+    listings.update({a.key: a.articles for year in site.years for a in (year, *year.months)})
     public_sources = {d.source for d in public} | in_sitemap.keys()
     entries = []
     newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
