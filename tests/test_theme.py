@@ -9,6 +9,7 @@ on a 360 px phone with large text, without JavaScript, on slow data (page weight
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -23,6 +24,7 @@ RICH_URL = "2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/"
 LONG_WORD = "Nghịquyếtsố" * 8  # pasted copy sometimes loses its spaces
 LONG_URL = "https://hdnd.caobang.gov.vn/van-ban/" + "nghi-quyet-ve-ke-hoach-dau-tu-cong-trung-han-" * 4 + "2021-2025.pdf"
 PHONE = {"width": 360, "height": 740}
+OLD_URL = "vi/news/hoat-dong/bao-cao-giam-sat-2024-321.html"  # an alias of the rich article
 
 # A wide photo as SVG: no image library needed, and it is wider than any phone.
 PHOTO = ('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600" viewBox="0 0 1200 600">'
@@ -79,7 +81,25 @@ def theme_site(tmp_path_factory: pytest.TempPathFactory) -> SiteDir:
     site.article("content/2024/05/giam-sat.md", "Báo cáo kết quả giám sát chuyên đề năm 2024", "2024-05-20T08:30:00",
                  RICH_BODY, tags='["giám sát", "Đại biểu HĐND"]', category='"Hoạt động HĐND tỉnh"',
                  author='["Minh Hòa", "Đức Anh"]', updated="2024-05-21T10:00:00",
-                 image="anh/giam-sat.svg", image_caption='"Đoàn giám sát làm việc tại huyện Trùng Khánh."')
+                 image="anh/giam-sat.svg", image_caption='"Đoàn giám sát làm việc tại huyện Trùng Khánh."',
+                 aliases=f'["/{OLD_URL}"]')
+    with open(site.root / "site.yaml", "a", encoding="utf-8") as config:  # a content type of the site's own
+        config.write('types:\n  van-ban:\n    title: "Văn bản"\n    index: "van-ban/"\n    features: [sitemap, search, index]\n'
+                     '    fields:\n      so_ky_hieu: {type: text, required: true}\n')
+    site.write("content/van-ban/nq-15.md", """
+        ---
+        title: "Nghị quyết về kế hoạch đầu tư công trung hạn giai đoạn 2021–2025"
+        so_ky_hieu: "15/2024/NQ-HĐND"
+        attachments:
+          - file: nq-15-2024.pdf
+            title: "Toàn văn Nghị quyết số 15/2024/NQ-HĐND (bản ký số)"
+          - phu-luc-danh-muc-du-an-dau-tu-cong-trung-han.xlsx
+        ---
+
+        Nghị quyết được thông qua tại kỳ họp thứ 18.
+        """)
+    (site.root / "content/van-ban/nq-15-2024.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 250_000)
+    (site.root / "content/van-ban/phu-luc-danh-muc-du-an-dau-tu-cong-trung-han.xlsx").write_bytes(b"PK" + b"0" * 40_000)
     for i in range(1, 14):
         title = f"Kỳ họp thứ {i} HĐND tỉnh khóa XVII: {LONG_WORD}" if i == 7 else f"Tiếp xúc cử tri đợt {i} trước kỳ họp"
         site.article(f"content/2024/{(i % 4) + 1:02d}/bai-{i}.md", title, f"2024-{(i % 4) + 1:02d}-{i:02d}T07:00:00",
@@ -125,6 +145,8 @@ PAGES = {
     "month": "2024/05/",
     "archive index": "luu-tru/",
     "standing page": "co-cau-to-chuc/",
+    "a content type's index": "van-ban/",
+    "document with attachments": "van-ban/nghi-quyet-ve-ke-hoach-dau-tu-cong-trung-han-giai-doan-2021-2025/",
     "404": "404.html",
 }
 
@@ -171,6 +193,27 @@ def test_page_has_no_accessibility_violations(server, browser, url: str, scheme:
     context.close()
     assert result["passes"] > 10  # axe really looked at the page
     assert result["violations"] == [], f"/{url} ({scheme}):\n" + "\n".join(result["violations"])
+
+
+@pytest.mark.slow
+def test_old_address_page_has_no_accessibility_violations(theme_site: SiteDir, server, browser) -> None:
+    """Checked as a reader whose browser does not follow the refresh sees it: with the refresh taken out."""
+    refresh = re.compile(r'<meta http-equiv="refresh"[^>]*>')
+    assert refresh.search((theme_site.output / OLD_URL).read_text(encoding="utf-8"))
+
+    def without_refresh(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=refresh.sub("", response.text()))
+
+    context, phone = phone_page(browser)
+    old = server.url + OLD_URL
+    phone.route(old, without_refresh)
+    assert phone.goto(old).ok and phone.url == old
+    phone.add_script_tag(path=str(AXE))
+    result = phone.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations.map(v => v.id))",
+                            AXE_TAGS)
+    context.close()
+    assert result == []
 
 
 @pytest.mark.slow
