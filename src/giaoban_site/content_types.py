@@ -81,6 +81,10 @@ class ContentType:
     fields: tuple[FieldSpec, ...] = ()
     title: str = ""  # the heading of its index page
     index: str = ""  # where its index page lives (with Feature.INDEX)
+    new_file: str = ""  # where ``giaoban new`` writes one, under content/: {slug}, {year}, {month} (default: folder/slug)
+
+    def new_path(self, slug: str, year: str, month: str) -> str:
+        return (self.new_file or f"{self.folder}/{{slug}}.md").format(slug=slug, year=year, month=month)
 
     def has(self, feature: Feature) -> bool:
         return feature in self.features
@@ -92,7 +96,7 @@ class ContentType:
 
 ARTICLE = ContentType(
     name="article", folder="[0-9][0-9][0-9][0-9]", url="{year}/{month}/{slug}/", template="article.html", dated=True,
-    features=features(set(Feature) - {Feature.INDEX}), title="Tin tức")
+    features=features(set(Feature) - {Feature.INDEX}), title="Tin tức", new_file="{year}/{month}/{slug}.md")
 PAGE = ContentType(name="page", folder="pages", url="{slug}/", template="page.html", dated=False,
                    features=(Feature.SITEMAP,), title="Trang")
 BUILT_IN = {ARTICLE.name: ARTICLE, PAGE.name: PAGE}
@@ -197,7 +201,7 @@ def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[Content
         return None, problems
     return ContentType(name=name, folder=texts["folder"].strip("/"), url=texts["url"].lstrip("/"), template=texts["template"],
                        dated=dated, features=chosen, fields=fields if "fields" in spec or not base else base.fields,
-                       title=texts["title"], index=texts["index"].lstrip("/")), []
+                       title=texts["title"], index=texts["index"].lstrip("/"), new_file=base.new_file if base else ""), []
 
 
 def pattern_fills(pattern: str, placeholders: Iterable[str]) -> bool:

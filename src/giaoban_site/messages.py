@@ -62,6 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- editor commands: new, check, serve (issue 6) ---
     "new_exists": ("tệp đã có: {path}; không ghi đè. Đổi tiêu đề hoặc mở tệp đó để sửa",
                    "file already exists: {path}; not overwritten. Change the title or edit that file"),
+    "new_unknown_type": ("không có loại nội dung '{name}'; các loại: {known}", "there is no content type '{name}'; the types are: {known}"),
     "new_empty_slug": ("không tạo được tên tệp từ tiêu đề '{title}'; dùng tiêu đề có chữ cái hoặc chữ số",
                        "cannot make a file name from the title '{title}'; use letters or digits in it"),
     "check_warning": ("cảnh báo: {message}", "warning: {message}"),

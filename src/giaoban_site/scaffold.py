@@ -1,4 +1,4 @@
-"""``giaoban new``: a new article or page file with its front matter filled in."""
+"""``giaoban new``: a new article, page or item of any content type, with its front matter filled in."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
+from .content_types import FieldKind, FieldSpec
 from .errors import GiaobanError
 from .messages import msg
 from .vietnamese import nfc, slugify
@@ -17,31 +18,43 @@ from .vietnamese import nfc, slugify
 class NewOptions:
     source: Path
     title: str
-    page: bool = False
+    page: bool = False  # the same as content_type="page"
+    content_type: str = "article"  # a name from the registry (content_types.py, site.yaml's types:)
     author: str | None = None  # default: ``author`` from site.yaml
     now: dt.datetime | None = None  # default: now
 
 
 def create_document(options: NewOptions) -> Path:
-    """Write a draft article (``content/YYYY/MM/<slug>.md``) or page (``content/pages/<slug>.md``).
+    """Write a draft article (``content/YYYY/MM/<slug>.md``), page (``content/pages/<slug>.md``) or item
+    of another type (in its folder), with the type's declared fields to fill in.
 
     Returns the new file's path. Raises ``GiaobanError`` rather than overwrite an existing file.
     """
     config = load_config(options.source)
+    name = "page" if options.page else options.content_type
+    if name not in config.types.by_name:
+        raise GiaobanError(msg("new_unknown_type", name=name, known=", ".join(t.name for t in config.types)))
+    content_type = config.types[name]
     title = " ".join(nfc(options.title).split())
     slug = slugify(title)
     if not slug:
         raise GiaobanError(msg("new_empty_slug", title=options.title))
     now = (options.now or dt.datetime.now(dt.timezone.utc)).astimezone(config.tz).replace(microsecond=0)
-    if options.page:
-        path = config.content_dir / "pages" / f"{slug}.md"
-        text = front_matter({"title": title, "draft": True})
-    else:
-        path = config.content_dir / f"{now:%Y}" / f"{now:%m}" / f"{slug}.md"
+    fields: dict[str, object] = {"title": title}
+    if content_type.dated:
         author = options.author if options.author is not None else config.author
-        text = front_matter({"title": title, "date": now.isoformat(), "author": author, "tags": [], "draft": True})
-    _write_new(path, text)
+        fields.update({"date": now.isoformat(), "author": author, "tags": []})
+    fields.update({spec.name: _placeholder(spec) for spec in content_type.fields})
+    path = config.content_dir / content_type.new_path(slug, f"{now:%Y}", f"{now:%m}")
+    _write_new(path, front_matter({**fields, "draft": True}))
     return path
+
+
+def _placeholder(spec: FieldSpec) -> object:
+    """What a new file holds for a declared field: its default, or an empty value of its kind to fill in."""
+    if spec.default is not None:
+        return spec.default
+    return {FieldKind.LIST: [], FieldKind.BOOL: False}.get(spec.kind, "")
 
 
 def front_matter(fields: dict[str, object]) -> str:
