@@ -116,3 +116,16 @@ def test_type_declaration_errors_name_their_line(site: SiteDir) -> None:
     assert "site.yaml:5: content type 'van-ban' names unknown features: moi" in result.stderr
     assert "site.yaml:5: content type 'van-ban' is not dated ('dated: false'), so it cannot have: home" in result.stderr
     assert "site.yaml:9: field 'nhiem_ky' of type 'dai-bieu' must have one of the types" in result.stderr
+
+
+def test_a_built_in_type_changes_only_where_site_yaml_says(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  article:\n    url: "tin/{year}/{slug}/"\n'
+                            '    features: [home, feeds, archives, taxonomies, search, sitemap]\n')
+    site.article("content/2024/05/a.md", "Kỳ họp thứ 18", "2024-05-01", tags="[kỳ họp]")
+    site.article("content/2024/05/b.md", "Kỳ họp thứ 19", "2024-05-02", tags="[kỳ họp]")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    page = site.page("tin/2024/ky-hop-thu-19")
+    assert page.select_one(".related") is None  # related left out of its features
+    assert page.select_one('a[rel="prev"]')["href"] == "/tin/2024/ky-hop-thu-18/"  # the rest as before
+    assert site.exists("chu-de/ky-hop") and site.exists("2024/05")
