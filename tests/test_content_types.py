@@ -129,3 +129,22 @@ def test_a_built_in_type_changes_only_where_site_yaml_says(site: SiteDir) -> Non
     assert page.select_one(".related") is None  # related left out of its features
     assert page.select_one('a[rel="prev"]')["href"] == "/tin/2024/ky-hop-thu-18/"  # the rest as before
     assert site.exists("chu-de/ky-hop") and site.exists("2024/05")
+
+
+def test_declared_fields_reach_the_type_s_own_template_as_their_kinds(site: SiteDir) -> None:
+    document_site(site)
+    config = (site.root / "site.yaml").read_text(encoding="utf-8").replace("template: page.html", "template: van-ban.html")
+    site.write("site.yaml", config + "      so_trang: number\n      con_hieu_luc: bool\n")
+    site.write("templates/van-ban.html", '{% extends "page.html" %}{% block main %}{{ super() }}'
+               '<p class="meta">{{ item.extra.so_ky_hieu }} · {{ item.extra.ngay_ban_hanh | date_vi }} · '
+               '{{ item.extra.linh_vuc | join(", ") }} · {{ item.extra.so_trang + 1 }} · {{ item.extra.con_hieu_luc }}</p>{% endblock %}')
+    site.write("content/van-ban/nq-15.md", '---\ntitle: "Nghị quyết 15"\nso_ky_hieu: "15/2024/NQ-HĐND"\n'
+               'ngay_ban_hanh: 2024-12-10\nlinh_vuc: Tài chính\nso_trang: 11\ncon_hieu_luc: true\n---\n')
+    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nso_trang: mười\n---\n')
+    result = site.build()
+    assert result.returncode == 1 and "content/van-ban/bc-71.md:4: 'so_trang' phải là một số" in result.stderr
+    (site.root / "content/van-ban/bc-71.md").unlink()
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    meta = site.page("van-ban/nghi-quyet-15").select_one("p.meta").get_text()
+    assert meta == "15/2024/NQ-HĐND · Thứ Ba, 10/12/2024 · Tài chính · 12 · True"

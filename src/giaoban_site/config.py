@@ -195,17 +195,16 @@ def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(str(path), _line_of(text, "timezone"), msg("bad_timezone", value=config.timezone)))
     for name, pattern in config.urls.items():
-        needs, allowed = _URL_NEEDS.get(name), _URL_PLACEHOLDERS.get(name, ())
-        line = _line_of(text, f"urls.{name}")
         if name not in DEFAULT_URLS:
             continue  # warned about when read
+        needs, allowed = _URL_NEEDS.get(name), _URL_PLACEHOLDERS.get(name, ())
+        line = _line_of(text, f"urls.{name}")
         if needs and needs not in pattern:
             problems.append(Problem(str(path), line, msg("bad_pattern", field=name, needs=needs, value=pattern)))
         elif not pattern_fills(pattern, allowed):
             known = ", ".join(f"{{{p}}}" for p in allowed) or "-"
             problems.append(Problem(str(path), line, msg("bad_placeholder", field=name, value=pattern, known=known)))
     return problems
-
 
 
 def _line_of(text: str, key: str) -> int | None:

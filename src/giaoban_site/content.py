@@ -151,19 +151,22 @@ class _FieldReader:
             if spec.required:
                 raise self.fail(spec.name, msg("missing_field", field=spec.name, type=type_name))
             return spec.default
-        if spec.kind is FieldKind.DATE:
-            return self.date(spec.name, required=False)
-        if spec.kind is FieldKind.LIST:
-            value = self.fields[spec.name]
-            return self.text_list(spec.name) if isinstance(value, list) else (self.text(spec.name),)
-        if spec.kind is FieldKind.BOOL:
-            return self.flag(spec.name)
-        if spec.kind is FieldKind.NUMBER:
-            value = self.fields[spec.name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.fail(spec.name, msg("not_number", field=spec.name))
-            return value
-        return self.text(spec.name)
+        readers = {FieldKind.TEXT: self.text, FieldKind.DATE: self.optional_date, FieldKind.LIST: self.one_or_more,
+                   FieldKind.BOOL: self.flag, FieldKind.NUMBER: self.number}
+        return readers[spec.kind](spec.name)
+
+    def optional_date(self, name: str) -> dt.datetime | None:
+        return self.date(name, required=False)
+
+    def one_or_more(self, name: str) -> tuple[str, ...]:
+        """A list of texts, where one text alone is a list of one."""
+        return self.text_list(name) if isinstance(self.fields[name], list) else (self.text(name),)
+
+    def number(self, name: str) -> int | float:
+        value = self.fields[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(name, msg("not_number", field=name))
+        return value
 
     def attachments(self) -> tuple[Attachment, ...]:
         """``attachments:`` as a file name, a list of names, or a list of ``{file, title}``."""
