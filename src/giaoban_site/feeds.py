@@ -17,6 +17,7 @@ import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .cache import code_digest, digest
@@ -26,6 +27,10 @@ from .content_types import Feature
 from .messages import msg
 from .public import absolute_url, absolutize_html, last_changed, public_items
 from .store import Store
+
+if TYPE_CHECKING:
+    from .build import Project
+    from .extras import ExtraFiles
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_TAXONOMIES = ("tag", "category")
@@ -71,12 +76,12 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -
 class Feeds:
     """Generator of an Atom and an RSS 2.0 feed (``urls.feed``, ``urls.rss``) for the site, each tag and each category."""
 
-    def outputs(self, project) -> list[str]:
+    def outputs(self, project: Project) -> list[str]:
         config = project.config
         feeds = site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, config)
         return [feed.path + config.url(name) for feed in feeds for name in ("feed", "rss")]
 
-    def generate(self, project, write) -> None:
+    def generate(self, project: Project, write: ExtraFiles) -> None:
         config = project.config
         if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
             log.warning(msg("default_base_url", url=config.base_url))

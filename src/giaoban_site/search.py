@@ -26,7 +26,7 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from .config import SiteConfig
 from .content import Document
@@ -34,6 +34,10 @@ from .content_types import Feature
 from .public import public_items
 from .store import Store
 from .vietnamese import format_date, words
+
+if TYPE_CHECKING:
+    from .build import Project
+    from .extras import ExtraFiles
 
 # Under the search page (``urls.search``); static/search.js asks for the same folders.
 SHARD_DIR = "chi-muc/"
@@ -174,11 +178,11 @@ def record_paths(articles: list[Document], config: SiteConfig) -> list[tuple[str
 class SearchIndex:
     """Generator of the word index behind the search page (the page and the records are in the page plan)."""
 
-    def outputs(self, project) -> list[str]:
+    def outputs(self, project: Project) -> list[str]:
         postings, _ = self._postings(project)
         return sorted({self._shard_path(project.config, shard_key(word)) for word in postings.body})
 
-    def generate(self, project, write) -> None:
+    def generate(self, project: Project, write: ExtraFiles) -> None:
         postings, touched = self._postings(project)
         shards: dict[str, list[str]] = defaultdict(list)
         for word in sorted(postings.body):
@@ -195,7 +199,7 @@ class SearchIndex:
             project.cache.save("search-postings.pickle", postings)
 
     @staticmethod
-    def _postings(project) -> tuple[Postings, set[str] | None]:
+    def _postings(project: Project) -> tuple[Postings, set[str] | None]:
         previous = project.cache.load("search-postings.pickle", Postings) if project.cache else Postings()
         return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous, project.store)
 

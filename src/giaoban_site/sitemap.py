@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, last_changed, public_items
+from .render import PageKind
 from .site import ALL_YEARS, HOME, ListKey
+
+if TYPE_CHECKING:
+    from .build import Project
+    from .extras import ExtraFiles
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -20,7 +26,7 @@ class SitemapEntry:
     lastmod: dt.datetime
 
 
-def sitemap_entries(project) -> list[SitemapEntry]:
+def sitemap_entries(project: Project) -> list[SitemapEntry]:
     """One entry per public page of the page plan, sorted by URL.
 
     Left out: the 404 page, drafts and future-dated articles (a ``--drafts`` build renders them).
@@ -28,8 +34,6 @@ def sitemap_entries(project) -> list[SitemapEntry]:
     a standing page without dates gets the site's newest date (a date we can defend, unlike
     the file's mtime, which a fresh CI checkout resets).
     """
-    from .render import PageKind  # the page plan's kinds; render imports the site model this module reads
-
     site = project.site
     public = public_items(site, Feature.HOME)
     in_sitemap = {d.source: d for d in public_items(site, Feature.SITEMAP)}
@@ -63,7 +67,7 @@ def _newest(articles: list[Document]) -> dt.datetime | None:
     return max((changed for d in articles if (changed := last_changed(d))), default=None)
 
 
-def sitemap_xml(entries: list[SitemapEntry], project) -> bytes:
+def sitemap_xml(entries: list[SitemapEntry], project: Project) -> bytes:
     """The sitemap protocol's XML for ``entries``."""
     config = project.config
     rows = [f"  <url>\n    <loc>{escape(absolute_url(config, e.url))}</loc>\n"
@@ -72,7 +76,7 @@ def sitemap_xml(entries: list[SitemapEntry], project) -> bytes:
             + "".join(rows) + "</urlset>\n").encode("utf-8")
 
 
-def robots_txt(project) -> str:
+def robots_txt(project: Project) -> str:
     """Allow everything and name the sitemap.
 
     Crawlers read robots.txt only at the host's root, so a site published under a sub-path
@@ -84,9 +88,9 @@ def robots_txt(project) -> str:
 class Sitemap:
     """Generator of ``sitemap.xml`` and ``robots.txt``."""
 
-    def outputs(self, project) -> list[str]:
+    def outputs(self, project: Project) -> list[str]:
         return ["sitemap.xml", "robots.txt"]
 
-    def generate(self, project, write) -> None:
+    def generate(self, project: Project, write: ExtraFiles) -> None:
         write("sitemap.xml", sitemap_xml(sitemap_entries(project), project))
         write("robots.txt", robots_txt(project))
