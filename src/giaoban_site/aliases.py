@@ -71,23 +71,24 @@ def plan_redirects(site: Site, jobs: Iterable[PageJob]) -> tuple[list[Redirect],
     pages = {job.path: job.source or msg("generated_page") for job in jobs}
     taken: dict[str, Redirect] = {}
     problems = []
+    def problem(source: str, message: str) -> Problem:  # the file is read again for the line only when it is wrong
+        return Problem(source, line_of_field(config.root / source, "aliases"), message)
+
     for doc in site.documents:
-        line = line_of_field(config.root / doc.source, "aliases") if doc.aliases else None
         for alias in doc.aliases:
             url = alias_url(alias, config)
             path = page_file(url) if url is not None else None
             if url is None:
                 reason = "alias_query" if "?" in alias else "alias_outside"
-                problems.append(Problem(doc.source, line, msg(reason, alias=alias, base=config.base_url)))
+                problems.append(problem(doc.source, msg(reason, alias=alias, base=config.base_url)))
             elif url == doc.url:
-                problems.append(Problem(doc.source, line, msg("alias_same", alias=alias)))
+                problems.append(problem(doc.source, msg("alias_same", alias=alias)))
             elif path in pages:
-                problems.append(Problem(doc.source, line, msg("alias_taken", alias=alias, what=msg("alias_page"), other=pages[path])))
+                problems.append(problem(doc.source, msg("alias_taken", alias=alias, what=msg("alias_page"), other=pages[path])))
             elif path in taken and taken[path].source != doc.source:
-                other = taken[path].source
-                problems.append(Problem(doc.source, line, msg("alias_taken", alias=alias, what=msg("alias_alias"), other=other)))
-                problems.append(Problem(other, line_of_field(config.root / other, "aliases"),
-                                        msg("alias_taken", alias=taken[path].alias, what=msg("alias_alias"), other=doc.source)))
+                other = taken[path]
+                problems.append(problem(doc.source, msg("alias_taken", alias=alias, what=msg("alias_alias"), other=other.source)))
+                problems.append(problem(other.source, msg("alias_taken", alias=other.alias, what=msg("alias_alias"), other=doc.source)))
             elif path not in taken:
                 taken[path] = Redirect(doc.source, alias, url, doc.url)
     return sorted(taken.values(), key=lambda r: r.url), problems

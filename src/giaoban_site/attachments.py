@@ -12,6 +12,7 @@ from .messages import msg
 
 if TYPE_CHECKING:
     from .build import Project
+    from .changes import Asset
     from .extras import ExtraFiles
     from .site import Site
 
@@ -30,14 +31,13 @@ class PublishedAttachment:
     file: str  # where it is, relative to the site root
 
 
-def attachments_of(site: Site, assets: dict[str, str]) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
+def attachments_of(site: Site, assets: dict[str, Asset]) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
     """Each published document's attachments, and a problem for each that is missing or would take
     another's address.
 
-    ``assets`` are the files under content/ that are not Markdown, with their hashes (changes.Sources).
+    ``assets`` are the files under content/ that are not Markdown, with their hashes and sizes (changes.Sources).
     A file that no document lists is reported as a warning: it would silently not be published.
     """
-    root = site.config.root
     found: dict[str, tuple[PublishedAttachment, ...]] = {}
     problems, published = [], {}  # published: URL -> the file it serves
     for doc in site.documents:
@@ -54,8 +54,8 @@ def attachments_of(site: Site, assets: dict[str, str]) -> tuple[dict[str, tuple[
                                                                          other=published[url], url="/" + url)))
                 continue
             suffix = posixpath.splitext(attachment.name)[1].lstrip(".").upper() or "?"
-            mine.append(PublishedAttachment(url, attachment.title, suffix, (root / attachment.file).stat().st_size,
-                                            assets[attachment.file], attachment.file))
+            asset = assets[attachment.file]
+            mine.append(PublishedAttachment(url, attachment.title, suffix, asset.size, asset.digest, attachment.file))
         if mine:
             found[doc.source] = tuple(mine)
     # Files of drafts and scheduled documents are used, only not yet.

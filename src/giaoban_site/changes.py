@@ -14,6 +14,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
@@ -25,19 +26,27 @@ from .render import THEME_DIR
 _CLOCK_MARGIN_NS = 3_000_000_000
 
 
+class Asset(NamedTuple):
+    """A file under content/ that is not Markdown: an attachment, or a file nothing uses."""
+
+    digest: str  # of its bytes
+    size: int
+
+
 @dataclass(frozen=True)
 class Sources:
-    """Every file under content/ with the hash of its bytes and of the parse settings."""
+    """Every file under content/: Markdown files with the hash of their bytes and of the parse
+    settings, the others with the hash of their bytes and their size."""
 
-    documents: dict[str, str]  # Markdown files, by path relative to the site root
-    assets: dict[str, str]  # every other file (attachments, or files nothing uses)
+    documents: dict[str, str]  # by path relative to the site root
+    assets: dict[str, Asset]
 
-    def all(self) -> dict[str, str]:
+    def all(self) -> dict[str, object]:
         return {**self.documents, **self.assets}
 
 
 def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources:
-    """Every content file (relative path) with the hash of its bytes and of the parse settings.
+    """Every file of content/ (relative path), as ``Sources``.
 
     Contents decide, not modification times. A file is read only when its size, times or inode
     differ from the last scan's, or when it was modified so shortly before that scan that a
@@ -64,8 +73,8 @@ def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources
             read += 1
     if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
         cache.save_scan(ScanRecord(started, files))
-    hashed = {name: digest(settings, entry[-1]) for name, entry in files.items()}
-    return Sources({n: h for n, h in hashed.items() if is_document(n)}, {n: h for n, h in hashed.items() if not is_document(n)})
+    return Sources({name: digest(settings, entry[-1]) for name, entry in files.items() if is_document(name)},
+                   {name: Asset(entry[-1], entry[0]) for name, entry in files.items() if not is_document(name)})
 
 
 def parse_settings(config: SiteConfig) -> str:
