@@ -18,8 +18,9 @@ def public_items(site: Site, feature: Feature) -> list[Document]:
     A normal build already leaves both out; a ``--drafts`` preview build keeps them in the pages,
     so feeds, sitemap and search filter again rather than leak them.
     """
-    now = site.now or dt.datetime.now(dt.timezone.utc)
-    return [doc for doc in site.with_feature(feature) if not doc.draft and (doc.date is None or doc.date <= now)]
+    now, types = site.now or dt.datetime.now(dt.timezone.utc), site.config.types
+    # Only dated types wait for their date (site.build_site): a page's own date is only shown.
+    return [doc for doc in site.with_feature(feature) if not doc.draft and not (types[doc.kind].dated and doc.date > now)]
 
 
 def absolute_url(config: SiteConfig, path: str = "") -> str:
