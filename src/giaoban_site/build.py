@@ -23,8 +23,8 @@ import jinja2
 from . import store
 from .aliases import plan_redirects
 from .attachments import attachments_of
-from .cache import BuildCache, Manifest, code_digest, digest
-from .changes import Sources, inputs_digest, scan_sources, templates_digest, up_to_date
+from .cache import BuildCache, Manifest
+from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_digest, up_to_date
 from .config import SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import Feature
@@ -288,7 +288,7 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
-    base = digest(code_digest(), repr(project.config), project.templates_digest)
+    keys = PageKeys(project.config, project.templates_digest)
     renderer = PageRenderer(project.site, project.env, project.store)
     problems: set[Problem] = set()
     for job in {job.template: job for job in project.jobs if job.template}.values():
@@ -307,14 +307,14 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
             page = renderer.render(job, context)
         except jinja2.TemplateError as exc:
             return template_problem(exc, job)
-        return job.path, key or renderer.page_key(job, context, base), writer.write(job.path, page)
+        return job.path, key or keys.of(job, context), writer.write(job.path, page)
 
     results: list = []
     pending: list[tuple[PageJob, str | None]] = [(job, None) for job in project.jobs]
     if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
         pending = []
         for job in project.jobs:
-            key = renderer.page_key(job, renderer.context(job), base)
+            key = keys.of(job, renderer.context(job))
             known = reuse.get(job.path)
             if known and known[0] == key and writer.has(job.path):
                 results.append((job.path, key, known[1]))

@@ -3,13 +3,16 @@
 A build is skipped when ``inputs_digest`` equals the last build's; otherwise a document is parsed
 again when its source digest (``scan_sources``) is new, and a page or extra file is made again when
 its key changes. Keys are hashes of everything an output is made from: a page's key is its template
-context (render.PageRenderer.page_key), which is why a template sees nothing of the site but its
-context; a generator's key is what it passes to ``keep``.
+context (``PageKeys``), which is why a template sees nothing of the site but its context; a
+generator's key is what it passes to ``keep``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import enum
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -18,8 +21,8 @@ from typing import NamedTuple
 
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
-from .content import discover, is_document, visible_files
-from .render import THEME_DIR
+from .content import Document, discover, is_document, visible_files
+from .render import THEME_DIR, PageJob, StoredBody
 
 # Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
 # seconds) could give a second save within the same tick the same time stamp.
@@ -106,3 +109,46 @@ def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) 
         return False
     prefix = str(output) + os.sep
     return all(os.path.exists(prefix + path) for path in manifest.files)
+
+
+class PageKeys:
+    """Page keys: a hash of everything a page is made from. Equal keys mean byte-identical pages.
+
+    A page is made from its template context alone (render.PageRenderer.context: a template sees
+    nothing else of the site), plus the code, the configuration and the templates. In the context,
+    each document stands for itself by the hash of its source and its URL, and its body
+    (render.StoredBody) by the same hash, unread.
+    """
+
+    def __init__(self, config: SiteConfig, templates: str) -> None:
+        self.base = digest(code_digest(), repr(config), templates)
+        self._memo: dict[int, tuple[object, str]] = {}
+        self._documents: dict[int, tuple[Document, str]] = {}
+
+    def of(self, job: PageJob, context: dict) -> str:
+        parts = (self.base, job.template, job.url, self._fingerprint(context))
+        return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+    def _fingerprint(self, value: object) -> str:
+        kind = type(value)
+        if kind is StoredBody:  # made from the document alone: its digest says it all, unread
+            return f"B{value.doc.digest}"
+        if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
+            known = self._documents.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}")
+            return known[1]
+        if kind is list or kind is tuple:
+            return "[" + ",".join(map(self._fingerprint, value)) + "]"
+        if kind is dict:
+            return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
+        if isinstance(value, (str, int, float, bool, type(None), dt.date, enum.Enum)):
+            return repr(value)
+        if dataclasses.is_dataclass(value):
+            # Terms and archives live for the whole build and appear on many pages: hash each once.
+            known = self._memo.get(id(value))
+            if known is None or known[0] is not value:
+                fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+                known = self._memo[id(value)] = (value, hashlib.blake2b(self._fingerprint(fields).encode(), digest_size=16).hexdigest())
+            return known[1]
+        raise TypeError(f"cannot fingerprint {kind.__name__} for the build cache")

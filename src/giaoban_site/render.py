@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import enum
 import functools
-import hashlib
 import math
 import re
 from pathlib import Path
@@ -212,8 +210,6 @@ class PageRenderer:
         self.terms = {t.key: t for terms in site.terms.values() for t in terms}
         self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
-        self._memo: dict[int, tuple[object, str]] = {}
-        self._documents: dict[int, tuple[Document, str]] = {}
         self._fragments: dict[tuple[str, str], Markup] = {}
         self.redirects = {(r.source, r.url): r for r in site.redirects}
         self._contexts = {
@@ -241,39 +237,6 @@ class PageRenderer:
         if job.kind is PageKind.RECORD:
             return self.store.record(self.documents[job.key]) or ""  # made when the article was parsed
         return self.env.get_template(job.template).render(context or self.context(job))
-
-    def page_key(self, job: PageJob, context: dict, base: str) -> str:
-        """A hash of everything this page is made from; equal keys mean byte-identical pages.
-
-        ``base`` covers the code, the configuration and the templates; the rest is the context,
-        where each document stands for itself by the hash of its source and its URL.
-        """
-        parts = (base, job.template, job.url, self._fingerprint(context))
-        return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-    def _fingerprint(self, value: object) -> str:
-        kind = type(value)
-        if kind is StoredBody:  # made from the document alone: its digest says it all, unread
-            return f"B{value.doc.digest}"
-        if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
-            known = self._documents.get(id(value))
-            if known is None or known[0] is not value:
-                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}")
-            return known[1]
-        if kind is list or kind is tuple:
-            return "[" + ",".join(map(self._fingerprint, value)) + "]"
-        if kind is dict:
-            return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
-        if isinstance(value, (str, int, float, bool, type(None), dt.date, enum.Enum)):
-            return repr(value)
-        if dataclasses.is_dataclass(value):
-            # Terms and archives live for the whole build and appear on many pages: hash each once.
-            known = self._memo.get(id(value))
-            if known is None or known[0] is not value:
-                fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-                known = self._memo[id(value)] = (value, hashlib.blake2b(self._fingerprint(fields).encode(), digest_size=16).hexdigest())
-            return known[1]
-        raise TypeError(f"cannot fingerprint {kind.__name__} for the build cache")
 
     def _context_item(self, job: PageJob) -> dict:
         """An item of any type as ``item``; also as ``article`` (dated types, with their neighbours
