@@ -103,3 +103,13 @@ def test_a_url_placeholder_with_no_value_is_an_error_not_a_crash(site: SiteDir) 
     assert "site.yaml:3: URL pattern 'page' has a placeholder it cannot fill: '{year}/{slug}/'; use only {slug}" in result.stderr
     assert "site.yaml:4: URL pattern 'tag' must contain {slug}" in result.stderr
     assert "site.yaml:7: URL pattern 'types.van-ban.url' has a placeholder it cannot fill" in result.stderr
+
+
+def test_two_generated_pages_at_one_address_is_an_error(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nurls:\n  archive: "chu-de/"\ntypes:\n  van-ban:\n    index: "tim-kiem/"\n')
+    site.article("content/2024/05/a.md", "Bài A", "2024-05-01")
+    site.write("content/van-ban/a.md", "---\ntitle: Nghị quyết\n---\n")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert "site.yaml: two pages giaoban makes itself share the address /chu-de/" in result.stderr
+    assert "site.yaml: two pages giaoban makes itself share the address /tim-kiem/" in result.stderr

@@ -13,6 +13,7 @@ import logging
 import os
 import resource
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from .aliases import plan_redirects
 from .attachments import attachments_of
 from .cache import BuildCache, Manifest
 from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_digest, up_to_date
-from .config import SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import Feature
 from .errors import BuildFailed, ContentError, Problem
@@ -234,6 +235,9 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
     found before, all reported together)."""
     generated = msg("generated_page")
     problems = (problems or []) + check_unique_urls([(job.url, job.source or generated) for job in jobs])
+    # Two pages giaoban makes itself (no file of an editor's) at one address: site.yaml's urls or types put them there.
+    made = Counter(job.url for job in jobs if not job.source)
+    problems += [Problem(CONFIG_FILE, None, msg("generated_clash", url=url)) for url, count in made.items() if count > 1]
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
     for job in jobs:
         if job.template and job.template not in available:

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "generated_page": ("một trang giaoban tự tạo", "a page giaoban makes itself"),
     "duplicate_url": ("địa chỉ {url} bị trùng với {other}; đổi 'slug' của một trong hai bài",
                       "URL {url} is also produced by {other}; change the 'slug' of one of them"),
+    "generated_clash": ("hai trang giaoban tự tạo cùng ở địa chỉ /{url}; đổi một trong hai ở 'urls' hoặc 'types' (index)",
+                        "two pages giaoban makes itself share the address /{url}; change one of them under 'urls' or 'types' (index)"),
     "unknown_template": ("không có mẫu trang (template) '{name}'; các mẫu có sẵn: {available}",
                          "no template named '{name}'; available: {available}"),
     "template_error": ("lỗi mẫu trang: {problem}", "template error: {problem}"),
