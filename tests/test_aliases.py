@@ -158,6 +158,14 @@ def test_an_alias_that_takes_a_page_or_another_alias_names_both_files(site: Site
     assert not site.output.exists()
 
 
+def test_an_alias_that_takes_a_file_the_build_makes_is_an_error(site: SiteDir) -> None:
+    site.article("content/2014/10/a.md", "Tin A", "2014-10-02", aliases='["/feed.xml", "/static/style.css", "/_redirects", "/chu-de/"]')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    for taken in ("/feed.xml", "/static/style.css", "/_redirects", "/chu-de/"):
+        assert f"content/2014/10/a.md:4: old URL '{taken}' under 'aliases' is the address of a page or file giaoban makes" in result.stderr
+
+
 def test_an_alias_off_the_site_is_an_error(site: SiteDir) -> None:
     aliases = '["https://other.gov.vn/x.html", "/../../etc/passwd", "/index.php?nv=news"]'
     site.article("content/2014/10/c.md", "Tin C", "2014-10-04", aliases=aliases)

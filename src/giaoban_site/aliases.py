@@ -64,11 +64,13 @@ def alias_url(alias: str, config: SiteConfig) -> str | None:
     return relative + "/" if folder and relative else relative
 
 
-def plan_redirects(site: Site, jobs: Iterable[PageJob]) -> tuple[list[Redirect], list[Problem]]:
+def plan_redirects(site: Site, jobs: Iterable[PageJob], files: Iterable[str]) -> tuple[list[Redirect], list[Problem]]:
     """The redirects of every published document, and the aliases that cannot be one: outside the
-    site, the address of a page, or another document's alias (each problem names both files)."""
+    site, the address of a page or of a file the build makes (``files``, and the rule files), or
+    another document's alias (each problem names both files)."""
     config = site.config
-    pages = {job.path: job.source or msg("generated_page") for job in jobs}
+    made = {*files, *RULE_FILES, *(job.path for job in jobs if not job.source)}  # what giaoban makes itself
+    pages = {job.path: job.source for job in jobs if job.source}
     taken: dict[str, Redirect] = {}
     problems = []
     def problem(source: str, message: str) -> Problem:  # the file is read again for the line only when it is wrong
@@ -83,6 +85,8 @@ def plan_redirects(site: Site, jobs: Iterable[PageJob]) -> tuple[list[Redirect],
                 problems.append(problem(doc.source, msg(reason, alias=alias, base=config.base_url)))
             elif url == doc.url:
                 problems.append(problem(doc.source, msg("alias_same", alias=alias)))
+            elif path in made or url.rstrip("/") in made:  # a folder cannot have a file's name either
+                problems.append(problem(doc.source, msg("alias_made", alias=alias)))
             elif path in pages:
                 problems.append(problem(doc.source, msg("alias_taken", alias=alias, what=msg("alias_page"), other=pages[path])))
             elif path in taken and taken[path].source != doc.source:

@@ -124,12 +124,14 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         now = options.now or dt.datetime.now(dt.timezone.utc)
         site = build_site(documents, config, now, options.drafts, cache.memo)
         site.attachments, problems = attachments_of(site, sources.assets)
-        env = make_environment(config)
-        jobs = plan_pages(site)
-        site.redirects, redirect_problems = plan_redirects(site, jobs)
-        jobs += redirect_jobs(site.redirects)
-        check_plan(jobs, env, config, problems + redirect_problems)
-    return Project(config, site, env, jobs, output, options, templates or templates_digest(config), cache)
+        project = Project(config, site, make_environment(config), plan_pages(site), output, options,
+                          templates or templates_digest(config), cache)
+        # Old addresses may take no page's nor file's (the search index's files stay in its own folder).
+        files = {path for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(project)}
+        site.redirects, redirect_problems = plan_redirects(site, project.jobs, files)
+        project.jobs += redirect_jobs(site.redirects)
+        check_plan(project.jobs, project.env, config, problems + redirect_problems)
+    return project
 
 
 @contextmanager

@@ -153,6 +153,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "old URL '{alias}' has a '?...' query: a static host cannot tell addresses apart by it; use the old address's path form"),
     "alias_taken": ("địa chỉ cũ '{alias}' trong 'aliases' trùng với {what} của {other}; bỏ một trong hai",
                     "old URL '{alias}' under 'aliases' is also {what} of {other}; remove one of them"),
+    "alias_made": ("địa chỉ cũ '{alias}' trong 'aliases' là địa chỉ của một trang hoặc tệp giaoban tự tạo; bỏ nó khỏi 'aliases'",
+                   "old URL '{alias}' under 'aliases' is the address of a page or file giaoban makes itself; remove it from 'aliases'"),
     "alias_page": ("một trang", "a page"),
     "alias_alias": ("một địa chỉ cũ", "an old URL"),
     "alias_same": ("địa chỉ cũ '{alias}' trùng với địa chỉ hiện tại của bài; bỏ nó khỏi 'aliases'",
