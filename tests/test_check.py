@@ -127,3 +127,22 @@ def test_check_on_a_site_never_built_creates_no_cache(site: SiteDir) -> None:
     clean_site(site)
     assert check(site).returncode == 0
     assert not (site.root / ".giaoban-cache").exists()
+
+
+def test_check_reads_what_the_last_build_parsed_instead_of_parsing_again(site: SiteDir, monkeypatch) -> None:
+    from giaoban_site import build as build_module
+    from giaoban_site.build import BuildOptions
+    from giaoban_site.check import check_site
+
+    clean_site(site)
+    assert site.build().returncode == 0
+    before = tree_digest(site.root / ".giaoban-cache")
+    parsed: list[str] = []
+    load = build_module._DocumentLoader.load
+    monkeypatch.setattr(build_module._DocumentLoader, "load", lambda self, item: parsed.append(item[0]) or load(self, item))
+    assert check_site(BuildOptions(source=site.root, jobs=1)).errors == []
+    assert parsed == []
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp", "2024-05-01", body="Nội dung kỳ họp, đã sửa.")
+    report = check_site(BuildOptions(source=site.root, jobs=1))
+    assert report.errors == [] and report.documents == 3 and parsed == ["content/2024/05/ky-hop.md"]
+    assert tree_digest(site.root / ".giaoban-cache") == before

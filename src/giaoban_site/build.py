@@ -37,7 +37,7 @@ from .output import OutputWriter
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .search import SearchIndex, index_words, search_record
 from .site import Site, build_site, check_unique_urls, item_url
-from .store import SqliteStore, Store
+from .store import Store
 from .workers import Background, default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
@@ -160,8 +160,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
     The converted bodies go to ``cache.store``. All problems are raised together.
     """
-    kept = cache.store if isinstance(cache.store, SqliteStore) else None  # documents kept from earlier builds
-    previous, stored = kept.documents(sources.values()) if kept else ({}, 0)  # by digest
+    previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
     documents: dict[str, Document] = {}
     to_parse, problems = [], unclaimed_folders(config, sources)
     for name, source_digest in sources.items():
@@ -189,8 +188,8 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         cache.store.put_many(parsed, bodies)
     if problems:
         raise BuildFailed(problems)
-    if kept and (to_parse or len(documents) != stored):
-        kept.keep_only({doc.digest for doc in documents.values()})
+    if to_parse or len(documents) != stored:
+        cache.store.keep_only({doc.digest for doc in documents.values()})
     return [documents[name] for name in sorted(documents)]
 
 

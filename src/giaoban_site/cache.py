@@ -23,7 +23,7 @@ from typing import Callable, TypeVar
 
 from . import __version__
 from .messages import msg
-from .store import MemoryStore, SqliteStore, Store
+from .store import CheckStore, SqliteStore, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,13 +70,14 @@ class BuildCache:
     """Reads and writes the cache files of one output directory.
 
     A read-only cache (``writable=False``, for ``giaoban check``) reads what earlier builds saved
-    and writes nothing: saves are dropped, and converted bodies go to a store in memory.
+    and writes nothing: saves are dropped, and what is parsed now stays in memory (store.CheckStore).
     """
 
     def __init__(self, output: Path, writable: bool = True) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
         self.writable = writable
-        self.store: Store = SqliteStore(str(self.dir / "bodies.sqlite")) if writable else MemoryStore()
+        path = str(self.dir / "bodies.sqlite")
+        self.store: Store = SqliteStore(path) if writable else CheckStore(path)
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

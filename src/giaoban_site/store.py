@@ -9,7 +9,8 @@ words are kept here, by the document's digest, and asked for through the store a
   Rows are keyed by the hash of the source (and parse settings), so a row never changes; an edit
   adds one row instead of rewriting a cache of every document. Bodies stay on disk, not in
   memory. Each process opens its own connection (worker processes are forked).
-- ``MemoryStore``: a dict, for ``giaoban check``, which writes nothing.
+- ``CheckStore``: for ``giaoban check``, which writes nothing: what earlier builds kept, read
+  without a write, and what is parsed now, in memory.
 """
 
 from __future__ import annotations
@@ -28,17 +29,22 @@ from .content import Document
 from .messages import msg
 
 log = logging.getLogger(__name__)
-_connections: dict[tuple[int, int, str], sqlite3.Connection] = {}
+_connections: dict[tuple[int, int, str, bool], sqlite3.Connection] = {}
 _DOCUMENT_FIELDS = [f.name for f in fields(Document)]
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    key = (os.getpid(), threading.get_ident(), path)
+def _connect(path: str, read_only: bool = False) -> sqlite3.Connection:
+    key = (os.getpid(), threading.get_ident(), path, read_only)
     connection = _connections.get(key)
     if connection is not None and not os.path.exists(path):  # the cache was deleted under us
         connection.close()
         connection = None
-    if connection is None:
+    if connection is None and read_only:
+        # immutable: no lock, no -wal or -shm file made. A finished build leaves everything in the
+        # file itself (the last connection to close checkpoints the WAL into it).
+        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        _connections[key] = connection
+    elif connection is None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=60, isolation_level=None)
         _connections[key] = connection
@@ -66,6 +72,12 @@ Body = tuple[str, str, str, str, str]  # digest, html, search record, title word
 class Store(Protocol):
     """What the pipeline keeps of each converted document, by its digest."""
 
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        """The kept documents whose digests are ``wanted``, and how many are kept in all."""
+
+    def keep_only(self, digests: set[str]) -> None:
+        """Forget documents and bodies of other digests."""
+
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         """Keep (digest, packed document) rows and their bodies."""
 
@@ -80,10 +92,16 @@ class Store(Protocol):
 
 
 class MemoryStore:
-    """Bodies in memory, for a process that must write nothing (``giaoban check``)."""
+    """Bodies in memory: nothing kept from an earlier build, nothing written."""
 
     def __init__(self) -> None:
         self._bodies: dict[str, Body] = {}
+
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        return {}, 0
+
+    def keep_only(self, digests: set[str]) -> None:
+        pass  # it lives for one process only
 
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         self._bodies.update((body[0], body) for body in bodies)
@@ -103,8 +121,8 @@ class MemoryStore:
 class SqliteStore:
     """Documents and bodies in ``path`` (the build cache's ``bodies.sqlite``), kept between builds."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: str, read_only: bool = False) -> None:
+        self.path, self.read_only = path, read_only
 
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         connection = _connect(self.path)
@@ -122,12 +140,12 @@ class SqliteStore:
         wanted = set(wanted)
         found, count = {}, 0
         try:
-            for digest, fields in _connect(self.path).execute("SELECT digest, fields FROM documents"):
+            for digest, fields in _connect(self.path, self.read_only).execute("SELECT digest, fields FROM documents"):
                 count += 1
                 if digest in wanted:
                     found[digest] = unpack(fields)
         except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, ValueError, EOFError):
-            _forget_damaged(self.path)
+            _forget_damaged(self.path, self.read_only)
             return {}, 0
         return found, count
 
@@ -138,11 +156,11 @@ class SqliteStore:
         return self._get(doc.digest, "record")
 
     def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
-        query = "SELECT digest, title_words, words FROM bodies"
+        query, connection = "SELECT digest, title_words, words FROM bodies", _connect(self.path, self.read_only)
         if digests is None:
-            yield from _connect(self.path).execute(query)
+            yield from connection.execute(query)
         else:
-            yield from _connect(self.path).execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
+            yield from connection.execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
 
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies that no longer exist in this form."""
@@ -156,25 +174,50 @@ class SqliteStore:
 
     def _get(self, digest: str, column: str) -> str | None:
         try:
-            return _get(self.path, digest, column)
+            return _get(self.path, digest, column, self.read_only)
         except KeyError:
             return None
 
 
+class CheckStore(MemoryStore):
+    """The store as ``giaoban check`` sees it: the documents and bodies earlier builds kept, read
+    without writing a byte, and those parsed now, in memory."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.kept = SqliteStore(path, read_only=True)
+
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        return self.kept.documents(wanted)
+
+    def html(self, doc: Document) -> str:
+        return super().html(doc) if doc.digest in self._bodies else self.kept.html(doc)
+
+    def record(self, doc: Document) -> str | None:
+        return super().record(doc) if doc.digest in self._bodies else self.kept.record(doc)
+
+    def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        yield from super().words(digests)
+        wanted = None if digests is None else [d for d in digests if d not in self._bodies]
+        if os.path.exists(self.kept.path) and wanted != []:
+            yield from (row for row in self.kept.words(wanted) if row[0] not in self._bodies)
+
+
 @lru_cache(maxsize=8)  # a page template often asks for the same body twice; a digest's row never changes
-def _get(path: str, digest: str, column: str) -> str:
-    row = _connect(path).execute(f"SELECT {column} FROM bodies WHERE digest = ?", (digest,)).fetchone()  # noqa: S608
+def _get(path: str, digest: str, column: str, read_only: bool) -> str:
+    row = _connect(path, read_only).execute(f"SELECT {column} FROM bodies WHERE digest = ?", (digest,)).fetchone()  # noqa: S608
     if row is None:
         raise KeyError(digest)  # not remembered: it may be stored later
     return row[0]
 
 
-def _forget_damaged(path: str) -> None:
-    """Start again rather than trust any of a damaged store."""
+def _forget_damaged(path: str, read_only: bool) -> None:
+    """Start again rather than trust any of a damaged store (one only read is left as it is)."""
     log.warning(msg("cache_corrupt", path=path))
-    damaged = _connections.pop((os.getpid(), threading.get_ident(), path), None)
+    damaged = _connections.pop((os.getpid(), threading.get_ident(), path, read_only), None)
     if damaged is not None:
         damaged.close()
     _get.cache_clear()
-    for suffix in ("", "-wal", "-shm"):
-        Path(path + suffix).unlink(missing_ok=True)
+    if not read_only:
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
