@@ -162,11 +162,24 @@ def types_from_config(declared: Mapping[str, object], urls: Mapping[str, str]) -
 
 
 def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[ContentType | None, list[tuple[str, str]]]:
+    """One declared type, over ``base`` when it names a built-in one; None with problems."""
     problems: list[tuple[str, str]] = []
     dated = spec.get("dated", base.dated if base else False)
     if not isinstance(dated, bool):
         problems.append(("dated", msg("not_bool", field="dated")))
         dated = False
+    chosen = _features_of(name, spec, base, dated, problems)
+    fields, field_problems = _fields(name, spec.get("fields", {}))
+    texts = _texts_of(name, spec, base, dated, problems)
+    problems += field_problems
+    if problems:
+        return None, problems
+    return ContentType(name=name, folder=texts["folder"], url=texts["url"], template=texts["template"], dated=dated,
+                       features=chosen, fields=fields if "fields" in spec or not base else base.fields, title=texts["title"],
+                       index=texts["index"], new_file=base.new_file if base else ""), []
+
+
+def _features_of(name: str, spec: dict, base: ContentType | None, dated: bool, problems: list) -> tuple[Feature, ...]:
     chosen: tuple[Feature, ...] = base.features if base else (Feature.SITEMAP, Feature.INDEX)
     if "features" in spec:
         values = spec["features"] if isinstance(spec["features"], list) else [spec["features"]]
@@ -178,30 +191,29 @@ def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[Content
     if not dated and DATED_FEATURES.intersection(chosen):
         wrong = ", ".join(f.value for f in chosen if f in DATED_FEATURES)
         problems.append(("features", msg("type_needs_dates", name=name, features=wrong)))
-    fields, field_problems = _fields(name, spec.get("fields", {}))
-    problems += field_problems
-    texts = {}
-    for key in ("folder", "url", "template", "title", "index"):
-        value = spec.get(key, getattr(base, key) if base else None)
-        if value is not None and not isinstance(value, str):
-            problems.append((key, msg("config_type", field=f"types.{name}.{key}", expected=msg("expect_str"), value=value)))
-            value = None
-        texts[key] = value
+    return chosen
+
+
+def _texts_of(name: str, spec: dict, base: ContentType | None, dated: bool, problems: list) -> dict[str, str]:
+    """Folder, URL pattern, template, title and index URL: given, the built-in type's, or made from the name."""
     defaults = {"folder": name, "url": f"{name}/{{slug}}/", "template": "article.html" if dated else "page.html",
                 "title": name, "index": f"{name}/"}
-    texts = {key: value if value is not None else defaults[key] for key, value in texts.items()}
+    texts = {}
+    for key, default in defaults.items():
+        value = spec.get(key, getattr(base, key) if base else default)
+        if not isinstance(value, str):
+            problems.append((key, msg("config_type", field=f"types.{name}.{key}", expected=msg("expect_str"), value=value)))
+            value = default
+        texts[key] = value.strip("/") if key == "folder" else value.lstrip("/") if key in ("url", "index") else value
+    placeholders = ("slug", "year", "month", "day") if dated else ("slug",)
     if "{slug}" not in texts["url"]:
         problems.append(("url", msg("bad_pattern", field=f"types.{name}.url", needs="{slug}", value=texts["url"])))
-    elif not pattern_fills(texts["url"], placeholders := ("slug", "year", "month", "day") if dated else ("slug",)):
+    elif not pattern_fills(texts["url"], placeholders):
         known = ", ".join(f"{{{p}}}" for p in placeholders)
         problems.append(("url", msg("bad_placeholder", field=f"types.{name}.url", value=texts["url"], known=known)))
-    if "/" in texts["folder"].strip("/") or not texts["folder"].strip("/"):
-        problems.append(("folder", msg("type_bad_folder", name=name, value=texts["folder"])))
-    if problems:
-        return None, problems
-    return ContentType(name=name, folder=texts["folder"].strip("/"), url=texts["url"].lstrip("/"), template=texts["template"],
-                       dated=dated, features=chosen, fields=fields if "fields" in spec or not base else base.fields,
-                       title=texts["title"], index=texts["index"].lstrip("/"), new_file=base.new_file if base else ""), []
+    if "/" in texts["folder"] or not texts["folder"]:
+        problems.append(("folder", msg("type_bad_folder", name=name, value=spec.get("folder", texts["folder"]))))
+    return texts
 
 
 def pattern_fills(pattern: str, placeholders: Iterable[str]) -> bool:
