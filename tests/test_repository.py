@@ -11,13 +11,18 @@ RUN_OR_READ = ["Makefile", "README.md", ".ci/run", "pyproject.toml", "scripts", 
                "benchmarks/compare.sh", "benchmarks/corpus.py", "benchmarks/peers", "docs"]
 
 
+# The developers' folder beside the repository, which a user's clone does not have (its name
+# assembled here, so that this file is not itself a line reaching for it).
+SIBLING = "sha" + "red"
+
+
 def test_nothing_reads_outside_the_repository() -> None:
-    outside = re.compile(r"\.\./shared|GIAOBAN_SHARED|parent\.parent / \"shared\"")
+    outside = re.compile(rf"\.\./{SIBLING}|GIAOBAN_{SIBLING.upper()}|parent / \"{SIBLING}\"")
     found = []
     for name in RUN_OR_READ:
         top = REPO / name
         for path in [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if path.suffix in (".py", ".sh", ".md", ".toml", ".yml", "") and path != REPO / "tests/test_repository.py":
+            if path.suffix in (".py", ".sh", ".md", ".toml", ".yml", ""):
                 found += [f"{path.relative_to(REPO)}:{n}" for n, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
                           if outside.search(line)]
     assert found == []
