@@ -148,3 +148,15 @@ def test_declared_fields_reach_the_type_s_own_template_as_their_kinds(site: Site
     assert result.returncode == 0, result.stderr
     meta = site.page("van-ban/nghi-quyet-15").select_one("p.meta").get_text()
     assert meta == "15/2024/NQ-HĐND · Thứ Ba, 10/12/2024 · Tài chính · 12 · True"
+
+
+def test_features_no_type_takes_part_in_have_no_pages_and_no_links(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\nbase_url: "https://example.gov.vn/"\n'
+                            'types:\n  article:\n    features: [home, sitemap, search]\n')
+    site.article("content/2024/05/a.md", "Kỳ họp thứ 18", "2024-05-01", tags="[kỳ họp]")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert not any((site.output / path).exists() for path in ("chu-de", "luu-tru", "2024/index.html", "feed.xml", "rss.xml"))
+    for page in ("", "2024/05/ky-hop-thu-18", "tim-kiem", "404.html"):
+        hrefs = {a["href"] for a in site.page(page).select("a[href], link[href]")}
+        assert not hrefs & {"/chu-de/", "/chuyen-muc/", "/tac-gia/", "/luu-tru/", "/feed.xml", "/rss.xml"}, page

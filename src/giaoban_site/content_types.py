@@ -128,6 +128,10 @@ class ContentTypes:
     def with_feature(self, feature: Feature) -> frozenset[str]:
         return frozenset(t.name for t in self.types if t.has(feature))
 
+    def features_in_use(self) -> frozenset[str]:
+        """The names of the features at least one type takes part in."""
+        return frozenset(f.value for t in self.types for f in t.features)
+
 
 def with_urls(types: ContentTypes, urls: Mapping[str, str]) -> ContentTypes:
     """The built-in types with URL patterns from ``urls`` (site.yaml's ``urls.article`` and ``urls.page``)."""

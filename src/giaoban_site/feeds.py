@@ -78,21 +78,27 @@ class Feeds:
 
     def outputs(self, project: Project) -> list[str]:
         config = project.config
-        feeds = site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, config)
-        return [feed.path + config.url(name) for feed in feeds for name in ("feed", "rss")]
+        return [feed.path + config.url(name) for feed in self._feeds(project) for name in ("feed", "rss")]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
         config = project.config
         if config.base_url == SiteConfig.base_url:  # feeds are read elsewhere: localhost links are useless there
             log.warning(msg("default_base_url", url=config.base_url))
         settings = digest(code_digest(), repr(config))  # what every feed depends on
-        for feed in site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, config):
+        for feed in self._feeds(project):
             # A feed shows its articles' full text: one unchanged since the last build need not be made again.
             key = digest(settings, repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
             for name, make in (("feed", atom), ("rss", rss)):
                 path = feed.path + config.url(name)
                 if not write.keep(path, key):
                     write(path, make(feed, config, project.store), key)
+
+    @staticmethod
+    def _feeds(project: Project) -> list[Feed]:
+        """None when no content type takes part in feeds; otherwise the site's and every term's."""
+        if not project.config.types.with_feature(Feature.FEEDS):
+            return []
+        return site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, project.config)
 
 
 def _content_html(doc: Document, config: SiteConfig, body: str) -> str:

@@ -91,6 +91,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
         menu=default_menu(config),
+        # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
+        # links to their pages are shown only when those pages exist.
+        features=config.types.features_in_use(),
     )
     env.filters.update(
         # As a filter, ``'static/style.css' | url`` is worked out once, when the template is compiled.
@@ -126,8 +129,9 @@ def default_menu(config: SiteConfig) -> list[dict]:
     """The main navigation: site.yaml's ``menu`` or, without it, the usual council site sections."""
     if config.menu:
         return [{"title": item.title, "url": item.url} for item in config.menu]
-    return [{"title": "Trang chủ", "url": ""}, {"title": "Chủ đề", "url": config.url("tag_index")},
-            {"title": "Lưu trữ", "url": config.url("archive")}]
+    in_use = config.types.features_in_use()
+    return [{"title": "Trang chủ", "url": ""}, *([{"title": "Chủ đề", "url": config.url("tag_index")}] if "taxonomies" in in_use else []),
+            *([{"title": "Lưu trữ", "url": config.url("archive")}] if "archives" in in_use else [])]
 
 
 def plan_pages(site: Site) -> list[PageJob]:
