@@ -215,7 +215,7 @@ class PageRenderer:
         self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
-        self.redirects = {(r.source, r.url): r for r in site.redirects}
+        self.redirects = {r.url: r for r in site.redirects}
         self._contexts = {
             PageKind.ITEM: self._context_item, PageKind.LIST: self._context_list, PageKind.TAXONOMY: self._context_taxonomy,
             PageKind.ARCHIVE: self._context_archive, PageKind.SEARCH: self._context_search,
@@ -293,7 +293,7 @@ class PageRenderer:
         return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/")}
 
     def _context_redirect(self, job: PageJob) -> dict:
-        redirect = self.redirects[(job.key, job.url)]
+        redirect = self.redirects[job.url]
         # The old address's page names the new one as canonical: a crawler moves its ranking there.
         return {"target": redirect.target, "target_title": self.documents[job.key].title,
                 "canonical": self.site.config.base_url + redirect.target}

@@ -95,11 +95,7 @@ class Site:
 
     def with_feature(self, feature: Feature) -> list[Document]:
         """The items of the types that take part in ``feature``; dated ones newest first, then the others."""
-        names = self.config.types.with_feature(feature)
-        chosen = [doc for name, items in self.items.items() if name in names for doc in items]
-        if len(names) > 1:
-            chosen.sort(key=_newest_first)
-        return chosen
+        return _with_feature(self.items, self.config, feature)
 
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
@@ -111,17 +107,23 @@ def page_file(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+def _with_feature(items: dict[str, list[Document]], config: SiteConfig, feature: Feature) -> list[Document]:
+    names = config.types.with_feature(feature)
+    chosen = [doc for name, of_type in items.items() if name in names for doc in of_type]
+    if len(names) > 1:
+        chosen.sort(key=_newest_first)
+    return chosen
+
+
 def _newest_first(doc: Document) -> tuple:
     return (doc.date is None, -doc.date.timestamp() if doc.date else 0)
 
 
 def item_url(config: SiteConfig, doc: Document) -> str:
     """Where an item lives, from its type's pattern; a date is in the site's timezone since loading."""
-    pattern = config.types[doc.kind].url
     date = doc.date
-    if date is None:
-        return pattern.format(slug=doc.slug).lstrip("/")
-    return pattern.format(year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=doc.slug).lstrip("/")
+    dates = {"year": f"{date.year:04d}", "month": f"{date.month:02d}", "day": f"{date.day:02d}"} if date else {}
+    return config.types[doc.kind].url.format(slug=doc.slug, **dates).lstrip("/")
 
 
 def paginated_url(config: SiteConfig, base: str, number: int) -> str:
@@ -147,11 +149,9 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
             items[doc.kind].append(doc)
     for content_type in config.types:
         _order(items[content_type.name], content_type.dated)
-    site = Site(config, [], {}, [], scheduled=len(scheduled), publish_next=min(scheduled, default=None), now=now, items=items,
-                unpublished=unpublished)
-    site.articles = site.with_feature(Feature.HOME)
-    site.terms = _taxonomies(site.with_feature(Feature.TAXONOMIES), config)
-    site.years = _archives(site.with_feature(Feature.ARCHIVES), config)
+    site = Site(config, _with_feature(items, config, Feature.HOME), _taxonomies(_with_feature(items, config, Feature.TAXONOMIES), config),
+                _archives(_with_feature(items, config, Feature.ARCHIVES), config), scheduled=len(scheduled),
+                publish_next=min(scheduled, default=None), now=now, items=items, unpublished=unpublished)
     for newer, older in zip(site.articles, site.articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer

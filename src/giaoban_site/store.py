@@ -2,13 +2,14 @@
 
 Documents (content.Document) are records of what a file says; their HTML, search record and
 words are kept here, by the document's digest, and asked for through the store a stage is given:
-``store.html(doc)``. Two kinds:
+``store.html(doc)``. Three kinds:
 
 - ``SqliteStore``: one SQLite file in the build cache, kept between builds. One file instead of
   one per article: on the machines we run on, creating files costs far more than writing bytes.
   Rows are keyed by the hash of the source (and parse settings), so a row never changes; an edit
   adds one row instead of rewriting a cache of every document. Bodies stay on disk, not in
   memory. Each process opens its own connection (worker processes are forked).
+- ``MemoryStore``: a dict, for a process that keeps nothing between runs;
 - ``CheckStore``: for ``giaoban check``, which writes nothing: what earlier builds kept, read
   without a write, and what is parsed now, in memory.
 """
