@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import os
 import resource
+import sqlite3
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -29,8 +29,9 @@ from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_d
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import Feature
-from .errors import BuildFailed, ContentError, Problem
+from .errors import BuildFailed, ContentError, GiaobanError, Problem
 from .extras import GENERATORS, ExtraFiles, Generator
+from .lock import output_lock
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .output import OutputWriter
@@ -54,6 +55,7 @@ class BuildOptions:
     now: dt.datetime | None = None  # the moment that decides what is published; default: now
     jobs: int = 0  # worker processes; 0 means one per core
     progress: Progress | None = None
+    wait: bool = True  # for another build of the same output to end (False: fail at once)
 
 
 @dataclass
@@ -94,7 +96,18 @@ def build(options: BuildOptions) -> BuildReport:
     config = _load_config(options)
     output = _output_dir(options, config)
     cache = BuildCache(output)
-    manifest = cache.load_manifest() if output.is_dir() else Manifest()
+    try:
+        with output_lock(cache.dir, output, options.wait):
+            return _build_locked(options, config, output, cache, started)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: output/ is as it was
+        raise GiaobanError(msg("output_write_failed", output=output, reason=exc.strerror or exc,
+                               path=exc.filename or output)) from None
+    except sqlite3.OperationalError as exc:  # the same, met by the document store first
+        raise GiaobanError(msg("output_write_failed", output=output, reason=exc, path=cache.dir)) from None
+
+
+def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache: BuildCache, started: float) -> BuildReport:
+    manifest = cache.load_manifest(output)
     with _timed("scan"):
         sources = scan_sources(config, cache)
         templates = templates_digest(config)
@@ -253,13 +266,16 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
 
 def write_site(project: Project, cache: BuildCache | None = None, manifest: Manifest | None = None,
                inputs: str = "") -> BuildReport:
-    """Render the pages whose inputs changed, then the extra files, and put them in place.
+    """Render the pages whose inputs changed, then the extra files, and swap the new version in.
 
-    ``output`` is left untouched when anything fails.
+    ``manifest`` describes what output/ holds now. Nothing in output/ changes until the swap,
+    and the swap happens only when every file of the new version is in place (output.py).
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
-    writer = OutputWriter(project.output, {p: h for p, (_, h) in manifest.files.items()} if manifest.files else None)
+    spare_files = cache.load_manifest(cache.spare).files or None
+    cache.forget_manifest(cache.spare)  # from here until it is complete, the spare is not to be trusted
+    writer = OutputWriter(project.output, cache.spare, {p: h for p, (_, h) in spare_files.items()} if spare_files else None)
     writer.start()
     extras: list[Background] = []
     try:
@@ -271,20 +287,18 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             files = _render_pages(project, manifest, writer)
             for extra in extras:
                 files.update(extra.result())
-        # Workers wrote in processes of their own: a rebuild asks the staging directory what they
-        # wrote; a full build wrote every file.
-        writer.written = _files_in(writer.staging) if writer.incremental else sorted(files)
-        with _timed("commit"):
-            removed = writer.commit(set(files))
     except BaseException:
-        for extra in extras:  # let them finish writing before their staging directory goes
+        for extra in extras:  # let them finish writing into the spare folder before anything else does
             extra.wait()
-        writer.discard()
         raise
     new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), project.site.scheduled)
-    if new_manifest != manifest:
-        cache.save_manifest(new_manifest)
-    written = len(writer.written)
+    with _timed("commit"):
+        writer.finish(set(files))
+        cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
+        writer.swap()
+    before = {path: checksum for path, (_, checksum) in manifest.files.items()}
+    written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
+    removed = sorted(set(before) - set(files))
     return BuildReport(project.output, _pages(files), written, len(files) - written, project.site.scheduled, 0.0, removed)
 
 
@@ -303,7 +317,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
             problems.add(template_problem(exc, job))
     if problems:
         raise BuildFailed(list(problems))
-    reuse = manifest.files if writer.incremental else {}
+    reuse = manifest.files
 
     def render(item: tuple[PageJob, str | None]) -> tuple[str, str, str] | Problem:
         job, key = item
@@ -321,7 +335,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
         for job in project.jobs:
             key = keys.of(job, renderer.context(job))
             known = reuse.get(job.path)
-            if known and known[0] == key and writer.has(job.path):
+            if known and known[0] == key and writer.keep(job.path, known[1]):
                 results.append((job.path, key, known[1]))
             else:
                 pending.append((job, key))
@@ -345,15 +359,10 @@ def _extras_groups() -> list[list[Generator]]:
 
 def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator]) -> dict[str, tuple[str, str]]:
     files: dict[str, tuple[str, str]] = {}
-    write = ExtraFiles(writer, files, manifest.files if writer.incremental else {})
+    write = ExtraFiles(writer, files, manifest.files)
     for generator in generators:
         generator.generate(project, write)
     return files
-
-
-def _files_in(directory: Path) -> list[str]:
-    start = len(str(directory)) + 1
-    return sorted(os.path.join(top, name)[start:] for top, _, names in os.walk(directory) for name in names)
 
 
 def _publish_next(project: Project) -> float | None:

@@ -2,7 +2,10 @@
 
 - ``scan.pickle``: size, times, inode and hash of each content file at the last scan;
 - ``bodies.sqlite``: parsed documents and their HTML, search record and words (store.py);
-- ``manifest.pickle``: each output file's input key and bytes hash;
+- ``lock``: held by the build writing this output (lock.py);
+- ``spare/``: the other generation folder, the version before the one in output/ (output.py);
+- ``manifest-<folder>.pickle``: per generation folder, each file's input key and bytes hash; the
+  name is the folder's identity, which the swap keeps, so a record always describes its folder;
 - ``search-postings.pickle``: the search index's postings (search.py);
 - ``memo-*.pickle``: results kept while their inputs stay the same (related articles).
 
@@ -23,6 +26,7 @@ from typing import Callable, TypeVar
 
 from . import __version__
 from .messages import msg
+from .output import folder_identity
 from .store import CheckStore, SqliteStore, Store
 
 log = logging.getLogger(__name__)
@@ -75,6 +79,7 @@ class BuildCache:
 
     def __init__(self, output: Path, writable: bool = True) -> None:
         self.dir = output.parent / ".giaoban-cache" / output.name
+        self.output = output
         self.writable = writable
         path = str(self.dir / "bodies.sqlite")
         self.store: Store = SqliteStore(path) if writable else CheckStore(path)
@@ -85,11 +90,25 @@ class BuildCache:
     def save_scan(self, record: ScanRecord) -> None:
         self.save("scan.pickle", record)
 
-    def load_manifest(self) -> Manifest:
-        return self.load("manifest.pickle", Manifest)
+    @property
+    def spare(self) -> Path:
+        return self.dir / "spare"
 
-    def save_manifest(self, manifest: Manifest) -> None:
-        self.save("manifest.pickle", manifest)
+    def load_manifest(self, folder: Path) -> Manifest:
+        """What the build that made ``folder`` wrote there; empty when that is not known."""
+        name = _manifest_name(folder)
+        return self.load(name, Manifest) if name else Manifest()
+
+    def save_manifest(self, folder: Path, manifest: Manifest) -> None:
+        self.save(_manifest_name(folder), manifest)
+        for old in self.dir.glob("manifest-*.pickle"):  # folders that are gone
+            if old.name not in (_manifest_name(folder), _manifest_name(self.spare), _manifest_name(self.output)):
+                old.unlink(missing_ok=True)
+
+    def forget_manifest(self, folder: Path) -> None:
+        """Before ``folder`` changes: until it is complete again, nothing may trust an old record of it."""
+        if self.writable and (name := _manifest_name(folder)):
+            (self.dir / name).unlink(missing_ok=True)
 
     def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build made for the same ``key``."""
@@ -133,3 +152,10 @@ class BuildCache:
             handle.write(b" ".join([_MAGIC, code_digest().encode(), digest(payload).encode()]) + b"\n")
             handle.write(payload)
         os.replace(temporary, self.dir / name)
+
+
+def _manifest_name(folder: Path) -> str | None:
+    try:
+        return f"manifest-{folder_identity(folder)}.pickle"
+    except FileNotFoundError:
+        return None

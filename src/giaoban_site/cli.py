@@ -70,11 +70,12 @@ def main(verbose: bool) -> None:
 @click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW",
               help="Pretend it is this moment when deciding which dated articles are published.")
 @click.option("--check-links", is_flag=True, help="After building, fail if a link or image leads nowhere.")
+@click.option("--no-wait", is_flag=True, help="Fail at once if another build is writing the same output.")
 def build_command(source: Path, output: Path | None, drafts: bool, base_url: str | None, jobs: int,
-                  now: str | None, check_links: bool) -> None:
+                  now: str | None, check_links: bool, no_wait: bool) -> None:
     """Build the site into the output directory."""
     options = BuildOptions(source=source, output=output, drafts=drafts, base_url=base_url, now=_parse_now(now),
-                           jobs=jobs, progress=ProgressPrinter())
+                           jobs=jobs, progress=ProgressPrinter(), wait=not no_wait)
     try:
         report = build(options)
         broken = check_built_site(options, report.output) if check_links else []

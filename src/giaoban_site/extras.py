@@ -30,7 +30,8 @@ class ExtraFiles:
 
     ``write(path, data)`` adds a file. A generator that can tell cheaply that a file is unchanged
     calls ``keep(path, key)`` first: True means the last build wrote that file from the same key
-    and it is still there, so it need not be made again; then ``write(path, data, key)``.
+    and it is still there (it is then carried into the new version), so it need not be made
+    again; otherwise ``write(path, data, key)``.
     """
 
     def __init__(self, writer: OutputWriter, files: dict[str, tuple[str, str]], previous: dict[str, tuple[str, str]]) -> None:
@@ -44,7 +45,7 @@ class ExtraFiles:
 
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)
-        if known and known[0] == key and self.writer.has(relative):
+        if known and known[0] == key and self.writer.keep(relative, known[1]):
             self.files[relative] = known
             return True
         return False

@@ -61,6 +61,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Build failed: {count} error(s). {output} was left unchanged."),
     "build_done": ("Đã dựng {pages} trang vào {output}: {written} tệp ghi mới, {skipped} tệp giữ nguyên, 0 lỗi, {seconds:.2f} giây.",
                    "Built {pages} pages into {output}: {written} files written, {skipped} unchanged, 0 errors, {seconds:.2f} s."),
+    "output_busy": ("một lần dựng khác (tiến trình {pid}) đang ghi vào {output}; chờ nó xong rồi chạy lại, hoặc bỏ --no-wait để tự chờ",
+                    "another build (process {pid}) is writing {output}; run again when it is done, or leave out --no-wait to wait for it"),
+    "output_waiting": ("một lần dựng khác (tiến trình {pid}) đang ghi vào {output}; đang chờ nó xong…",
+                       "another build (process {pid}) is writing {output}; waiting for it to finish…"),
+    "output_write_failed": ("không ghi được vào {path}: {reason}. Trang tin cũ trong {output} được giữ nguyên; "
+                            "giải phóng dung lượng đĩa hoặc cấp quyền ghi rồi dựng lại",
+                            "cannot write {path}: {reason}. The previous site in {output} was left as it was; "
+                            "free some disk space or make the folder writable, then build again"),
     # --- editor commands: new, check, serve (issue 6) ---
     "new_exists": ("tệp đã có: {path}; không ghi đè. Đổi tiêu đề hoặc mở tệp đó để sửa",
                    "file already exists: {path}; not overwritten. Change the title or edit that file"),

@@ -1,14 +1,22 @@
-"""Every write to the output directory, so that it is never left half-written.
+"""Every write to the output directory, so that it is always one complete version of the site.
 
-A full build writes a complete new tree beside ``output`` and swaps it in. An incremental build
-writes only changed files, first into a staging directory, and moves them in once every page has
-rendered; files no page produces any more are then removed.
+A site has two generation folders: ``output/``, the version being served, and a spare one in
+the cache folder, the version before. A build brings the spare up to the new version: it writes
+the files whose bytes changed, hard-links from ``output/`` those it did not need to make again,
+and removes what nothing makes now. Then the two folders trade places in one atomic step (Linux
+``renameat2``), so a web server pointed at ``output/`` (or a kill at any moment) sees either the
+whole old site or the whole new one, never a mixture.
+
+A file that exists in a generation folder is never written in place, only replaced by a new
+file (write beside it, then rename): the hard links the two folders share stay untouched, and
+a client still downloading the old file gets the old bytes to the end.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import os
 import shutil
@@ -21,77 +29,125 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-class OutputWriter:
-    """Writes one build's files. ``previous`` maps path -> bytes hash of the last build's files."""
+def folder_identity(folder: Path) -> str:
+    """What tells one generation folder from the other: its device and inode, kept by renames."""
+    info = os.stat(folder)
+    return f"{info.st_dev}-{info.st_ino}"
 
-    def __init__(self, output: Path, previous: dict[str, str] | None) -> None:
-        self.output = output.resolve()
-        self._prefix = str(self.output) + os.sep
-        self.incremental = previous is not None and self.output.is_dir()
-        self.previous = previous if self.incremental else {}
-        self.staging = self.output.with_name(f".{self.output.name}.staging-{os.getpid()}")
-        self._staging = str(self.staging)
-        self.written: list[str] = []
+
+class OutputWriter:
+    """Makes one build's version of the site in the spare folder, then swaps it in.
+
+    ``spare_files`` maps path -> bytes hash of what the spare folder holds, or None when that is
+    not known (first build, or a build killed while it wrote): the spare is then emptied first.
+    """
+
+    def __init__(self, output: Path, spare: Path, spare_files: dict[str, str] | None) -> None:
+        self.output, self.spare = output.resolve(), spare.resolve()
+        self._output_prefix = str(self.output) + os.sep
+        self._spare = str(self.spare)
+        self.spare_files = spare_files if spare_files is not None and self.spare.is_dir() else None
         self._made_dirs: set[str] = set()
 
     def start(self) -> None:
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
+        """Make the spare folder ready for writing (its record is forgotten before: see build.write_site)."""
+        if self.spare_files is None:
+            if self.spare.exists():
+                shutil.rmtree(self.spare)
+            self.spare_files = {}
+        self.spare.mkdir(parents=True, exist_ok=True)
 
     def write(self, relative: str, data: bytes | str) -> str:
-        """Stage one file unless the output already holds these bytes; returns the bytes' hash."""
+        """Put these bytes at ``relative`` in the new version; returns their hash."""
         if isinstance(data, str):
             data = data.encode("utf-8")
         checksum = content_hash(data)
-        if self.previous.get(relative) != checksum or not self.has(relative):
-            # Plain os calls, not pathlib: a full build writes tens of thousands of files.
-            target = self._inside_staging(relative)
-            folder = os.path.dirname(target)
-            if folder not in self._made_dirs:
-                os.makedirs(folder, exist_ok=True)
-                self._made_dirs.add(folder)
-            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                remaining = memoryview(data)
-                while remaining:
-                    remaining = remaining[os.write(handle, remaining):]
-            finally:
-                os.close(handle)
-            self.written.append(relative)
+        if self.spare_files.get(relative) != checksum:
+            target = self._target(relative)
+            if relative in self.spare_files:  # replaced, never rewritten: see the module's docstring
+                temporary = f"{target}.giaoban-{os.getpid()}"
+                _write_file(temporary, data)
+                os.replace(temporary, target)
+            else:
+                _write_file(target, data)
         return checksum
 
-    def has(self, relative: str) -> bool:
-        """Whether the output holds ``relative`` now (asked for every page of a rebuild: no pathlib)."""
-        return os.path.exists(self._prefix + relative)
+    def keep(self, relative: str, checksum: str) -> bool:
+        """Carry the output's file at ``relative`` (last built with ``checksum``) into the new version.
 
-    def _inside_staging(self, relative: str) -> str:
+        False when the output does not hold it any more: then it has to be made again.
+        """
+        source = self._output_prefix + relative
+        if self.spare_files.get(relative) == checksum:
+            return os.path.exists(source)
+        target = self._target(relative)
+        try:
+            if relative in self.spare_files:
+                temporary = f"{target}.giaoban-{os.getpid()}"
+                _link_or_copy(source, temporary)
+                os.replace(temporary, target)
+            else:
+                _link_or_copy(source, target)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _target(self, relative: str) -> str:
         normal = os.path.normpath(relative)
-        if normal.startswith(("..", "/")) or os.path.isabs(normal):
+        if normal.startswith(("..", "/")) or os.path.isabs(normal) or "\0" in normal:
             raise ValueError(f"refusing to write outside the output directory: {relative}")
-        return os.path.join(self._staging, normal)
+        target = os.path.join(self._spare, normal)
+        folder = os.path.dirname(target)
+        if folder not in self._made_dirs:  # plain os calls, not pathlib: a full build writes tens of thousands of files
+            os.makedirs(folder, exist_ok=True)
+            self._made_dirs.add(folder)
+        return target
 
-    def commit(self, produced: set[str]) -> list[str]:
-        """Put the build in place; returns the paths removed because nothing produces them now."""
-        if not self.incremental:
-            _swap_in(self.staging, self.output)
-            return []
-        folders: set[str] = set()
-        for relative in sorted(set(self.written)):
-            target = self._prefix + relative
-            if (folder := os.path.dirname(target)) not in folders:
-                os.makedirs(folder, exist_ok=True)
-                folders.add(folder)
-            os.replace(os.path.join(self._staging, relative), target)
-        shutil.rmtree(self.staging, ignore_errors=True)
-        stale = sorted(set(self.previous) - produced)
-        for relative in stale:
-            (self.output / relative).unlink(missing_ok=True)
-            _remove_empty_parents(self.output / relative, self.output)
-        return stale
+    def finish(self, produced: set[str]) -> None:
+        """Remove from the new version what nothing produced."""
+        for relative in sorted(set(self.spare_files) - produced):
+            path = Path(self._spare, relative)
+            path.unlink(missing_ok=True)
+            _remove_empty_parents(path, self.spare)
 
-    def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+    def swap(self) -> None:
+        """Put the new version in place of ``output``; the old one becomes the spare.
+
+        Its bytes are made durable first, so that a power cut just after cannot leave an empty file.
+        """
+        _sync(self.spare)
+        if not self.output.exists():
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.spare, self.output)
+            return
+        if not _exchange(self.spare, self.output):
+            # No atomic exchange here (not Linux, or a file system without it): two renames, with
+            # a moment between them where output/ is missing, but never one where it is mixed.
+            old = self.spare.with_name(self.spare.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(self.output, old)
+            os.rename(self.spare, self.output)
+            os.rename(old, self.spare)
+        _sync(self.output.parent)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        remaining = memoryview(data)
+        while remaining:
+            remaining = remaining[os.write(handle, remaining):]
+    finally:
+        os.close(handle)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
 
 
 def _remove_empty_parents(path: Path, top: Path) -> None:
@@ -101,16 +157,20 @@ def _remove_empty_parents(path: Path, top: Path) -> None:
         parent = parent.parent
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Put ``staging`` in place of ``output`` with no moment where neither is there."""
-    if output.exists() and _exchange(staging, output):
-        shutil.rmtree(staging)
+def _sync(folder: Path) -> None:
+    """Flush the file system holding ``folder`` (Linux syncfs), so that a power cut after the swap
+    cannot leave a file of the new version empty."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        os.sync()
         return
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        os.rename(output, old)
-    os.rename(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        syncfs(handle)
+    finally:
+        os.close(handle)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -121,4 +181,9 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

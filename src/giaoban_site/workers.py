@@ -6,9 +6,12 @@ and Jinja state) without anything being pickled but the task items and their res
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -16,6 +19,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _task: Callable | None = None  # the function a forked worker applies; set before forking
+_parent = 0  # the process that forks the workers
 
 
 def default_jobs() -> int:
@@ -44,12 +48,14 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
     chunks += [items[i:i + size] for i in range(together, len(items), size)]
     done = 0
     try:
-        with _forking(lambda: multiprocessing.get_context("fork").Pool(jobs)) as pool:
+        with _forking(lambda: multiprocessing.get_context("fork").Pool(jobs, initializer=_as_worker)) as pool:
             for chunk_result in pool.imap(_run_chunk, chunks):
                 yield from chunk_result
                 done += len(chunk_result)
                 if progress:
                     progress(done)
+            pool.close()  # every result is in: let the workers end by themselves
+            pool.join()
     finally:
         _task = None
 
@@ -57,11 +63,38 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
 def _forking(fork: Callable[[], R]) -> R:
     """``fork()`` with everything this process holds moved out of reach of the children's garbage
     collector: scanning it would write to every inherited page and copy it (gc.freeze's purpose)."""
+    global _parent
+    _parent = os.getpid()
     gc.freeze()
     try:
         return fork()
     finally:
         gc.unfreeze()
+
+
+def _as_worker() -> None:
+    """Undo what a forked worker inherits from its parent's signal handling.
+
+    The preview server answers SIGTERM and SIGINT by setting an event; a worker that kept that
+    handler would shrug off the SIGTERM with which a pool ends its workers, and the pool (and
+    the build, and the server) would wait for it for ever. Ctrl-C reaches the whole process
+    group: the parent handles it, and ends its workers itself.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """Linux: die when the parent dies (a killed build), rather than write on alone until done."""
+    try:
+        prctl = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    pr_set_pdeathsig = 1
+    prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != _parent:  # the parent died before we asked
+        os._exit(1)
 
 
 def _run_chunk(chunk: Sequence) -> list:
@@ -110,6 +143,7 @@ class Background:
 
 
 def _run_and_send(task: Callable, sender) -> None:
+    _as_worker()
     try:
         sender.send((True, task()))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
