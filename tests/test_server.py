@@ -6,16 +6,19 @@ import http.client
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import GIAOBAN, SiteDir, run_giaoban
+from conftest import BENCHMARKS, GIAOBAN, SiteDir, run_giaoban
 
 pytestmark = pytest.mark.slow
 WAIT = 20.0  # seconds any one expected change may take
@@ -26,8 +29,9 @@ class Preview:
 
     def __init__(self, root: Path) -> None:
         env = {**os.environ, "GIAOBAN_LANG": "vi", "PYTHONUNBUFFERED": "1"}
+        # A session of its own: after a stop, no process of that group may be left (forked workers included).
         self.proc = subprocess.Popen([*GIAOBAN, "serve", "--source", str(root), "--port", "0"], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.printed: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -59,12 +63,23 @@ class Preview:
         connection.close()
         return response.status, body, {k.lower(): v for k, v in response.getheaders()}
 
-    def raw_status(self, path: str) -> int:
+    def raw_status(self, path: str, host: str = "localhost") -> int:
         """Status of a request sent byte for byte, so no client tidies the path first."""
+        return int(self.raw(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()).split()[1])
+
+    def raw(self, request: bytes) -> str:
+        """The head of the answer to ``request``, sent as it is ("" when the server just closes)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as sock:
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
-            head = sock.recv(4096).decode("latin-1")
-        return int(head.split()[1])
+            sock.sendall(request)
+            return sock.recv(4096).decode("latin-1")
+
+    def group_alive(self) -> bool:
+        """Whether any process of the preview's session (the server or a forked worker) still runs."""
+        try:
+            os.killpg(self.proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def redirect(self, path: str) -> str:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
@@ -91,6 +106,8 @@ class Preview:
         finally:
             if self.proc.poll() is None:
                 self.proc.kill()
+            if self.group_alive():
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
 
 class ReloadStream:
@@ -221,3 +238,91 @@ def test_a_port_in_use_is_a_plain_error(site: SiteDir) -> None:
     assert result.returncode == 1
     assert "cổng đang được chương trình khác dùng; thử --port khác" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_requests_for_another_host_name_are_refused(preview: Preview) -> None:
+    """DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 must not read the preview."""
+    assert preview.raw_status("/", host="evil.example") == 421
+    assert preview.raw_status("/", host=f"evil.example:{preview.port}") == 421
+    assert preview.raw("GET / HTTP/1.0\r\n\r\n".encode()).split()[1] == "421"  # no Host at all
+    for host in (f"localhost:{preview.port}", f"127.0.0.1:{preview.port}", f"[::1]:{preview.port}", "localhost"):
+        assert preview.raw_status("/", host=host) == 200, host
+
+
+def test_files_are_sent_with_their_type_and_nosniff(preview: Preview) -> None:
+    for path, kind in (("/", "text/html; charset=utf-8"), ("/static/style.css", "text/css; charset=utf-8"),
+                       ("/feed.xml", "application/xml; charset=utf-8")):
+        status, _, headers = preview.get(path)
+        assert status == 200 and headers["content-type"] == kind, path
+        assert headers["x-content-type-options"] == "nosniff"
+    assert preview.get("/khong-co/")[2]["x-content-type-options"] == "nosniff"
+
+
+def test_the_server_survives_rude_clients_and_two_hundred_at_once(site: SiteDir, preview: Preview) -> None:
+    for _ in range(20):  # requests cut off half-way, answers dropped half-read
+        with socket.create_connection(("127.0.0.1", preview.port)) as sock:
+            sock.sendall(b"GET /2024/05/giao-ban-quy-ii/ HT")
+        with socket.create_connection(("127.0.0.1", preview.port)) as sock:
+            sock.sendall(b"GET /static/style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            sock.recv(10)
+    for request in (b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\nHost: localhost\r\n\r\n", b"\x00\xff\xfe\r\n\r\n",
+                    b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                    b"GET / HTTP/1.1\r\nHost: localhost\r\nX: " + b"b" * 70000 + b"\r\n\r\n"):
+        head = preview.raw(request)  # an error (as HTTP/0.9, bare, for a request with no version), or nothing
+        assert head == "" or "Error response" in head or head.split()[1] in ("400", "414", "431", "505"), head[:80]
+    paths = ["/", "/2024/05/giao-ban-quy-ii/", "/static/style.css", "/feed.xml", "/khong-co/"] * 40
+
+    def fetch(path: str) -> int:
+        return preview.get(path)[0]
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        statuses = list(pool.map(fetch, paths))
+    seconds = time.monotonic() - started
+    assert statuses.count(200) == 160 and statuses.count(404) == 40
+    print(f"200 concurrent requests answered in {seconds:.2f} s")
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Vẫn dựng lại sau đó.")
+    preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Vẫn dựng lại sau đó." in body)
+
+
+def test_a_second_preview_of_the_same_site_builds_into_its_own_folder(site: SiteDir, preview: Preview) -> None:
+    second = Preview(site.root)
+    try:
+        assert any("thư mục riêng" in line for line in second.printed)
+        site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Cả hai cùng thấy.")
+        for server in (preview, second):
+            server.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Cả hai cùng thấy." in body)
+    finally:
+        assert second.stop(signal.SIGTERM) == 0
+    assert preview.get("/")[0] == 200
+
+
+def test_a_preview_big_enough_to_fork_starts_shows_edits_and_stops_twenty_times(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    subprocess.run([sys.executable, str(BENCHMARKS / "corpus.py"), "--n", "300", "--format", "giaoban", "--out", str(root)],
+                   check=True, capture_output=True)
+    article = sorted((root / "content").rglob("*.md"))[7]
+    for attempt in range(20):
+        shutil.rmtree(root / ".giaoban-cache", ignore_errors=True)  # a first build that parses 300 files in workers
+        server = Preview(root)
+        try:
+            text = article.read_text(encoding="utf-8")
+            article.write_text(text.replace("\n---\n", f"\n---\n\nLần sửa thứ {attempt}.\n", 1), encoding="utf-8")
+            page = _page_of(root, article, server)
+            edit = f"Lần sửa thứ {attempt}."
+            server.wait_for_page(page, lambda body, edit=edit: edit in body)
+        finally:
+            assert server.stop(signal.SIGTERM) == 0, f"start {attempt}: the preview did not stop"
+        deadline = time.monotonic() + WAIT
+        while server.group_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not server.group_alive(), f"start {attempt}: processes of the preview were left running"
+
+
+def _page_of(root: Path, article: Path, server: Preview) -> str:
+    """The preview URL of ``article``: the page whose file holds its title."""
+    title = re.search(r'^title: "(.*)"$', article.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    for page in server.output.glob("20*/*/*/index.html"):
+        if f"<h1>{title}</h1>" in page.read_text(encoding="utf-8") or title in page.read_text(encoding="utf-8")[:3000]:
+            return "/" + page.parent.relative_to(server.output).as_posix() + "/"
+    raise AssertionError(f"no page for {article}")

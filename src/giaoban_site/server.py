@@ -1,13 +1,15 @@
 """``giaoban serve``: the preview server. Builds with drafts, serves the output, reloads open tabs.
 
-Only files inside the output directory are ever served. Build errors are shown in the browser on top
-of the last good build, and in the terminal.
+Only files inside the output directory are ever served, and only to requests that name the
+address it serves (a web page elsewhere cannot reach it through a DNS name it controls). Build
+errors are shown in the browser on top of the last good build, and in the terminal.
 """
 
 from __future__ import annotations
 
 import errno
 import html
+import ipaddress
 import logging
 import mimetypes
 import signal
@@ -19,8 +21,10 @@ from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions
+from .cache import BuildCache
 from .config import load_config
 from .errors import BuildFailed, GiaobanError
+from .lock import try_lock
 from .messages import msg
 from .watch import BuildState, Rebuilder, watch
 
@@ -44,10 +48,15 @@ class ServeOptions:
     output: Path | None = None  # default: SOURCE/.giaoban-cache/serve-output, apart from the real output/
 
 
+PREVIEWS = 9  # previews of one site at once, each with its own output folder
+CLIENT_TIMEOUT = 30.0  # seconds a client may take to send its request: idle sockets do not pile up
+
+
 class PreviewServer(ThreadingHTTPServer):
     """An HTTP server for one output directory and the state of the builds that fill it."""
 
     daemon_threads = True
+    request_queue_size = 256  # a page with many images opens many connections at once
 
     def __init__(self, address: tuple[str, int], root: Path, state: BuildState, prefix: str = "/") -> None:
         super().__init__(address, PreviewHandler)
@@ -67,6 +76,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "giaoban-preview"
+    timeout = CLIENT_TIMEOUT
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         self._respond(send_body=True)
@@ -78,6 +88,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def _respond(self, send_body: bool) -> None:
+        if not host_allowed(self.headers.get("Host", ""), self.server.server_address[0]):
+            return self._send(421, msg("serve_wrong_host").encode("utf-8"), "text/plain; charset=utf-8", send_body)
         path = urlsplit(self.path).path
         if path == RELOAD_PATH:
             return self._event_stream() if send_body else self._send(200, b"", "text/event-stream")
@@ -125,9 +137,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")  # an edited page must never come from the cache
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client went away mid-response
 
     def _event_stream(self) -> None:
         """Server-Sent Events: the current build generation now, then each new one."""
@@ -148,6 +164,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 state.wait_for_change(seen, KEEPALIVE)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the tab was closed or reloaded
+
+
+def host_allowed(host: str, bound: str) -> bool:
+    """Whether a request's ``Host`` header names this server: a loopback name or address, an IP
+    address, or the address it was bound to. A DNS name an attacker controls is none of these."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").lower()
+    if not name:
+        return False
+    if name in ("localhost", bound.lower()) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve(root: Path, url_path: str, prefix: str = "/") -> Path | None:
@@ -212,9 +244,9 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
         raise GiaobanError(msg("no_source", path=options.source))
     state = BuildState()
     prefix = _base_path(options.source)
+    output = _own_output(options, echo)
     try:
-        httpd = PreviewServer((options.host, options.port), options.source / ".giaoban-cache" / "serve-output"
-                              if options.output is None else options.output, state, prefix)
+        httpd = PreviewServer((options.host, options.port), output, state, prefix)
     except OSError as exc:
         raise GiaobanError(msg("serve_port_busy", host=options.host, port=options.port, reason=_reason(exc))) from None
     build_options = BuildOptions(source=options.source, output=httpd.root, drafts=True,
@@ -237,6 +269,21 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
         httpd.server_close()
         observer.join(5)
     echo(msg("serve_stopped"))
+
+
+def _own_output(options: ServeOptions, echo: Callable[[str], None]) -> Path:
+    """An output folder no other preview of the site is using, locked for as long as this one runs."""
+    if options.output is not None:
+        if try_lock(BuildCache(options.output.resolve()).dir) is None:
+            raise GiaobanError(msg("serve_output_busy", output=options.output))
+        return options.output
+    for number in range(1, PREVIEWS + 1):
+        output = (options.source / ".giaoban-cache" / ("serve-output" if number == 1 else f"serve-output-{number}")).resolve()
+        if try_lock(BuildCache(output).dir) is not None:
+            if number > 1:
+                echo(msg("serve_other_preview", output=output))
+            return output
+    raise GiaobanError(msg("serve_too_many", count=PREVIEWS))
 
 
 def _reason(exc: OSError) -> str:
