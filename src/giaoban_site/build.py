@@ -36,6 +36,7 @@ from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .output import OutputWriter
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
+from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
 from .site import Site, build_site, check_unique_urls, item_url
 from .store import Store
@@ -191,6 +192,8 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
             continue
         packed, body = result
         doc = store.unpack(packed)
+        for warning in doc.warnings:  # shown once, when the file is parsed; `giaoban check` shows them all
+            log.warning("%s", warning)
         documents[doc.source] = doc
         parsed.append((doc.digest, packed))
         bodies.append(body)
@@ -234,10 +237,12 @@ class _DocumentLoader:
             read = load_document(self.config.root / name, self.config.root, self.config.tz, content_type)
         except ContentError as exc:
             return exc.problem
-        self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path)
-        html, toc = self.renderer.convert(read.body)
+        self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path,
+                                                          policy=HtmlPolicy(self.config.embeds))
+        html, toc, removals = self.renderer.convert_checked(read.body)
+        warnings = tuple(Problem(name, read.body_line + removal.line - 1, removal.message) for removal in removals)
         # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
-        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read),
+        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read), warnings=warnings,
                                   summary=read.summary if read.summary is not None else first_paragraph_summary(html))
         text = plain_text(html)
         record = search_record(doc, text) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
+from .messages import language
 from .render import THEME_DIR, PageJob, StoredBody
 
 # Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
@@ -82,8 +83,9 @@ def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources
 
 def parse_settings(config: SiteConfig) -> str:
     """What a parsed document depends on besides its own file."""
-    return digest(code_digest(), config.timezone, str(config.allow_raw_html), config.base_url, repr(config.urls),
-                  repr(config.types))
+    # The language too: a document keeps the warnings found when it was parsed, in words.
+    return digest(code_digest(), config.timezone, str(config.allow_raw_html), repr(config.embeds), config.base_url,
+                  repr(config.urls), repr(config.types), language())
 
 
 def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> str:

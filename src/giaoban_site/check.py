@@ -43,8 +43,9 @@ def check_site(options: BuildOptions) -> CheckReport:
 
 
 def document_warnings(project: Project, doc: Document, links: list[Link] | None = None) -> list[Problem]:
-    """Images without alt text, and titles or summaries too long for a search result or a feed."""
-    problems = []
+    """What parsing removed from raw HTML, images without alt text, and titles or summaries too long
+    for a search result or a feed."""
+    problems = list(doc.warnings)
     for link in links_of(doc, project.config, project.store) if links is None else links:
         if link.kind == "img" and not (link.alt or "").strip():
             problems.append(Problem(doc.source, link.line, msg("missing_alt", url=link.url)))

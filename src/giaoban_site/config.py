@@ -66,6 +66,7 @@ class SiteConfig:
     related_count: int = 5
     feed_entries: int = 20
     allow_raw_html: bool = False
+    embeds: tuple[str, ...] = ()  # hosts whose <iframe>s raw HTML may keep: "www.youtube-nocookie.com"
     urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
     menu: tuple[MenuItem, ...] = ()
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
@@ -106,7 +107,7 @@ class SiteConfig:
 
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
-          "allow_raw_html": bool, "urls": dict, "menu": list, "types": dict, "extra": dict}
+          "allow_raw_html": bool, "embeds": list, "urls": dict, "menu": list, "types": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -174,6 +175,8 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
     if "menu" in values:
         values["menu"] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
                                for item in values["menu"] if isinstance(item, dict))
+    if "embeds" in values:
+        values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values), problems

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .content_types import ContentType, FieldKind, FieldSpec
-from .errors import ContentError, yaml_error_line
+from .errors import ContentError, Problem, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
 
@@ -74,6 +74,7 @@ class Document:
     digest: str = ""  # hash of the source bytes and parse settings: what output keys build on
     toc: str = ""  # the table of contents of its headings, as HTML
     url: str = ""  # site-relative, from its type's URL pattern
+    warnings: tuple[Problem, ...] = ()  # found when it was parsed (raw HTML removed): check and build report them
 
 
 def read_text(path: Path, display: str) -> str:

@@ -8,30 +8,15 @@ import re
 import xml.etree.ElementTree as etree  # noqa: N813 (the name its documentation uses)
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import ENTITY_RE
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .sanitize import HtmlPolicy, Removal, clean, repair
 from .vietnamese import slugify
 
 SUMMARY_LENGTH = 300
-
-_ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
-    "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-}
-_ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height", "loading", "decoding"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
-}
-
 
 class _FigureProcessor(Treeprocessor):
     """A paragraph holding only an image becomes a <figure>; the image title becomes its caption."""
@@ -115,8 +100,10 @@ class MarkdownRenderer:
     reference the quick paths are tested against.
     """
 
-    def __init__(self, allow_raw_html: bool = False, base_path: str = "/", quick: bool = True) -> None:
+    def __init__(self, allow_raw_html: bool = False, base_path: str = "/", quick: bool = True,
+                 policy: HtmlPolicy | None = None) -> None:
         self.allow_raw_html = allow_raw_html
+        self.policy = policy or HtmlPolicy()
         self.base_path = base_path
         self.quick = quick
         self._instances: dict[tuple[str, ...], markdown.Markdown] = {}
@@ -141,15 +128,21 @@ class MarkdownRenderer:
 
     def convert(self, text: str) -> tuple[str, str]:
         """Return (body HTML, table-of-contents HTML) for Markdown ``text``."""
+        body, toc, _ = self.convert_checked(text)
+        return body, toc
+
+    def convert_checked(self, text: str) -> tuple[str, str, list[Removal]]:
+        """(body HTML, table-of-contents HTML, what sanitising removed) for Markdown ``text``."""
+        text, removals = repair(text, None if self.allow_raw_html else self.policy)
         needed = (p for p in (*_EXTENSIONS, *_BUILT_IN) if p not in _NEEDED_FOR or not self.quick or _NEEDED_FOR[p](text))
         md = self._markdown(tuple(needed))
         md.reset()
         body = md.convert(text)
         if not self.allow_raw_html and _may_carry_markup(text):
-            body = sanitize(body)
+            body = clean(body, self.policy)
         body = prefix_root_links(body, self.base_path)
         toc = md.toc if getattr(md, "toc_tokens", None) else ""
-        return body, toc
+        return body, toc, removals
 
 
 def _may_carry_markup(text: str) -> bool:
@@ -158,14 +151,6 @@ def _may_carry_markup(text: str) -> bool:
     Sanitising costs a tenth of the conversion, and most news articles are plain paragraphs.
     """
     return "<" in text or "](" in text or "]:" in text
-
-
-def sanitize(fragment: str) -> str:
-    """Remove scripts, event handlers and ``javascript:`` URLs from an HTML fragment."""
-    return nh3.clean(
-        fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, link_rel=None,
-        url_schemes={"http", "https", "mailto", "tel"}, filter_style_properties={"text-align"},
-    )
 
 
 # href="/..." or src="/..." but not protocol-relative "//host/...".

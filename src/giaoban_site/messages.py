@@ -69,6 +69,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "giải phóng dung lượng đĩa hoặc cấp quyền ghi rồi dựng lại",
                             "cannot write {path}: {reason}. The previous site in {output} was left as it was; "
                             "free some disk space or make the folder writable, then build again"),
+    # --- raw HTML in Markdown (sanitize.py) ---
+    "html_unclosed": ("thẻ <{tag}> không được đóng; đã tự đóng ở cuối đoạn để phần sau không bị nuốt. Thêm </{tag}> vào đúng chỗ",
+                      "<{tag}> is never closed; it was closed at the end of its paragraph so that what follows is kept. Add </{tag}> where it ends"),
+    "html_removed_element": ("đã bỏ thẻ <{tag}> cùng nội dung bên trong (không an toàn cho người đọc)",
+                             "removed <{tag}> and what it holds (not safe for readers)"),
+    "html_removed_tag": ("đã bỏ thẻ <{tag}> (giữ lại chữ bên trong): thẻ này không được phép",
+                         "removed the tag <{tag}> (its text is kept): it is not allowed"),
+    "html_removed_attribute": ("đã bỏ thuộc tính {attribute} của thẻ <{tag}>: không được phép",
+                               "removed the attribute {attribute} of <{tag}>: it is not allowed"),
+    "html_removed_style": ("đã bỏ thuộc tính trình bày {properties} của thẻ <{tag}>: chỉ giữ text-align",
+                           "removed the style properties {properties} of <{tag}>: only text-align is kept"),
+    "html_removed_url": ("đã bỏ địa chỉ {url} ({attribute} của thẻ <{tag}>): chỉ cho phép http, https, mailto, tel và địa chỉ trong trang",
+                         "removed the address {url} ({attribute} of <{tag}>): only http, https, mailto, tel and addresses within the site are allowed"),
+    "html_removed_link": ("đã bỏ địa chỉ liên kết {url}: chỉ cho phép http, https, mailto, tel và địa chỉ trong trang",
+                          "removed the link address {url}: only http, https, mailto, tel and addresses within the site are allowed"),
+    "html_removed_embed": ("đã bỏ khung nhúng {url}: chỉ nhúng được từ các máy chủ ghi trong 'embeds:' của site.yaml (qua https)",
+                           "removed the embed {url}: only hosts listed under 'embeds:' in site.yaml may be embedded (over https)"),
     # --- editor commands: new, check, serve (issue 6) ---
     "new_exists": ("tệp đã có: {path}; không ghi đè. Đổi tiêu đề hoặc mở tệp đó để sửa",
                    "file already exists: {path}; not overwritten. Change the title or edit that file"),
