@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .content import MAX_DEPTH, MAX_NODES, within_bounds
 from .content_types import ContentTypes, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
 from .messages import msg
@@ -149,11 +150,15 @@ def _read_yaml(path: Path) -> tuple[dict, str]:
         data = yaml.safe_load(text) or {}
     except UnicodeDecodeError as exc:
         raise BuildFailed([Problem(str(path), None, msg("not_utf8", pos=exc.start))]) from None
-    except yaml.MarkedYAMLError as exc:
+    except yaml.MarkedYAMLError as exc:  # a "!!python/..." tag too: refused by the safe loader, never run
         line = yaml_error_line(exc, text)
         raise BuildFailed([Problem(str(path), line, msg("config_yaml", problem=exc.problem))]) from None
     if not isinstance(data, dict):
         raise BuildFailed([Problem(str(path), 1, msg("front_matter_not_mapping", kind=type(data).__name__))])
+    for key, value in data.items():
+        if not within_bounds(value):
+            raise BuildFailed([Problem(str(path), _line_of(text, str(key)),
+                                       msg("front_matter_too_complex", field=key, nodes=MAX_NODES, depth=MAX_DEPTH))])
     return data, text
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .content_types import ContentType, FieldKind, FieldSpec
-from .errors import ContentError, Problem, yaml_error_line
+from .errors import BuildFailed, ContentError, Problem, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
 
@@ -28,6 +28,12 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader,
 COMMON_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
                  "image_caption", "draft", "template", "aliases", "attachments"}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Front matter is a few fields; these bounds keep a hostile file's cost small (a "billion laughs"
+# of YAML aliases expands to far more than MAX_NODES, and is stopped while it is counted).
+MAX_FRONT_MATTER = 100_000  # characters
+MAX_NODES = 10_000  # values, each repetition of an alias counted again
+MAX_DEPTH = 20  # lists and mappings inside one another
+_UNSAFE_PATH = re.compile(r"[\\\x00-\x1f\x7f]|(?:^|/)\.\.(?:/|$)")
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,13 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     head = text[4:4 + end.start()]
     body = text[4 + end.end():].lstrip("\n")
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    if len(head) > MAX_FRONT_MATTER:
+        raise ContentError(display, msg("front_matter_too_long", size=len(head) // 1000, limit=MAX_FRONT_MATTER // 1000), 2)
     try:
         fields = yaml.load(head, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+    except yaml.constructor.ConstructorError as exc:  # "!!python/object" and friends: refused, never run
+        line = yaml_error_line(exc, head, first_line=2)
+        raise ContentError(display, msg("yaml_tag_refused", tag=_tag_of(exc)), line) from None
     except yaml.MarkedYAMLError as exc:
         line = yaml_error_line(exc, head, first_line=2)
         raise ContentError(display, msg("yaml_syntax", problem=exc.problem or exc.context), line) from None
@@ -109,7 +120,42 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
         fields = {}
     if not isinstance(fields, dict):
         raise ContentError(display, msg("front_matter_not_mapping", kind=kind_of(fields)), 2)
+    for name, value in fields.items():
+        if not within_bounds(value):
+            line = _field_line(head, str(name))
+            raise ContentError(display, msg("front_matter_too_complex", field=name, nodes=MAX_NODES, depth=MAX_DEPTH), line)
     return fields, body, body_line, head
+
+
+def _tag_of(exc: yaml.constructor.ConstructorError) -> str:
+    found = re.search(r"tag '([^']*)'", str(exc.problem or ""))
+    return found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
+
+
+def within_bounds(value: object) -> bool:
+    """Whether ``value`` holds at most MAX_NODES values, nested at most MAX_DEPTH deep (walked
+    without recursion, stopping as soon as it is over: bounded time however it was built)."""
+    pending, seen = [(value, 0)], 0
+    while pending:
+        item, depth = pending.pop()
+        seen += 1
+        if seen > MAX_NODES or depth > MAX_DEPTH:
+            return False
+        if isinstance(item, dict):
+            pending += [(child, depth + 1) for pair in item.items() for child in pair]
+        elif isinstance(item, list):
+            pending += [(child, depth + 1) for child in item]
+    return True
+
+
+def _field_line(head: str, name: str) -> int:
+    match = re.search(rf"^{re.escape(name)}\s*:", head, re.MULTILINE)
+    return head.count("\n", 0, match.start()) + 2 if match else 2
+
+
+def unsafe_path(value: str) -> bool:
+    """A backslash, a control character (NUL included) or a ".." step: never part of a name we publish."""
+    return _UNSAFE_PATH.search(value) is not None
 
 
 def load_document(path: Path, root: Path, tz: ZoneInfo, content_type: ContentType) -> Document:
@@ -130,8 +176,7 @@ class _FieldReader:
         return ContentError(self.display, message, self._line_of(field_name))
 
     def _line_of(self, field_name: str) -> int:
-        match = re.search(rf"^{re.escape(field_name)}\s*:", self.head, re.MULTILINE)
-        return self.head.count("\n", 0, match.start()) + 2 if match else 1
+        return _field_line(self.head, field_name) if re.search(rf"^{re.escape(field_name)}\s*:", self.head, re.MULTILINE) else 1
 
     def document(self, content_type: ContentType, body: str, body_line: int) -> Document:
         title = self.title()
@@ -139,12 +184,25 @@ class _FieldReader:
         declared = {spec.name: self.declared(spec, content_type.name) for spec in content_type.fields}
         return Document(
             source=self.display, kind=content_type.name, title=title, slug=self.slug(title), body=body, body_line=body_line,
-            date=date, updated=self.date("updated", required=False), tags=self.text_list("tags"),
-            category=self.text("category"), authors=self.authors(), summary=self.text("summary"),
-            image=self.text("image"), image_caption=self.text("image_caption"), draft=self.flag("draft"),
-            template=self.text("template"), aliases=self.text_list("aliases"), attachments=self.attachments(),
+            date=date, updated=self.date("updated", required=False), tags=self.terms(self.text_list("tags"), "tags"),
+            category=self.terms((self.text("category"),), "category")[0], authors=self.terms(self.authors(), "author"),
+            summary=self.text("summary"), image=self.safe_path("image", self.text("image")),
+            image_caption=self.text("image_caption"), draft=self.flag("draft"), template=self.text("template"),
+            aliases=tuple(self.safe_path("aliases", alias) for alias in self.text_list("aliases")), attachments=self.attachments(),
             extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
+
+    def terms(self, values: tuple, field_name: str) -> tuple:
+        """Tags, a category or authors, each of which must make an address of its own page."""
+        for value in values:
+            if value is not None and not slugify(value):
+                raise self.fail(field_name, msg("term_no_slug", field=field_name, value=value))
+        return values
+
+    def safe_path(self, field_name: str, value: str | None) -> str | None:
+        if value is not None and unsafe_path(value):
+            raise self.fail(field_name, msg("unsafe_path", field=field_name, value=value.encode("unicode_escape").decode()))
+        return value
 
     def declared(self, spec: FieldSpec, type_name: str) -> object:
         """A field the content type declares, checked against its kind (missing: its default)."""
@@ -184,6 +242,7 @@ class _FieldReader:
                 name, title = item, None
             else:
                 raise self.fail("attachments", msg("attachment_bad", kind=kind_of(item)))
+            self.safe_path("attachments", name)
             path = posixpath.normpath(posixpath.join(folder, nfc(name.strip())))
             if not path.startswith("content/"):
                 raise self.fail("attachments", msg("attachment_outside", file=name))
@@ -281,8 +340,14 @@ def visible_files(directory: Path, pattern: str = "*") -> list[Path]:
 
 
 def visible_paths(directory: Path, pattern: str = "*") -> list[str]:
-    """``visible_files`` as strings, for walks over thousands of files."""
+    """``visible_files`` as strings, for walks over thousands of files.
+
+    A symbolic link to a file outside the site (the folder holding ``directory``) would publish
+    that file: every such link is an error, and nothing is read through it.
+    """
     found: list[str] = []
+    leaving: list[str] = []
+    site = os.path.realpath(directory.parent) + os.sep
 
     def walk(folder: str) -> None:
         with os.scandir(folder) as entries:
@@ -292,10 +357,16 @@ def visible_paths(directory: Path, pattern: str = "*") -> list[str]:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path)
                 elif entry.is_file() and fnmatch.fnmatchcase(entry.name, pattern):
-                    found.append(entry.path)
+                    if entry.is_symlink() and not os.path.realpath(entry.path).startswith(site):
+                        leaving.append(entry.path)
+                    else:
+                        found.append(entry.path)
 
     if directory.is_dir():
         walk(str(directory))
+    if leaving:
+        raise BuildFailed([Problem(os.path.relpath(path, directory.parent), None, msg("link_outside_site_file"))
+                           for path in sorted(leaving)])
     return sorted(found)
 
 
