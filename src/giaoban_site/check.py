@@ -9,6 +9,7 @@ from .cache import BuildCache
 from .content import Document, line_of_field
 from .errors import BuildFailed, Problem
 from .links import Link, find_broken_links, links_of
+from .lock import reading_lock
 from .messages import msg
 
 # Search engines cut titles at about 60 characters of a result line and feed readers wrap long ones;
@@ -32,14 +33,16 @@ class CheckReport:
 def check_site(options: BuildOptions) -> CheckReport:
     """Check the site at ``options.source`` without writing a file."""
     output = (options.output or options.source / "output").resolve()
-    try:
-        project = prepare(options, cache=BuildCache(output, writable=False))
-    except BuildFailed as exc:
-        return CheckReport(errors=list(exc.problems))
-    documents = project.site.documents
-    found = {doc.source: links_of(doc, project.config, project.store) for doc in documents}  # parsed once for both checks
-    warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
-    return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))
+    cache = BuildCache(output, writable=False)
+    with reading_lock(cache.dir):  # not while a build rewrites the cache check reads
+        try:
+            project = prepare(options, cache=cache)
+        except BuildFailed as exc:
+            return CheckReport(errors=list(exc.problems))
+        documents = project.site.documents
+        found = {doc.source: links_of(doc, project.config, project.store) for doc in documents}  # parsed once for both checks
+        warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
+        return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))
 
 
 def document_warnings(project: Project, doc: Document, links: list[Link] | None = None) -> list[Problem]:

@@ -153,6 +153,9 @@ def _read_yaml(path: Path) -> tuple[dict, str]:
     except yaml.MarkedYAMLError as exc:  # a "!!python/..." tag too: refused by the safe loader, never run
         line = yaml_error_line(exc, text)
         raise BuildFailed([Problem(str(path), line, msg("config_yaml", problem=exc.problem))]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise BuildFailed([Problem(str(path), line, msg("yaml_bad_character", code=f"U+{exc.character:04X}"))]) from None
     if not isinstance(data, dict):
         raise BuildFailed([Problem(str(path), 1, msg("front_matter_not_mapping", kind=type(data).__name__))])
     for key, value in data.items():

@@ -116,6 +116,9 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
     except yaml.MarkedYAMLError as exc:
         line = yaml_error_line(exc, head, first_line=2)
         raise ContentError(display, msg("yaml_syntax", problem=exc.problem or exc.context), line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not take (a control character)
+        line = head.count("\n", 0, exc.position) + 2
+        raise ContentError(display, msg("yaml_bad_character", code=f"U+{exc.character:04X}"), line) from None
     if fields is None:
         fields = {}
     if not isinstance(fields, dict):

@@ -55,6 +55,22 @@ def output_lock(cache_dir: Path, output: Path, wait: bool = True) -> Iterator[No
                     os.close(handle)  # releases the flock (with it our forked children's share)
 
 
+@contextmanager
+def reading_lock(cache_dir: Path) -> Iterator[None]:
+    """For ``giaoban check``, which reads the cache a build writes: wait while a build runs, hold a
+    shared lock while reading. Creates nothing: with no lock file, no build has left anything to read."""
+    try:
+        handle = os.open(str(cache_dir / "lock"), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(handle)
+
+
 def try_lock(cache_dir: Path) -> int | None:
     """Take the lock without waiting and keep it until the process ends; None if it is busy."""
     os.makedirs(cache_dir, exist_ok=True)

@@ -19,6 +19,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "front matter is {size} thousand characters, over the limit of {limit} thousand; move long text into the body"),
     "front_matter_too_complex": ("trường '{field}' quá lớn hoặc lồng quá sâu (tối đa {nodes} giá trị, {depth} tầng; tính cả các lần lặp '*tên'); hãy viết gọn lại",
                                  "field '{field}' is too large or nested too deep (at most {nodes} values and {depth} levels, each '*alias' counted again); simplify it"),
+    "yaml_bad_character": ("ký tự điều khiển {code} không được có trong YAML; xóa nó đi (thường do chép từ tệp khác)",
+                           "the control character {code} is not allowed in YAML; delete it (it often comes with pasted text)"),
     "yaml_tag_refused": ("thẻ YAML '{tag}' không được dùng trong phần đầu (nó có thể chạy mã); chỉ viết chữ, số, ngày và danh sách",
                          "the YAML tag '{tag}' is not allowed in front matter (it could run code); write only text, numbers, dates and lists"),
     "term_no_slug": ("'{field}' có giá trị '{value}' không có chữ cái hay chữ số nào để làm địa chỉ trang; sửa lại",
