@@ -199,3 +199,25 @@ def test_a_read_only_output_fails_clearly_and_keeps_the_previous_site(site: Site
     assert tree_digest(site.output) == before
     assert site.build().returncode == 0  # once the folder is writable again
     assert "Nội dung đã sửa." in site.page("2024/05/bai-mot/").get_text()
+
+
+def test_a_file_that_becomes_a_folder_and_back_is_rebuilt_right(site: SiteDir, tmp_path: Path) -> None:
+    """The spare folder holds the version before last: a path can be a file there and a folder now."""
+    site.article("content/2024/05/a.md", "Bài", "2024-05-01")
+    static_file = site.root / "static" / "lien-he"
+    page = site.root / "content" / "pages" / "lien-he.md"
+    # Two builds of each shape in a row, so that the spare always holds the other shape.
+    for step, shape in enumerate(["file", "folder", "folder", "file", "file", "folder"]):
+        if shape == "file":
+            page.unlink(missing_ok=True)
+            static_file.parent.mkdir(exist_ok=True)
+            static_file.write_text(f"Điện thoại: 0206 3852 {step}", encoding="utf-8")
+        else:
+            static_file.unlink(missing_ok=True)
+            site.write("content/pages/lien-he.md", f"---\ntitle: Liên hệ\nslug: lien-he\n---\n\nVăn phòng HĐND tỉnh {step}.\n")
+        result = site.build()
+        assert result.returncode == 0, result.stderr
+        clean = tmp_path / f"clean-{step}"
+        assert site.build("--output", str(clean)).returncode == 0
+        assert tree_digest(site.output) == tree_digest(clean), f"step {step}"
+        assert (site.output / "lien-he").is_file() == (shape == "file")

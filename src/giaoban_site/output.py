@@ -69,6 +69,7 @@ class OutputWriter:
                 _write_file(temporary, data)
                 os.replace(temporary, target)
             else:
+                _clear(target)
                 _write_file(target, data)
         return checksum
 
@@ -87,6 +88,7 @@ class OutputWriter:
                 _link_or_copy(source, temporary)
                 os.replace(temporary, target)
             else:
+                _clear(target)
                 _link_or_copy(source, target)
         except FileNotFoundError:
             return False
@@ -99,7 +101,11 @@ class OutputWriter:
         target = os.path.join(self._spare, normal)
         folder = os.path.dirname(target)
         if folder not in self._made_dirs:  # plain os calls, not pathlib: a full build writes tens of thousands of files
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # the version before has a file where this one has a folder
+                _remove_file_on_the_way(folder, self._spare)
+                os.makedirs(folder, exist_ok=True)
             self._made_dirs.add(folder)
         return target
 
@@ -107,7 +113,10 @@ class OutputWriter:
         """Remove from the new version what nothing produced."""
         for relative in sorted(set(self.spare_files) - produced):
             path = Path(self._spare, relative)
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except (IsADirectoryError, NotADirectoryError):  # this version has a folder where that file was, or a file
+                continue                                      # where its folder was: made already, nothing to remove
             _remove_empty_parents(path, self.spare)
 
     def swap(self) -> None:
@@ -139,6 +148,21 @@ def _write_file(path: str, data: bytes) -> None:
             remaining = remaining[os.write(handle, remaining):]
     finally:
         os.close(handle)
+
+
+def _clear(target: str) -> None:
+    """Make way for a new file at ``target``: the version before may have a folder there."""
+    if os.path.isdir(target) and not os.path.islink(target):
+        shutil.rmtree(target)
+
+
+def _remove_file_on_the_way(folder: str, top: str) -> None:
+    probe = folder
+    while len(probe) > len(top):
+        if os.path.lexists(probe) and not os.path.isdir(probe):
+            os.unlink(probe)
+            return
+        probe = os.path.dirname(probe)
 
 
 def _link_or_copy(source: str, target: str) -> None:
