@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import quote, unquote, urlsplit
 
 from .config import SiteConfig
-from .content import line_of_field
+from .content import line_of_field, unsafe_path
 from .errors import Problem
 from .messages import msg
 from .site import Site, page_file
@@ -57,8 +57,8 @@ def alias_url(alias: str, config: SiteConfig) -> str | None:
         return None  # on this host, but outside the site's base path
     if path.startswith(base):
         path = path[len(base) - 1:]
-    if ".." in path.split("/") or "\0" in path:
-        return None  # climbing out of the site, however far browsers would let it go
+    if unsafe_path(path):
+        return None  # climbing out of the site (however far browsers would let it go), or a name no file should have
     folder = path.endswith("/") or "." not in posixpath.basename(path)
     relative = posixpath.normpath(path).lstrip("/")
     return relative + "/" if folder and relative else relative

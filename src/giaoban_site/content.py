@@ -191,7 +191,7 @@ class _FieldReader:
             category=self.terms((self.text("category"),), "category")[0], authors=self.terms(self.authors(), "author"),
             summary=self.text("summary"), image=self.safe_path("image", self.text("image")),
             image_caption=self.text("image_caption"), draft=self.flag("draft"), template=self.text("template"),
-            aliases=tuple(self.safe_path("aliases", alias) for alias in self.text_list("aliases")), attachments=self.attachments(),
+            aliases=self.text_list("aliases"), attachments=self.attachments(),  # aliases: checked with the others (aliases.py)
             extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
 
