@@ -73,15 +73,11 @@ def reading_lock(cache_dir: Path) -> Iterator[None]:
 
 def try_lock(cache_dir: Path) -> int | None:
     """Take the lock without waiting and keep it until the process ends; None if it is busy."""
-    os.makedirs(cache_dir, exist_ok=True)
     path = str(cache_dir / "lock")
-    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(handle)
+        handle = _take(path, cache_dir, wait=False)
+    except OutputBusy:
         return None
-    _note_holder(handle)
     with _guard:
         _held[path] = _held.get(path, 0) + 1
     return handle
