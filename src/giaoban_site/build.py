@@ -281,7 +281,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     spare_files = cache.load_manifest(cache.spare).files or None
     cache.forget_manifest(cache.spare)  # from here until it is complete, the spare is not to be trusted
     writer = OutputWriter(project.output, cache.spare, {p: h for p, (_, h) in spare_files.items()} if spare_files else None)
-    writer.start()
+    writer.start({path: checksum for path, (_, checksum) in manifest.files.items()})
     extras: list[Background] = []
     try:
         with _timed("render and extras"):
