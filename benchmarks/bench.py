@@ -83,7 +83,9 @@ def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[f
         run("cold build")
         run("rebuild, no change")
         first.write_text(original + f"\nMột đoạn mới được thêm vào lần {i}.\n", encoding="utf-8")
-        run("rebuild, one body edited")
+        run("rebuild, one body edited")  # the first rebuild after a cold build: it also fills the spare folder
+        first.write_text(original + f"\nMột đoạn khác, lần {i}.\n", encoding="utf-8")
+        run("rebuild, one body edited again")  # as every later edit of an editor's day
         added = root / "content" / "2026" / "10" / f"bench-new-{i}.md"
         added.parent.mkdir(parents=True, exist_ok=True)
         added.write_text(f'---\ntitle: "Bài mới số {i} về giám sát"\ndate: 2026-10-30T08:00:00+07:00\n'

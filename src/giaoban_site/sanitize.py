@@ -103,7 +103,7 @@ class _Repair:
     cut: list[tuple[int, int]] = field(default_factory=list)  # spans of the current block to take out
 
 
-def repair(text: str, policy: HtmlPolicy | None, lines_offset: int = 0) -> tuple[str, list[Removal]]:
+def repair(text: str, policy: HtmlPolicy | None) -> tuple[str, list[Removal]]:
     """``text`` with every element its block leaves open closed at the block's end (unless a later
     block closes it, as a block of raw HTML may), and what sanitising under ``policy`` will remove.
 
