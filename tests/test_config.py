@@ -113,3 +113,24 @@ def test_two_generated_pages_at_one_address_is_an_error(site: SiteDir) -> None:
     assert result.returncode == 1
     assert "site.yaml: two pages giaoban makes itself share the address /chu-de/" in result.stderr
     assert "site.yaml: two pages giaoban makes itself share the address /tim-kiem/" in result.stderr
+
+
+def test_agency_details_fill_the_footer_with_working_links(site: SiteDir) -> None:
+    site.write("site.yaml", """
+        title: "HĐND tỉnh Thử nghiệm"
+        agency:
+          name: "Hội đồng nhân dân tỉnh Thử nghiệm"
+          address: "Số 1, đường Hoàng Đình Giong"
+          phone: "0206 3852 123"
+          email: "vanphong@example.gov.vn"
+          responsible: "Nguyễn Văn A, Chánh Văn phòng"
+          so_fax: "0206 3852 124"
+        """)
+    site.article("content/2024/05/a.md", "Bài", "2024-05-01")
+    result = site.build()
+    assert result.returncode == 0
+    assert "site.yaml:8: trường cấu hình không rõ 'agency.so_fax' (bỏ qua)" in result.stderr  # not dropped silently
+    footer = site.page("/").select_one("footer")
+    assert footer.select_one('a[href="tel:02063852123"]').get_text() == "0206 3852 123"
+    assert footer.select_one('a[href="mailto:vanphong@example.gov.vn"]') is not None
+    assert "Chịu trách nhiệm nội dung: Nguyễn Văn A, Chánh Văn phòng" in footer.get_text(" ", strip=True)

@@ -344,7 +344,9 @@ def test_seed_article_weighs_under_30_kb_and_looks_right_on_a_phone(browser, tmp
     loaded = [(r.request.resource_type, r.url, len(r.body())) for r in responses]
     total = sum(size for _, _, size in loaded)
     print(f"seed article: HTML + CSS = {total} bytes uncompressed; {loaded}")
-    assert {kind for kind, _, _ in loaded} == {"document", "stylesheet"}, loaded  # no fonts, scripts or trackers
+    # No fonts, scripts or trackers: the page, its stylesheet, and the emblem (as the header's image and the tab's icon).
+    assert {kind for kind, _, _ in loaded} <= {"document", "stylesheet", "image", "other"}, loaded
+    assert {url for kind, url, _ in loaded if kind in ("image", "other")} == {server.url + "static/logo.svg"}, loaded
     assert total < 30_000
     shots = tmp_path_factory.mktemp("screenshots")
     page.screenshot(path=str(shots / "seed-article-360-first-screen.png"))  # what a reader sees first
@@ -397,3 +399,31 @@ def test_standalone_links_are_big_enough_for_a_thumb(server, phone) -> None:
             assert heights, f"{url}: nothing matches {selector}"
             small += [(url, selector, round(h)) for h in heights if h < 44]
     assert small == []
+
+
+def test_footer_names_the_agency_and_leaves_placeholders_unlinked(theme_site: SiteDir) -> None:
+    footer = theme_site.page("/").select_one("footer")
+    text = footer.get_text(" ", strip=True)
+    assert "Hội đồng nhân dân tỉnh Cao Bằng" in text and "Chịu trách nhiệm nội dung:" in text and "Ghi rõ nguồn" in text
+    assert "[ĐIỀN: số điện thoại]" in text  # marked for the office to fill in, never an invented number
+    assert not footer.select('a[href^="tel:"], a[href^="mailto:"]')  # a placeholder is no link
+
+
+def test_every_page_names_an_icon_that_is_there(theme_site: SiteDir) -> None:
+    """Without one, every page view also asked the server for a /favicon.ico that does not exist."""
+    for path in theme_site.output.rglob("*.html"):
+        icon = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one('link[rel="icon"]')
+        if "http-equiv" in path.read_text(encoding="utf-8")[:600]:
+            continue  # an old address's redirect page
+        assert icon is not None, path
+        assert (theme_site.output / icon["href"].lstrip("/")).is_file(), path
+
+
+def test_article_carries_dublin_core_metadata(theme_site: SiteDir) -> None:
+    page = theme_site.page("2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/")
+    meta = {tag["name"]: tag["content"] for tag in page.select('meta[name^="dcterms."]')}
+    assert meta["dcterms.title"] == "Báo cáo kết quả giám sát chuyên đề năm 2024"
+    assert meta["dcterms.creator"] == "Minh Hòa, Đức Anh"
+    assert meta["dcterms.date"].startswith("2024-05-20T08:30:00+07:00")
+    assert meta["dcterms.publisher"] == "Hội đồng nhân dân tỉnh Cao Bằng" and meta["dcterms.language"] == "vi"
+    assert meta["dcterms.identifier"].endswith("/2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/")

@@ -81,7 +81,10 @@ def test_vietnamese_dates() -> None:
     assert format_date(when) == "Thứ Năm, 02/10/2014"
     assert format_date(when, with_time=True) == "Thứ Năm, 02/10/2014 08:30"
     assert format_date(dt.date(2024, 5, 5)) == "Chủ Nhật, 05/05/2024"
-    assert format_date_long(when) == "ngày 2 tháng 10 năm 2014"
+    assert format_date_long(when) == "ngày 02 tháng 10 năm 2014"  # Nghị định 30/2020: 0 before days under 10
+    assert format_date_long(dt.date(2020, 3, 5)) == "ngày 05 tháng 3 năm 2020"  # ... and before months 1 and 2 only
+    assert format_date_long(dt.date(2024, 2, 29)) == "ngày 29 tháng 02 năm 2024"
+    assert format_date_long(dt.date(2025, 12, 31)) == "ngày 31 tháng 12 năm 2025"
 
 
 @settings(max_examples=300, deadline=None)

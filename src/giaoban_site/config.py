@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +55,32 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class Agency:
+    """The body that publishes the site, as the footer names it (Luật Tiếp cận thông tin, Điều 19)."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    responsible: str = ""  # the person responsible for the content
+    reuse: str = ""  # under what terms the content may be reused
+
+    @property
+    def phone_link(self) -> str:
+        """A tel: link for the phone number, or "" while it is not one (a placeholder to fill in)."""
+        digits = re.sub(r"[\s().-]", "", self.phone)
+        return f"tel:{digits}" if re.fullmatch(r"\+?\d{6,15}", digits) else ""
+
+    @property
+    def email_link(self) -> str:
+        return f"mailto:{self.email}" if re.fullmatch(r"[^\s@]+@[^\s@]+\.[^\s@]+", self.email) else ""
+
+
+AGENCY_FIELDS = tuple(f.name for f in dataclasses.fields(Agency))
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything ``site.yaml`` can set. Paths are absolute once loaded."""
 
@@ -68,6 +95,8 @@ class SiteConfig:
     feed_entries: int = 20
     allow_raw_html: bool = False
     embeds: tuple[str, ...] = ()  # hosts whose <iframe>s raw HTML may keep: "www.youtube-nocookie.com"
+    agency: Agency = field(default_factory=Agency)
+    logo: str = "static/logo.svg"  # site-relative: the site's emblem, in the header and as its icon
     urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
     menu: tuple[MenuItem, ...] = ()
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
@@ -108,7 +137,7 @@ class SiteConfig:
 
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
-          "allow_raw_html": bool, "embeds": list, "urls": dict, "menu": list, "types": dict, "extra": dict}
+          "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "urls": dict, "menu": list, "types": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -183,6 +212,11 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
     if "menu" in values:
         values["menu"] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
                                for item in values["menu"] if isinstance(item, dict))
+    if "agency" in values:
+        known = {k: " ".join(str(v).split()) for k, v in values["agency"].items() if k in AGENCY_FIELDS and v is not None}
+        for key in sorted(set(map(str, values["agency"])) - set(AGENCY_FIELDS)):
+            log.warning("%s:%s: %s", path, _line_of(text, f"agency.{key}") or "", msg("config_unknown", field=f"agency.{key}"))
+        values["agency"] = Agency(**known)
     if "embeds" in values:
         values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
     if "base_url" in values and not values["base_url"].endswith("/"):

@@ -116,8 +116,10 @@ def format_date(value: dt.datetime | dt.date, with_time: bool = False) -> str:
 
 
 def format_date_long(value: dt.date) -> str:
-    """ "ngày 2 tháng 10 năm 2014"."""
-    return f"ngày {value.day} tháng {value.month} năm {value.year}"
+    """ "ngày 02 tháng 10 năm 2014", "ngày 05 tháng 3 năm 2020": as Nghị định 30/2020 (Phụ lục I)
+    writes dates, with a 0 before days under 10 and before the months 1 and 2."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
 def format_size(size: int) -> str:
