@@ -39,6 +39,7 @@ DEFAULT_URLS = {
     "search": "tim-kiem/",
     "feed": "feed.xml",  # Atom, at the site's root and in every tag's and category's folder
     "rss": "rss.xml",
+    "data": "du-lieu/noi-dung.json",  # every public item as data (open_data.py)
 }
 TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
 _URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",

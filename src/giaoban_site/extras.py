@@ -14,6 +14,7 @@ from .aliases import RedirectRules
 from .attachments import Attachments
 from .content import visible_files
 from .feeds import Feeds
+from .open_data import OpenData
 from .output import OutputWriter
 from .render import THEME_DIR
 from .search import SearchIndex
@@ -82,4 +83,4 @@ def _tree(source: Path, prefix: str) -> list[tuple[str, Path]]:
 
 
 # The search index takes longest: the build runs it beside the others (build._extras_groups).
-GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), SearchIndex()]
+GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), OpenData(), SearchIndex()]
