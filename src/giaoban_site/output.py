@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
 
@@ -39,7 +40,7 @@ class OutputWriter:
     """Makes one build's version of the site in the spare folder, then swaps it in.
 
     ``spare_files`` maps path -> bytes hash of what the spare folder holds, or None when that is
-    not known (first build, or a build killed while it wrote): the spare is then emptied first.
+    not known (first build, or a build killed while it wrote): the spare then starts again.
     """
 
     def __init__(self, output: Path, spare: Path, spare_files: dict[str, str] | None) -> None:
@@ -61,7 +62,6 @@ class OutputWriter:
                 shutil.rmtree(self.spare)
             self.spare.mkdir(parents=True)
             self.spare_files = self._twin_of_output(output_files)
-        self.spare.mkdir(parents=True, exist_ok=True)
 
     def _twin_of_output(self, output_files: dict[str, str]) -> dict[str, str]:
         linked = {}
@@ -79,14 +79,7 @@ class OutputWriter:
             data = data.encode("utf-8")
         checksum = content_hash(data)
         if self.spare_files.get(relative) != checksum:
-            target = self._target(relative)
-            if relative in self.spare_files:  # replaced, never rewritten: see the module's docstring
-                temporary = f"{target}.giaoban-{os.getpid()}"
-                _write_file(temporary, data)
-                os.replace(temporary, target)
-            else:
-                _clear(target)
-                _write_file(target, data)
+            self._place(relative, lambda path: _write_file(path, data))
         return checksum
 
     def keep(self, relative: str, checksum: str) -> bool:
@@ -97,18 +90,23 @@ class OutputWriter:
         source = self._output_prefix + relative
         if self.spare_files.get(relative) == checksum:
             return os.path.exists(source)
-        target = self._target(relative)
         try:
-            if relative in self.spare_files:
-                temporary = f"{target}.giaoban-{os.getpid()}"
-                _link_or_copy(source, temporary)
-                os.replace(temporary, target)
-            else:
-                _clear(target)
-                _link_or_copy(source, target)
+            self._place(relative, lambda path: _link_or_copy(source, path))
         except FileNotFoundError:
             return False
         return True
+
+    def _place(self, relative: str, fill: Callable[[str], None]) -> None:
+        """Make the spare's file at ``relative`` with ``fill(path)``: a file already there is
+        replaced, never rewritten (see the module's docstring)."""
+        target = self._target(relative)
+        if relative in self.spare_files:
+            temporary = f"{target}.giaoban-{os.getpid()}"
+            fill(temporary)
+            os.replace(temporary, target)
+        else:
+            _clear(target)
+            fill(target)
 
     def _target(self, relative: str) -> str:
         normal = os.path.normpath(relative)
