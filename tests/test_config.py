@@ -134,3 +134,17 @@ def test_agency_details_fill_the_footer_with_working_links(site: SiteDir) -> Non
     assert footer.select_one('a[href="tel:02063852123"]').get_text() == "0206 3852 123"
     assert footer.select_one('a[href="mailto:vanphong@example.gov.vn"]') is not None
     assert "Chịu trách nhiệm nội dung: Nguyễn Văn A, Chánh Văn phòng" in footer.get_text(" ", strip=True)
+
+
+def test_the_monitoring_script_is_one_opt_in_https_script(site: SiteDir) -> None:
+    site.article("content/2024/05/a.md", "Bài", "2024-05-01")
+    assert site.build().returncode == 0
+    assert not site.page("/").select("script[src]")  # off by default: no script at all
+    url = "https://giamsat.example.gov.vn/tracking.js"
+    site.write("site.yaml", f'title: "HĐND"\nbase_url: "https://example.gov.vn/"\nmonitoring_script: "{url}"\n')
+    assert site.build().returncode == 0
+    for page in ("/", "2024/05/bai/", "404.html"):
+        assert [tag["src"] for tag in site.page(page).select("script[src]")] == [url]
+    site.write("site.yaml", 'title: "HĐND"\nmonitoring_script: "http://giamsat.example/x.js"\n')
+    result = site.build()
+    assert result.returncode == 1 and "site.yaml:2: 'monitoring_script' phải là một địa chỉ https://" in result.stderr

@@ -98,6 +98,9 @@ class SiteConfig:
     embeds: tuple[str, ...] = ()  # hosts whose <iframe>s raw HTML may keep: "www.youtube-nocookie.com"
     agency: Agency = field(default_factory=Agency)
     logo: str = "static/logo.svg"  # site-relative: the site's emblem, in the header and as its icon
+    # The one monitoring script state portals may be asked to embed (an https URL); off by default,
+    # and then pages carry no script at all.
+    monitoring_script: str = ""
     urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
     menu: tuple[MenuItem, ...] = ()
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
@@ -138,7 +141,8 @@ class SiteConfig:
 
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
-          "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "urls": dict, "menu": list, "types": dict, "extra": dict}
+          "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "monitoring_script": str,
+          "urls": dict, "menu": list, "types": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -236,6 +240,9 @@ def _urls(given: dict) -> dict[str, str]:
 
 def _check_values(config: SiteConfig, path: Path, text: str) -> list[Problem]:
     problems = []
+    script = urlsplit(config.monitoring_script)
+    if config.monitoring_script and (script.scheme != "https" or not script.hostname):
+        problems.append(Problem(str(path), _line_of(text, "monitoring_script"), msg("bad_script_url", value=config.monitoring_script)))
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):

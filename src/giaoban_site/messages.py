@@ -67,6 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_unknown": ("trường cấu hình không rõ '{field}' (bỏ qua)", "unknown config field '{field}' (ignored)"),
     "config_missing": ("không có tệp site.yaml trong {root}; dùng cấu hình mặc định",
                        "no site.yaml in {root}; building with defaults"),
+    "bad_script_url": ("'monitoring_script' phải là một địa chỉ https://, không phải '{value}'",
+                       "'monitoring_script' must be an https:// address, not '{value}'"),
     "bad_timezone": ("múi giờ '{value}' không tồn tại; ví dụ đúng: Asia/Ho_Chi_Minh",
                      "unknown timezone '{value}'; for example: Asia/Ho_Chi_Minh"),
     "bad_pattern": ("mẫu địa chỉ '{field}' phải chứa {needs}: '{value}'", "URL pattern '{field}' must contain {needs}: '{value}'"),
