@@ -278,10 +278,11 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
-    spare_files = cache.load_manifest(cache.spare).files or None
+    before = manifest.checksums()  # what output/ holds
+    spare = cache.load_manifest(cache.spare)
     cache.forget_manifest(cache.spare)  # from here until it is complete, the spare is not to be trusted
-    writer = OutputWriter(project.output, cache.spare, {p: h for p, (_, h) in spare_files.items()} if spare_files else None)
-    writer.start({path: checksum for path, (_, checksum) in manifest.files.items()})
+    writer = OutputWriter(project.output, cache.spare, spare.checksums() if spare.files else None)
+    writer.start(before)
     extras: list[Background] = []
     try:
         with _timed("render and extras"):
@@ -301,7 +302,6 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         writer.finish(set(files))
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
-    before = {path: checksum for path, (_, checksum) in manifest.files.items()}
     written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
     removed = sorted(set(before) - set(files))
     return BuildReport(project.output, _pages(files), written, len(files) - written, project.site.scheduled, 0.0, removed)

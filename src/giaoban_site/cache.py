@@ -69,6 +69,10 @@ class Manifest:
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (input key, bytes hash)
     scheduled: int = 0  # articles waiting for their date, to report when nothing needs building
 
+    def checksums(self) -> dict[str, str]:
+        """Each file's bytes hash, by path."""
+        return {path: checksum for path, (_, checksum) in self.files.items()}
+
 
 class BuildCache:
     """Reads and writes the cache files of one output directory.
@@ -101,8 +105,9 @@ class BuildCache:
 
     def save_manifest(self, folder: Path, manifest: Manifest) -> None:
         self.save(_manifest_name(folder), manifest)
+        current = {_manifest_name(folder), _manifest_name(self.spare), _manifest_name(self.output)}
         for old in self.dir.glob("manifest-*.pickle"):  # folders that are gone
-            if old.name not in (_manifest_name(folder), _manifest_name(self.spare), _manifest_name(self.output)):
+            if old.name not in current:
                 old.unlink(missing_ok=True)
 
     def forget_manifest(self, folder: Path) -> None:

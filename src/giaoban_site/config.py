@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from .content import MAX_DEPTH, MAX_NODES, within_bounds
+from .content import MAX_DEPTH, MAX_NODES, first_unbounded
 from .content_types import ContentTypes, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
 from .messages import msg
@@ -192,10 +192,9 @@ def _read_yaml(path: Path) -> tuple[dict, str]:
         raise BuildFailed([Problem(str(path), line, msg("yaml_bad_character", code=f"U+{exc.character:04X}"))]) from None
     if not isinstance(data, dict):
         raise BuildFailed([Problem(str(path), 1, msg("front_matter_not_mapping", kind=type(data).__name__))])
-    for key, value in data.items():
-        if not within_bounds(value):
-            raise BuildFailed([Problem(str(path), _line_of(text, str(key)),
-                                       msg("front_matter_too_complex", field=key, nodes=MAX_NODES, depth=MAX_DEPTH))])
+    if (key := first_unbounded(data)) is not None:
+        raise BuildFailed([Problem(str(path), _line_of(text, str(key)),
+                                   msg("front_matter_too_complex", field=key, nodes=MAX_NODES, depth=MAX_DEPTH))])
     return data, text
 
 

@@ -123,10 +123,9 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str, int, str]:
         fields = {}
     if not isinstance(fields, dict):
         raise ContentError(display, msg("front_matter_not_mapping", kind=kind_of(fields)), 2)
-    for name, value in fields.items():
-        if not within_bounds(value):
-            line = _field_line(head, str(name))
-            raise ContentError(display, msg("front_matter_too_complex", field=name, nodes=MAX_NODES, depth=MAX_DEPTH), line)
+    if (name := first_unbounded(fields)) is not None:
+        raise ContentError(display, msg("front_matter_too_complex", field=name, nodes=MAX_NODES, depth=MAX_DEPTH),
+                           _field_line(head, str(name)))
     return fields, body, body_line, head
 
 
@@ -135,7 +134,12 @@ def _tag_of(exc: yaml.constructor.ConstructorError) -> str:
     return found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
 
 
-def within_bounds(value: object) -> bool:
+def first_unbounded(fields: dict) -> object | None:
+    """The first field of YAML ``fields`` over the bounds (``_within_bounds``), or None."""
+    return next((name for name, value in fields.items() if not _within_bounds(value)), None)
+
+
+def _within_bounds(value: object) -> bool:
     """Whether ``value`` holds at most MAX_NODES values, nested at most MAX_DEPTH deep (walked
     without recursion, stopping as soon as it is over: bounded time however it was built)."""
     pending, seen = [(value, 0)], 0
@@ -151,9 +155,10 @@ def within_bounds(value: object) -> bool:
     return True
 
 
-def _field_line(head: str, name: str) -> int:
+def _field_line(head: str, name: str, missing: int = 2) -> int:
+    """The file line of ``name:`` in front matter ``head`` (which starts on line 2), or ``missing``."""
     match = re.search(rf"^{re.escape(name)}\s*:", head, re.MULTILINE)
-    return head.count("\n", 0, match.start()) + 2 if match else 2
+    return head.count("\n", 0, match.start()) + 2 if match else missing
 
 
 def unsafe_path(value: str) -> bool:
@@ -179,7 +184,7 @@ class _FieldReader:
         return ContentError(self.display, message, self._line_of(field_name))
 
     def _line_of(self, field_name: str) -> int:
-        return _field_line(self.head, field_name) if re.search(rf"^{re.escape(field_name)}\s*:", self.head, re.MULTILINE) else 1
+        return _field_line(self.head, field_name, missing=1)
 
     def document(self, content_type: ContentType, body: str, body_line: int) -> Document:
         title = self.title()

@@ -195,13 +195,19 @@ def _remove_empty_parents(path: Path, top: Path) -> None:
         parent = parent.parent
 
 
+def _libc_function(name: str):
+    """A function of the C library (Linux: ``syncfs``, ``renameat2``), or None where there is none."""
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def _sync(folder: Path) -> None:
     """Flush the file system holding ``folder`` (Linux syncfs), so that a power cut after the swap
     cannot leave a file of the new version empty."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        syncfs = libc.syncfs
-    except (OSError, AttributeError):
+    syncfs = _libc_function("syncfs")
+    if syncfs is None:
         os.sync()
         return
     handle = os.open(folder, os.O_RDONLY)
@@ -213,10 +219,8 @@ def _sync(folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories with Linux renameat2; False where that is not available."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = _libc_function("renameat2")
+    if renameat2 is None:
         return False
     at_fdcwd = -100
     if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
