@@ -222,3 +222,18 @@ def test_a_file_that_becomes_a_folder_and_back_is_rebuilt_right(site: SiteDir, t
         assert site.build("--output", str(clean)).returncode == 0
         assert tree_digest(site.output) == tree_digest(clean), f"step {step}"
         assert (site.output / "lien-he").is_file() == (shape == "file")
+
+
+def test_check_waits_for_a_running_build_to_end(tmp_path: Path) -> None:
+    """check reads the cache the build is rewriting: it takes its turn, and finds nothing damaged."""
+    root = tmp_path / "site"
+    corpus(root, 300)
+    build = start_build(root)
+    time.sleep(0.3)
+    check = subprocess.Popen([*GIAOBAN, "check", "--source", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             env={**os.environ, "GIAOBAN_LANG": "vi"}, text=True)
+    assert build.wait(timeout=600) == 0
+    assert check.poll() is None, "check finished while the build was still writing"
+    printed = check.communicate(timeout=600)[0]
+    assert check.returncode == 0, printed
+    assert "bị hỏng" not in printed and "Traceback" not in printed, printed

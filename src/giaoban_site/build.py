@@ -206,6 +206,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
         raise BuildFailed(problems)
     if to_parse or len(documents) != stored:
         cache.store.keep_only({doc.digest for doc in documents.values()})
+        cache.store.settle()
     return [documents[name] for name in sorted(documents)]
 
 

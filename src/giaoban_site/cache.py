@@ -74,6 +74,11 @@ class Manifest:
         return {path: checksum for path, (_, checksum) in self.files.items()}
 
 
+def cache_dir(output: Path) -> Path:
+    """Where the cache of ``output`` lives: beside it, so that its spare folder is on the same disk."""
+    return output.parent / ".giaoban-cache" / output.name
+
+
 class BuildCache:
     """Reads and writes the cache files of one output directory.
 
@@ -81,12 +86,13 @@ class BuildCache:
     and writes nothing: saves are dropped, and what is parsed now stays in memory (store.CheckStore).
     """
 
-    def __init__(self, output: Path, writable: bool = True) -> None:
-        self.dir = output.parent / ".giaoban-cache" / output.name
+    def __init__(self, output: Path, writable: bool = True, kept: bool = True) -> None:
+        self.dir = cache_dir(output)
         self.output = output
         self.writable = writable
         path = str(self.dir / "bodies.sqlite")
-        self.store: Store = SqliteStore(path) if writable else CheckStore(path)
+        # kept=False: what is there may be half-written by a build that began after we looked (check.py)
+        self.store: Store = SqliteStore(path) if writable else CheckStore(path if kept else None)
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .build import BuildOptions, Project, prepare
-from .cache import BuildCache
+from .cache import BuildCache, cache_dir
 from .content import Document, line_of_field
 from .errors import BuildFailed, Problem
 from .links import Link, find_broken_links, links_of
@@ -33,8 +33,8 @@ class CheckReport:
 def check_site(options: BuildOptions) -> CheckReport:
     """Check the site at ``options.source`` without writing a file."""
     output = (options.output or options.source / "output").resolve()
-    cache = BuildCache(output, writable=False)
-    with reading_lock(cache.dir):  # not while a build rewrites the cache check reads
+    with reading_lock(cache_dir(output)) as built_before:  # not while a build rewrites the cache check reads
+        cache = BuildCache(output, writable=False, kept=built_before)
         try:
             project = prepare(options, cache=cache)
         except BuildFailed as exc:

@@ -56,17 +56,18 @@ def output_lock(cache_dir: Path, output: Path, wait: bool = True) -> Iterator[No
 
 
 @contextmanager
-def reading_lock(cache_dir: Path) -> Iterator[None]:
+def reading_lock(cache_dir: Path) -> Iterator[bool]:
     """For ``giaoban check``, which reads the cache a build writes: wait while a build runs, hold a
-    shared lock while reading. Creates nothing: with no lock file, no build has left anything to read."""
+    shared lock while reading. Creates nothing. Gives False when there is no lock file: no build
+    had made the cache then, and one that starts now may be writing it, so it is not to be read."""
     try:
         handle = os.open(str(cache_dir / "lock"), os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        yield
+        yield False
         return
     try:
         fcntl.flock(handle, fcntl.LOCK_SH)
-        yield
+        yield True
     finally:
         os.close(handle)
 

@@ -82,6 +82,9 @@ class Store(Protocol):
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         """Keep (digest, packed document) rows and their bodies."""
 
+    def settle(self) -> None:
+        """Once written: make all of it readable by a reader that takes only the file (check.py)."""
+
     def html(self, doc: Document) -> str:
         """The document's body as HTML ("" when it has none)."""
 
@@ -103,6 +106,9 @@ class MemoryStore:
 
     def keep_only(self, digests: set[str]) -> None:
         pass  # it lives for one process only
+
+    def settle(self) -> None:
+        pass
 
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         self._bodies.update((body[0], body) for body in bodies)
@@ -163,6 +169,13 @@ class SqliteStore:
         else:
             yield from connection.execute(f"{query} WHERE digest IN ({','.join('?' * len(digests))})", list(digests))  # noqa: S608
 
+    def settle(self) -> None:
+        """Move the write-ahead log into the database file: ``check`` opens the file alone
+        (immutable, so that it writes nothing), and may read as soon as the build's lock is free,
+        before this process has closed its connection (which would do the same)."""
+        if not self.read_only and os.path.exists(self.path):
+            _connect(self.path).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies that no longer exist in this form."""
         connection = _connect(self.path)
@@ -182,14 +195,14 @@ class SqliteStore:
 
 class CheckStore(MemoryStore):
     """The store as ``giaoban check`` sees it: the documents and bodies earlier builds kept, read
-    without writing a byte, and those parsed now, in memory."""
+    without writing a byte, and those parsed now, in memory. With no ``path``, nothing kept is read."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str | None) -> None:
         super().__init__()
-        self.kept = SqliteStore(path, read_only=True)
+        self.kept = SqliteStore(path, read_only=True) if path else None
 
     def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
-        return self.kept.documents(wanted)
+        return self.kept.documents(wanted) if self.kept else ({}, 0)
 
     def html(self, doc: Document) -> str:
         return super().html(doc) if doc.digest in self._bodies else self.kept.html(doc)
@@ -200,7 +213,7 @@ class CheckStore(MemoryStore):
     def words(self, digests: Collection[str] | None = None) -> Iterator[tuple[str, str, str]]:
         yield from super().words(digests)
         wanted = None if digests is None else [d for d in digests if d not in self._bodies]
-        if os.path.exists(self.kept.path) and wanted != []:
+        if self.kept and os.path.exists(self.kept.path) and wanted != []:
             yield from (row for row in self.kept.words(wanted) if row[0] not in self._bodies)
 
 
