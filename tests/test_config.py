@@ -96,19 +96,19 @@ def test_an_unknown_url_name_is_a_warning(site: SiteDir) -> None:
 
 def test_a_url_placeholder_with_no_value_is_an_error_not_a_crash(site: SiteDir) -> None:
     site.write("site.yaml", 'title: "Thử"\nurls:\n  page: "{year}/{slug}/"\n  tag: "the/{name}/"\n'
-                            'types:\n  van-ban:\n    url: "van-ban/{so}/{slug}/"\n')
+                            'types:\n  tai-lieu:\n    url: "tai-lieu/{so}/{slug}/"\n')
     site.article("content/2024/05/a.md", "Bài A", "2024-05-01")
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "site.yaml:3: URL pattern 'page' has a placeholder it cannot fill: '{year}/{slug}/'; use only {slug}" in result.stderr
     assert "site.yaml:4: URL pattern 'tag' must contain {slug}" in result.stderr
-    assert "site.yaml:7: URL pattern 'types.van-ban.url' has a placeholder it cannot fill" in result.stderr
+    assert "site.yaml:7: URL pattern 'types.tai-lieu.url' has a placeholder it cannot fill" in result.stderr
 
 
 def test_two_generated_pages_at_one_address_is_an_error(site: SiteDir) -> None:
-    site.write("site.yaml", 'title: "Thử"\nurls:\n  archive: "chu-de/"\ntypes:\n  van-ban:\n    index: "tim-kiem/"\n')
+    site.write("site.yaml", 'title: "Thử"\nurls:\n  archive: "chu-de/"\ntypes:\n  tai-lieu:\n    index: "tim-kiem/"\n')
     site.article("content/2024/05/a.md", "Bài A", "2024-05-01")
-    site.write("content/van-ban/a.md", "---\ntitle: Nghị quyết\n---\n")
+    site.write("content/tai-lieu/a.md", "---\ntitle: Nghị quyết\n---\n")
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1
     assert "site.yaml: two pages giaoban makes itself share the address /chu-de/" in result.stderr

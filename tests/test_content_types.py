@@ -6,12 +6,12 @@ from conftest import SiteDir, tree_digest
 
 DOCUMENT_TYPE = """
 types:
-  van-ban:
-    folder: van-ban
-    url: "van-ban/{slug}/"
+  tai-lieu:
+    folder: tai-lieu
+    url: "tai-lieu/{slug}/"
     template: page.html
     title: "Văn bản"
-    index: "van-ban/"
+    index: "tai-lieu/"
     features: [sitemap, search, index]
     fields:
       so_ky_hieu: {type: text, required: true}
@@ -23,7 +23,7 @@ types:
 def document_site(site: SiteDir) -> None:
     site.write("site.yaml", 'title: "HĐND tỉnh Thử nghiệm"\nbase_url: "https://example.gov.vn/"\n' + DOCUMENT_TYPE)
     site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18", "2024-05-01", tags="[kỳ họp]")
-    site.write("content/van-ban/nq-15.md", """\
+    site.write("content/tai-lieu/nq-15.md", """\
         ---
         title: "Nghị quyết về ngân sách địa phương năm 2025"
         so_ky_hieu: "15/2024/NQ-HĐND"
@@ -33,16 +33,16 @@ def document_site(site: SiteDir) -> None:
 
         Toàn văn nghị quyết.
         """)
-    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\nso_ky_hieu: "71/BC-HĐND"\n---\n')
+    site.write("content/tai-lieu/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\nso_ky_hieu: "71/BC-HĐND"\n---\n')
 
 
 def test_a_declared_type_gets_its_pages_and_its_own_index(site: SiteDir) -> None:
     document_site(site)
     result = site.build()
     assert result.returncode == 0, result.stderr
-    page = site.page("van-ban/nghi-quyet-ve-ngan-sach-dia-phuong-nam-2025")
+    page = site.page("tai-lieu/nghi-quyet-ve-ngan-sach-dia-phuong-nam-2025")
     assert page.h1.get_text() == "Nghị quyết về ngân sách địa phương năm 2025"
-    index = site.page("van-ban")
+    index = site.page("tai-lieu")
     assert index.h1.get_text() == "Văn bản"
     assert [a.get_text() for a in index.select(".item-title a")] == ["Báo cáo thẩm tra", "Nghị quyết về ngân sách địa phương năm 2025"]
     assert "2 mục" in index.select_one(".count").get_text()
@@ -55,7 +55,7 @@ def test_items_of_a_type_join_only_the_features_it_declares(site: SiteDir) -> No
     assert [a.get_text() for a in home.select(".item-title a")] == ["Kỳ họp thứ 18"]  # not on the home page
     assert "Nghị quyết" not in (site.output / "feed.xml").read_text(encoding="utf-8")  # nor in feeds
     sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
-    assert "https://example.gov.vn/van-ban/bao-cao-tham-tra/" in sitemap and "https://example.gov.vn/van-ban/</loc>" in sitemap
+    assert "https://example.gov.vn/tai-lieu/bao-cao-tham-tra/" in sitemap and "https://example.gov.vn/tai-lieu/</loc>" in sitemap
     records = [p.read_text(encoding="utf-8") for p in (site.output / "tim-kiem" / "bai").glob("*.json")]
     assert any("Báo cáo thẩm tra" in r for r in records) and len(records) == 3  # searchable, with the article
 
@@ -64,32 +64,32 @@ def test_a_required_declared_field_missing_names_the_file(site: SiteDir) -> None
     document_site(site)
     assert site.build().returncode == 0
     before = tree_digest(site.output)
-    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\n---\n')
+    site.write("content/tai-lieu/bc-71.md", '---\ntitle: "Báo cáo thẩm tra"\n---\n')
     result = site.build()
     assert result.returncode == 1
-    assert "content/van-ban/bc-71.md:1: thiếu trường 'so_ky_hieu', bắt buộc với loại nội dung 'van-ban'" in result.stderr
+    assert "content/tai-lieu/bc-71.md:1: thiếu trường 'so_ky_hieu', bắt buộc với loại nội dung 'tai-lieu'" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(site.output) == before
 
 
 def test_a_declared_field_of_the_wrong_kind_names_its_line(site: SiteDir) -> None:
     document_site(site)
-    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nngay_ban_hanh: 10/12/2024\n---\n')
+    site.write("content/tai-lieu/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nngay_ban_hanh: 10/12/2024\n---\n')
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1
-    assert "content/van-ban/bc-71.md:4: 'ngay_ban_hanh' is not a date: '10/12/2024'" in result.stderr
+    assert "content/tai-lieu/bc-71.md:4: 'ngay_ban_hanh' is not a date: '10/12/2024'" in result.stderr
 
 
 def test_a_folder_no_type_claims_is_an_error_naming_it(site: SiteDir) -> None:
     site.article("content/2024/05/ky-hop.md", "Kỳ họp", "2024-05-01")
     assert site.build().returncode == 0
     before = tree_digest(site.output)
-    site.write("content/van-ban/nq-15.md", '---\ntitle: "Nghị quyết"\n---\n')
-    site.write("content/van-ban/nq-16.md", '---\ntitle: "Nghị quyết khác"\n---\n')
+    site.write("content/tai-lieu/nq-15.md", '---\ntitle: "Nghị quyết"\n---\n')
+    site.write("content/tai-lieu/nq-16.md", '---\ntitle: "Nghị quyết khác"\n---\n')
     site.write("content/ghi-chu.md", '---\ntitle: "Ghi chú"\n---\n')
     result = site.build()
     assert result.returncode == 1
-    assert result.stderr.count("content/van-ban/: không loại nội dung nào dùng thư mục content/van-ban/") == 1
+    assert result.stderr.count("content/tai-lieu/: không loại nội dung nào dùng thư mục content/tai-lieu/") == 1
     assert "khai báo loại mới trong 'types' của site.yaml" in result.stderr
     assert "content/ghi-chu.md: tệp nằm ngay trong content/ không thuộc loại nội dung nào" in result.stderr
     assert tree_digest(site.output) == before
@@ -97,24 +97,24 @@ def test_a_folder_no_type_claims_is_an_error_naming_it(site: SiteDir) -> None:
 
 def test_a_dated_type_of_its_own_joins_home_feeds_and_archives(site: SiteDir) -> None:
     site.write("site.yaml", 'title: "HĐND"\nbase_url: "https://example.gov.vn/"\ntypes:\n'
-                            '  ky-hop:\n    folder: ky-hop\n    dated: true\n    url: "ky-hop/{year}/{slug}/"\n'
+                            '  hoi-nghi:\n    folder: hoi-nghi\n    dated: true\n    url: "hoi-nghi/{year}/{slug}/"\n'
                             '    features: [home, feeds, archives, sitemap]\n')
-    site.write("content/ky-hop/thu-18.md", '---\ntitle: "Kỳ họp thứ 18 HĐND tỉnh"\ndate: 2024-07-10\n---\n\nNội dung.\n')
+    site.write("content/hoi-nghi/thu-18.md", '---\ntitle: "Hội nghị giao ban HĐND tỉnh"\ndate: 2024-07-10\n---\n\nNội dung.\n')
     result = site.build()
     assert result.returncode == 0, result.stderr
-    assert site.exists("ky-hop/2024/ky-hop-thu-18-hdnd-tinh")
-    assert [a.get_text() for a in site.page("").select(".item-title a")] == ["Kỳ họp thứ 18 HĐND tỉnh"]
-    assert "Kỳ họp thứ 18 HĐND tỉnh" in (site.output / "feed.xml").read_text(encoding="utf-8")
+    assert site.exists("hoi-nghi/2024/hoi-nghi-giao-ban-hdnd-tinh")
+    assert [a.get_text() for a in site.page("").select(".item-title a")] == ["Hội nghị giao ban HĐND tỉnh"]
+    assert "Hội nghị giao ban HĐND tỉnh" in (site.output / "feed.xml").read_text(encoding="utf-8")
     assert site.exists("2024/07")
 
 
 def test_type_declaration_errors_name_their_line(site: SiteDir) -> None:
-    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  van-ban:\n    folder: van-ban\n    features: [home, sitemap, moi]\n'
+    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  tai-lieu:\n    folder: tai-lieu\n    features: [home, sitemap, moi]\n'
                             '  dai-bieu:\n    folder: dai-bieu\n    fields:\n      nhiem_ky: chu\n')
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1
-    assert "site.yaml:5: content type 'van-ban' names unknown features: moi" in result.stderr
-    assert "site.yaml:5: content type 'van-ban' is not dated ('dated: false'), so it cannot have: home" in result.stderr
+    assert "site.yaml:5: content type 'tai-lieu' names unknown features: moi" in result.stderr
+    assert "site.yaml:5: content type 'tai-lieu' is not dated ('dated: false'), so it cannot have: home" in result.stderr
     assert "site.yaml:9: field 'nhiem_ky' of type 'dai-bieu' must have one of the types" in result.stderr
 
 
@@ -133,20 +133,20 @@ def test_a_built_in_type_changes_only_where_site_yaml_says(site: SiteDir) -> Non
 
 def test_declared_fields_reach_the_type_s_own_template_as_their_kinds(site: SiteDir) -> None:
     document_site(site)
-    config = (site.root / "site.yaml").read_text(encoding="utf-8").replace("template: page.html", "template: van-ban.html")
+    config = (site.root / "site.yaml").read_text(encoding="utf-8").replace("template: page.html", "template: tai-lieu.html")
     site.write("site.yaml", config + "      so_trang: number\n      con_hieu_luc: bool\n")
-    site.write("templates/van-ban.html", '{% extends "page.html" %}{% block main %}{{ super() }}'
+    site.write("templates/tai-lieu.html", '{% extends "page.html" %}{% block main %}{{ super() }}'
                '<p class="meta">{{ item.extra.so_ky_hieu }} · {{ item.extra.ngay_ban_hanh | date_vi }} · '
                '{{ item.extra.linh_vuc | join(", ") }} · {{ item.extra.so_trang + 1 }} · {{ item.extra.con_hieu_luc }}</p>{% endblock %}')
-    site.write("content/van-ban/nq-15.md", '---\ntitle: "Nghị quyết 15"\nso_ky_hieu: "15/2024/NQ-HĐND"\n'
+    site.write("content/tai-lieu/nq-15.md", '---\ntitle: "Nghị quyết 15"\nso_ky_hieu: "15/2024/NQ-HĐND"\n'
                'ngay_ban_hanh: 2024-12-10\nlinh_vuc: Tài chính\nso_trang: 11\ncon_hieu_luc: true\n---\n')
-    site.write("content/van-ban/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nso_trang: mười\n---\n')
+    site.write("content/tai-lieu/bc-71.md", '---\ntitle: "Báo cáo"\nso_ky_hieu: "71/BC-HĐND"\nso_trang: mười\n---\n')
     result = site.build()
-    assert result.returncode == 1 and "content/van-ban/bc-71.md:4: 'so_trang' phải là một số" in result.stderr
-    (site.root / "content/van-ban/bc-71.md").unlink()
+    assert result.returncode == 1 and "content/tai-lieu/bc-71.md:4: 'so_trang' phải là một số" in result.stderr
+    (site.root / "content/tai-lieu/bc-71.md").unlink()
     result = site.build()
     assert result.returncode == 0, result.stderr
-    meta = site.page("van-ban/nghi-quyet-15").select_one("p.meta").get_text()
+    meta = site.page("tai-lieu/nghi-quyet-15").select_one("p.meta").get_text()
     assert meta == "15/2024/NQ-HĐND · Thứ Ba, 10/12/2024 · Tài chính · 12 · True"
 
 

@@ -11,16 +11,16 @@ from conftest import SiteDir
 def _site(site: SiteDir) -> None:
     with open(site.root / "site.yaml", "a", encoding="utf-8") as config:
         config.write('agency:\n  name: "Hội đồng nhân dân tỉnh Thử nghiệm"\n'
-                     'types:\n  van-ban:\n    title: "Văn bản"\n    features: [sitemap, search]\n'
+                     'types:\n  tai-lieu:\n    title: "Văn bản"\n    features: [sitemap, search]\n'
                      '    fields:\n      so_ky_hieu: {type: text, required: true}\n      ngay_ban_hanh: date\n')
     site.article("content/2024/05/ky-hop.md", unicodedata.normalize("NFD", "Kỳ họp thứ 18 HĐND tỉnh"), "2024-05-20T08:30:00",
                  tags='["kỳ họp"]', category='"Hoạt động HĐND tỉnh"', author='"Minh Hòa"')
     site.article("content/2024/05/nhap.md", "Bản nháp", "2024-05-21", draft="true")
     site.article("content/2030/01/tuong-lai.md", "Bài hẹn giờ", "2030-01-01")
     site.write("content/pages/lien-he.md", "---\ntitle: Liên hệ\n---\n\nVăn phòng.\n")
-    (site.root / "content/van-ban").mkdir(parents=True)
-    (site.root / "content/van-ban/nq-15.pdf").write_bytes(b"%PDF-1.4 " + b"x" * 2000)
-    site.write("content/van-ban/nq-15.md", '---\ntitle: "Nghị quyết về đầu tư công"\nso_ky_hieu: "15/2024/NQ-HĐND"\n'
+    (site.root / "content/tai-lieu").mkdir(parents=True)
+    (site.root / "content/tai-lieu/nq-15.pdf").write_bytes(b"%PDF-1.4 " + b"x" * 2000)
+    site.write("content/tai-lieu/nq-15.md", '---\ntitle: "Nghị quyết về đầu tư công"\nso_ky_hieu: "15/2024/NQ-HĐND"\n'
                                            'ngay_ban_hanh: 2024-07-12\nattachments: [nq-15.pdf]\n---\n')
 
 
@@ -36,7 +36,7 @@ def test_the_data_file_lists_every_public_item_with_its_fields(site: SiteDir) ->
     assert article["date"] == "2024-05-20T08:30:00+07:00" and article["authors"] == ["Minh Hòa"]
     assert article["tags"] == ["kỳ họp"] and article["category"] == "Hoạt động HĐND tỉnh"
     document = by_title["Nghị quyết về đầu tư công"]
-    assert document["type"] == "van-ban"
+    assert document["type"] == "tai-lieu"
     assert document["fields"] == {"so_ky_hieu": "15/2024/NQ-HĐND", "ngay_ban_hanh": "2024-07-12T00:00:00+07:00"}
     [attachment] = document["attachments"]
     assert attachment["url"].endswith("/nq-15.pdf") and attachment["type"] == "PDF" and attachment["size"] == 2009

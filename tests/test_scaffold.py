@@ -55,20 +55,20 @@ def test_relative_path_printed_from_the_site_root(site: SiteDir) -> None:
 
 
 def test_new_item_of_a_declared_type_goes_in_its_folder_with_its_fields_to_fill(site: SiteDir) -> None:
-    site.write("site.yaml", 'title: Thử\ntypes:\n  van-ban:\n    fields:\n      so_ky_hieu: {type: text, required: true}\n'
+    site.write("site.yaml", 'title: Thử\ntypes:\n  tai-lieu:\n    fields:\n      so_ky_hieu: {type: text, required: true}\n'
                             '      linh_vuc: list\n      hieu_luc: {type: text, default: "còn hiệu lực"}\n')
-    result = run_giaoban("new", "--type", "van-ban", "Nghị quyết về ngân sách năm 2025", "--source", str(site.root), env=NOW)
+    result = run_giaoban("new", "--type", "tai-lieu", "Nghị quyết về ngân sách năm 2025", "--source", str(site.root), env=NOW)
     assert result.returncode == 0, result.stderr
-    path = site.root / "content/van-ban/nghi-quyet-ve-ngan-sach-nam-2025.md"
+    path = site.root / "content/tai-lieu/nghi-quyet-ve-ngan-sach-nam-2025.md"
     assert result.stdout.strip() == str(path)
     assert path.read_text(encoding="utf-8") == ('---\ntitle: "Nghị quyết về ngân sách năm 2025"\nso_ky_hieu: ""\nlinh_vuc: []\n'
                                                 'hieu_luc: "còn hiệu lực"\ndraft: true\n---\n\n')
     # The required field is there to fill in: until it is, the build says where.
     failed = site.build("--drafts")
-    assert failed.returncode == 1 and "content/van-ban/nghi-quyet-ve-ngan-sach-nam-2025.md:3: thiếu trường 'so_ky_hieu'" in failed.stderr
+    assert failed.returncode == 1 and "content/tai-lieu/nghi-quyet-ve-ngan-sach-nam-2025.md:3: thiếu trường 'so_ky_hieu'" in failed.stderr
     path.write_text(path.read_text(encoding="utf-8").replace('so_ky_hieu: ""', 'so_ky_hieu: "15/2024/NQ-HĐND"'), encoding="utf-8")
     assert site.build("--drafts").returncode == 0
-    assert site.exists("van-ban/nghi-quyet-ve-ngan-sach-nam-2025")
+    assert site.exists("tai-lieu/nghi-quyet-ve-ngan-sach-nam-2025")
 
 
 def test_new_with_an_unknown_type_names_the_types(site: SiteDir) -> None:

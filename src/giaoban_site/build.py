@@ -29,11 +29,13 @@ from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_d
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import Feature
+from .documents import document_references
 from .errors import BuildFailed, ContentError, GiaobanError, Problem
 from .extras import GENERATORS, ExtraFiles, Generator
 from .lock import output_lock
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
+from .models import arrange_registers, model_of
 from .output import OutputWriter
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .sanitize import HtmlPolicy
@@ -138,7 +140,11 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         now = options.now or dt.datetime.now(dt.timezone.utc)
         site = build_site(documents, config, now, options.drafts, cache.memo)
         site.attachments, problems = attachments_of(site, sources.assets)
-        project = Project(config, site, make_environment(config), plan_pages(site), output, options,
+        site.registers = arrange_registers(site)
+        problems += [problem for register in site.registers.values() for problem in register.problems()]
+        changes = [moment for register in site.registers.values() for moment in register.changes_at()]
+        site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)
+        project = Project(config, site, make_environment(config, site), plan_pages(site), output, options,
                           templates or templates_digest(config), cache)
         # Old addresses may take no page's nor file's (the search index's files stay in its own folder).
         files = {path for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(project)}
@@ -235,7 +241,7 @@ class _DocumentLoader:
         name, source_digest = item
         content_type = self.config.types.for_source(name)
         try:
-            read = load_document(self.config.root / name, self.config.root, self.config.tz, content_type)
+            read = load_document(self.config.root / name, self.config.root, self.config.tz, content_type, model_of(content_type))
         except ContentError as exc:
             return exc.problem
         self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path,
@@ -243,7 +249,8 @@ class _DocumentLoader:
         html, toc, removals = self.renderer.convert_checked(read.body)
         warnings = tuple(Problem(name, read.body_line + removal.line - 1, removal.message) for removal in removals)
         # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
-        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read), warnings=warnings,
+        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read),
+                                  warnings=read.warnings + warnings, references=document_references(html),
                                   summary=read.summary if read.summary is not None else first_paragraph_summary(html))
         text = plain_text(html)
         record = search_record(doc, text) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output

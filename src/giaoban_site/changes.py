@@ -133,8 +133,8 @@ class PageKeys:
 
     def _fingerprint(self, value: object) -> str:
         kind = type(value)
-        if kind is StoredBody:  # made from the document alone: its digest says it all, unread
-            return f"B{value.doc.digest}"
+        if kind is StoredBody:  # made from the document and where its links to documents lead: unread
+            return f"B{value.doc.digest}{self._fingerprint(value.links) if value.links else ''}"
         if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
             known = self._documents.get(id(value))
             if known is None or known[0] is not value:

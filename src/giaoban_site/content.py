@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import os
@@ -9,11 +10,15 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from .content_types import ContentType, FieldKind, FieldSpec
+
+if TYPE_CHECKING:
+    from .models import TypeModel
 from .errors import BuildFailed, ContentError, Problem, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
@@ -81,6 +86,7 @@ class Document:
     toc: str = ""  # the table of contents of its headings, as HTML
     url: str = ""  # site-relative, from its type's URL pattern
     warnings: tuple[Problem, ...] = ()  # found when it was parsed (raw HTML removed): check and build report them
+    references: tuple[str, ...] = ()  # the documents its body links to by number ("van-ban:15/2024/NQ-HĐND")
 
 
 def read_text(path: Path, display: str) -> str:
@@ -166,24 +172,37 @@ def unsafe_path(value: str) -> bool:
     return _UNSAFE_PATH.search(value) is not None
 
 
-def load_document(path: Path, root: Path, tz: ZoneInfo, content_type: ContentType) -> Document:
-    """Read and validate one content file of ``content_type``. Raises ``ContentError`` for the first problem found."""
+def load_document(path: Path, root: Path, tz: ZoneInfo, content_type: ContentType, model: TypeModel | None = None) -> Document:
+    """Read and validate one content file of ``content_type`` (and of its ``model``, models.py).
+    Raises ``ContentError`` for the first problem found."""
     display = path.relative_to(root).as_posix()
     text = read_text(path, display)
     fields, body, body_line, head = split_front_matter(text, display)
-    return _FieldReader(display, head, fields, tz).document(content_type, body, body_line)
+    reader = FieldReader(display, head, fields, tz)
+    if model is None:
+        return reader.document(content_type, body, body_line)
+    known = fields.keys()  # before the model fills in what it derives
+    model.fill(reader, content_type)
+    doc = reader.document(content_type, body, body_line)
+    doc = model.check(doc, reader, content_type)
+    # A register knows every field it takes: any other is a mistake (or data it must not publish).
+    own = COMMON_FIELDS | {spec.name for spec in content_type.fields} | model.own_fields
+    unknown = [Problem(display, reader.line_of(name), msg("unknown_field", field=name, known=", ".join(sorted(own - COMMON_FIELDS))))
+               for name in known if name not in own]
+    return dataclasses.replace(doc, warnings=doc.warnings + tuple(unknown)) if unknown else doc
 
 
-class _FieldReader:
+class FieldReader:
     """Validates front matter fields one by one, each error pointing at the field's line."""
 
     def __init__(self, display: str, head: str, fields: dict, tz: ZoneInfo) -> None:
         self.display, self.head, self.fields, self.tz = display, head, fields, tz
+        self.attachment_field = "attachments"  # a document's model reads them from its ``file:``
 
     def fail(self, field_name: str, message: str) -> ContentError:
-        return ContentError(self.display, message, self._line_of(field_name))
+        return ContentError(self.display, message, self.line_of(field_name))
 
-    def _line_of(self, field_name: str) -> int:
+    def line_of(self, field_name: str) -> int:
         return _field_line(self.head, field_name, missing=1)
 
     def document(self, content_type: ContentType, body: str, body_line: int) -> Document:
@@ -237,10 +256,11 @@ class _FieldReader:
 
     def attachments(self) -> tuple[Attachment, ...]:
         """``attachments:`` as a file name, a list of names, or a list of ``{file, title}``."""
-        value = self.fields.get("attachments")
+        name_of_field = self.attachment_field
+        value = self.fields.get(name_of_field)
         if value is None:
             return ()
-        line = self._line_of("attachments")
+        line = self.line_of(name_of_field)
         folder = self.display.rsplit("/", 1)[0]
         found = []
         for item in value if isinstance(value, list) else [value]:
@@ -249,11 +269,11 @@ class _FieldReader:
             elif isinstance(item, str):
                 name, title = item, None
             else:
-                raise self.fail("attachments", msg("attachment_bad", kind=kind_of(item)))
-            self.safe_path("attachments", name)
+                raise self.fail(name_of_field, msg("attachment_bad", kind=kind_of(item)))
+            self.safe_path(name_of_field, name)
             path = posixpath.normpath(posixpath.join(folder, nfc(name.strip())))
             if not path.startswith("content/"):
-                raise self.fail("attachments", msg("attachment_outside", file=name))
+                raise self.fail(name_of_field, msg("attachment_outside", file=name))
             title = " ".join(str(title).split()) if title not in (None, "") else path.rsplit("/", 1)[-1]
             found.append(Attachment(path, title, line))
         return tuple(found)
@@ -276,6 +296,10 @@ class _FieldReader:
             if required:
                 raise self.fail(name, msg("missing_date"))
             return None
+        return self.date_value(name, value)
+
+    def date_value(self, name: str, value: object) -> dt.datetime:
+        """A date written in field ``name`` (maybe inside a list) as a moment in the site's timezone."""
         try:
             parsed = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:

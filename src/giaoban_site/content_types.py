@@ -28,6 +28,7 @@ class Feature(enum.Enum):
     TAXONOMIES = "taxonomies"  # tags, categories and authors
     RELATED = "related"
     INDEX = "index"  # a paginated list of the type's own, at its ``index`` URL
+    PRINT = "print"  # "In" and "Lưu": a copy of each item to print or keep, as one file that opens offline
 
     @classmethod
     def names(cls) -> str:
@@ -58,6 +59,20 @@ class FieldKind(enum.Enum):
         return ", ".join(item.value for item in cls)
 
 
+class Model(enum.Enum):
+    """What a type's items are beyond their fields: the council's registers, each with its own
+    checks, relations and pages (models.py). Most types are PLAIN: items with fields."""
+
+    PLAIN = ""
+    DOCUMENT = "document"  # văn bản: numbered, in force or not, filtered by type, issuer, year ...
+    SESSION = "session"  # kỳ họp: gathers its documents and news
+    DELEGATE = "delegate"  # đại biểu: a directory per term, by constituency
+
+    @classmethod
+    def names(cls) -> str:
+        return ", ".join(item.value for item in cls if item.value)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One front matter field a type declares beyond the common ones."""
@@ -82,6 +97,7 @@ class ContentType:
     title: str = ""  # the heading of its index page
     index: str = ""  # where its index page lives (with Feature.INDEX)
     new_file: str = ""  # where ``giaoban new`` writes one, under content/: {slug}, {year}, {month} (default: folder/slug)
+    model: Model = Model.PLAIN
 
     def new_path(self, slug: str, year: str, month: str) -> str:
         return (self.new_file or f"{self.folder}/{{slug}}.md").format(slug=slug, year=year, month=month)
@@ -99,14 +115,41 @@ ARTICLE = ContentType(
     features=features(set(Feature) - {Feature.INDEX}), title="Tin tức", new_file="{year}/{month}/{slug}.md")
 PAGE = ContentType(name="page", folder="pages", url="{slug}/", template="page.html", dated=False,
                    features=(Feature.SITEMAP,), title="Trang")
-BUILT_IN = {ARTICLE.name: ARTICLE, PAGE.name: PAGE}
+
+
+def _specs(**kinds: str) -> tuple[FieldSpec, ...]:
+    """Field specs from ``name="kind"`` ("text", "date!", a "!" for required)."""
+    return tuple(FieldSpec(name, FieldKind(kind.rstrip("!")), kind.endswith("!")) for name, kind in kinds.items())
+
+
+# The council's registers (documents.py, sessions.py, delegates.py): every site has them, and a type
+# without items has no pages and no menu entry. Field names are those of Nghị định 30/2020 and of
+# the national legal database, as editors know them.
+DOCUMENT = ContentType(
+    name="van-ban", folder="van-ban", url="van-ban/{slug}/", template="document.html", dated=True,
+    features=(Feature.SEARCH, Feature.SITEMAP, Feature.PRINT), title="Văn bản", index="van-ban/", model=Model.DOCUMENT,
+    fields=_specs(so_ky_hieu="text!", loai="text!", trich_yeu="text!", co_quan_ban_hanh="text", ngay_ban_hanh="date!",
+                  ngay_hieu_luc="date", ngay_het_hieu_luc="date", tinh_trang_hieu_luc="text", nguoi_ky="text",
+                  chuc_vu_nguoi_ky="text", linh_vuc="list", ky_hop="text", thay_the="list", sua_doi="list",
+                  lien_quan="list", vbpl="text"))
+SESSION = ContentType(
+    name="ky-hop", folder="ky-hop", url="ky-hop/{slug}/", template="session.html", dated=False,
+    features=(Feature.SITEMAP,), title="Kỳ họp", index="ky-hop/", model=Model.SESSION,
+    fields=_specs(khoa="text!", nhiem_ky="text", so="number!", hinh_thuc="text", ngay_bat_dau="date!",
+                  ngay_ket_thuc="date", dia_diem="text", the="text"))
+DELEGATE = ContentType(
+    name="dai-bieu", folder="dai-bieu", url="dai-bieu/{slug}/", template="delegate.html", dated=False,
+    features=(Feature.SITEMAP,), title="Đại biểu HĐND", index="dai-bieu/", model=Model.DELEGATE,
+    fields=_specs(khoa="list!", chuc_vu="text", noi_cong_tac="text", don_vi_bau_cu="text!", to_dai_bieu="text",
+                  ban="list"))
+BUILT_IN = {t.name: t for t in (ARTICLE, PAGE, DOCUMENT, SESSION, DELEGATE)}
 
 
 @dataclass(frozen=True)
 class ContentTypes:
     """The registry: every type of a site, in declaration order (built-in ones first)."""
 
-    types: tuple[ContentType, ...] = (ARTICLE, PAGE)
+    types: tuple[ContentType, ...] = tuple(BUILT_IN.values())
     by_name: Mapping[str, ContentType] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +181,7 @@ def with_urls(types: ContentTypes, urls: Mapping[str, str]) -> ContentTypes:
     return ContentTypes(tuple(replace(t, url=urls[t.name]) if t.name in BUILT_IN and t.name in urls else t for t in types))
 
 
-_TYPE_KEYS = {"folder", "url", "template", "dated", "features", "fields", "title", "index"}
+_TYPE_KEYS = {"folder", "url", "template", "dated", "features", "fields", "title", "index", "model"}
 
 
 def types_from_config(declared: Mapping[str, object], urls: Mapping[str, str]) -> tuple[ContentTypes, list[tuple[str, str]]]:
@@ -176,11 +219,16 @@ def _make_type(name: str, spec: dict, base: ContentType | None) -> tuple[Content
     fields, field_problems = _fields(name, spec.get("fields", {}))
     texts = _texts_of(name, spec, base, dated, problems)
     problems += field_problems
+    model = base.model if base else Model.PLAIN
+    if "model" in spec:
+        model = next((m for m in Model if m.value and m.value == spec["model"]), None)
+        if model is None:
+            problems.append(("model", msg("type_unknown_model", name=name, value=spec["model"], known=Model.names())))
     if problems:
         return None, problems
     return ContentType(name=name, folder=texts["folder"], url=texts["url"], template=texts["template"], dated=dated,
                        features=chosen, fields=fields if "fields" in spec or not base else base.fields, title=texts["title"],
-                       index=texts["index"], new_file=base.new_file if base else ""), []
+                       index=texts["index"], new_file=base.new_file if base else "", model=model), []
 
 
 def _features_of(name: str, spec: dict, base: ContentType | None, dated: bool, problems: list) -> tuple[Feature, ...]:

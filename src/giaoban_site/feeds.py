@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
 from .cache import code_digest, digest
 from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
+from .documents import link_targets, resolve_references
 from .messages import msg
 from .public import absolute_url, absolutize_html, last_changed, public_items
-from .store import Store
 
 if TYPE_CHECKING:
     from .build import Project
@@ -87,11 +88,14 @@ class Feeds:
         settings = digest(code_digest(), repr(config))  # what every feed depends on
         for feed in self._feeds(project):
             # A feed shows its articles' full text: one unchanged since the last build need not be made again.
-            key = digest(settings, repr((feed.path, feed.title, feed.page_url)), *(f"{d.source}:{d.digest}:{d.url}" for d in feed.articles))
+            # Links to documents by number lead where the documents are now: part of the key.
+            targets = {d.source: link_targets(project.site, d) for d in feed.articles}
+            key = digest(settings, repr((feed.path, feed.title, feed.page_url)),
+                         *(f"{d.source}:{d.digest}:{d.url}:{targets[d.source]}" for d in feed.articles))
             for name, make in (("feed", atom), ("rss", rss)):
                 path = feed.path + config.url(name)
                 if not write.keep(path, key):
-                    write(path, make(feed, config, project.store), key)
+                    write(path, make(feed, config, functools.partial(_body, project, targets)), key)
 
     @staticmethod
     def _feeds(project: Project) -> list[Feed]:
@@ -99,6 +103,11 @@ class Feeds:
         if not project.config.types.with_feature(Feature.FEEDS):
             return []
         return site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, project.config)
+
+
+def _body(project: Project, targets: dict[str, dict[str, str]], doc: Document) -> str:
+    """An article's HTML with its links to documents by number leading to them."""
+    return resolve_references(project.store.html(doc), targets[doc.source], project.config.base_path)
 
 
 def _content_html(doc: Document, config: SiteConfig, body: str) -> str:
@@ -133,7 +142,7 @@ def _feed_updated(feed: Feed) -> dt.datetime | None:
     return max((last_changed(d) for d in feed.articles), default=None)
 
 
-def atom(feed: Feed, config: SiteConfig, store: Store) -> bytes:
+def atom(feed: Feed, config: SiteConfig, body: Callable[[Document], str]) -> bytes:
     """An Atom 1.0 document for ``feed``."""
     a = f"{{{ATOM_NS}}}"
     ET.register_namespace("", ATOM_NS)
@@ -165,11 +174,11 @@ def atom(feed: Feed, config: SiteConfig, store: Store) -> bytes:
             _sub(entry, a + "category", term=tag)
         if doc.summary:
             _sub(entry, a + "summary", doc.summary, type="text")
-        _sub(entry, a + "content", _content_html(doc, config, store.html(doc)), type="html")
+        _sub(entry, a + "content", _content_html(doc, config, body(doc)), type="html")
     return _serialize(root)
 
 
-def rss(feed: Feed, config: SiteConfig, store: Store) -> bytes:
+def rss(feed: Feed, config: SiteConfig, body: Callable[[Document], str]) -> bytes:
     """An RSS 2.0 document for ``feed`` (full content in ``content:encoded``)."""
     content_ns = "http://purl.org/rss/1.0/modules/content/"
     dc_ns = "http://purl.org/dc/elements/1.1/"
@@ -199,5 +208,5 @@ def rss(feed: Feed, config: SiteConfig, store: Store) -> bytes:
         for term in ((doc.category,) if doc.category else ()) + doc.tags:
             _sub(item, "category", term)
         _sub(item, "description", doc.summary or "")
-        _sub(item, f"{{{content_ns}}}encoded", _content_html(doc, config, store.html(doc)))
+        _sub(item, f"{{{content_ns}}}encoded", _content_html(doc, config, body(doc)))
     return _serialize(root)

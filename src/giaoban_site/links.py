@@ -12,6 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .build import BuildOptions, Project, prepare
 from .config import CONFIG_FILE, SiteConfig
 from .content import Document, line_of_field, read_text, visible_files
+from .documents import reference_register
 from .errors import Problem
 from .extras import GENERATORS
 from .messages import msg
@@ -139,7 +140,14 @@ def find_broken_links(project: Project, files: set[str] | None = None,
             problem = _check(image, doc.url, "img", files, config)
             if problem:
                 problems.append(Problem(doc.source, line_of_field(config.root / doc.source, "image"), problem))
-    return problems + _menu_problems(config, files)
+    return problems + _menu_problems(config, files) + _document_link_problems(project)
+
+
+def _document_link_problems(project: Project) -> list[Problem]:
+    """Links to documents by number ("van-ban:15/2024/NQ-HĐND") that name no document, or several."""
+    register = reference_register(project.site)
+    linking = [doc for doc in project.site.documents if doc.references]
+    return register.link_problems(linking) if register else []
 
 
 def _check(url: str, page_url: str, kind: str, files: set[str], config: SiteConfig) -> str | None:

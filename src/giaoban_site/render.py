@@ -19,9 +19,10 @@ from .aliases import Redirect
 from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
-from .public import absolute_url, public_items
+from .documents import link_targets, resolve_references
+from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
-from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, Site, Term, page_file, paginated_url
+from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, RegisterKey, Site, Term, page_file, paginated_url
 from .store import Store
 
 THEME_DIR = Path(__file__).parent / "templates"
@@ -39,6 +40,8 @@ class PageKind(enum.Enum):
     SEARCH = "search"
     RECORD = "record"  # key: the source of an article: its search record (JSON)
     REDIRECT = "redirect"  # key: the source whose old URL this is
+    REGISTER = "register"  # key: a RegisterKey: a page of a register (models.py): filters, directories
+    SAVE = "save"  # key: the source of an item: its copy to print or keep, one file that opens offline
     NOT_FOUND = "404"
 
 
@@ -48,7 +51,7 @@ class PageJob(NamedTuple):
     url: str  # site-relative: "" for the home page, "2014/10/slug/", "404.html"
     template: str
     kind: PageKind
-    key: str | ListKey | ArchiveKey = ""  # which item, list, archive ... (PageKind)
+    key: str | ListKey | ArchiveKey | RegisterKey = ""  # which item, list, archive ... (PageKind)
     number: int = 1  # page number of a paginated listing
     source: str = ""  # the content file this page comes from, for messages
 
@@ -71,8 +74,9 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Jinja with the site's own templates/ first and the default theme behind it, autoescaped."""
+def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Environment:
+    """Jinja with the site's own templates/ first and the default theme behind it, autoescaped.
+    With the ``site``, the menu leaves out the sections that have nothing in them."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
                                   jinja2.FileSystemLoader(str(THEME_DIR))])
     # One environment serves one build, so templates need not be checked for changes on every use.
@@ -90,7 +94,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
-        menu=default_menu(config),
+        menu=[item for item in default_menu(config) if site is None or item["url"] not in empty_sections(site)],
         # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
         # links to their pages are shown only when those pages exist.
         features=config.types.features_in_use(),
@@ -105,6 +109,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         date_long=vietnamese.format_date_long,
         datetime_vi=lambda d: vietnamese.format_date(d, with_time=(d.hour, d.minute) != (0, 0)),
         iso=lambda d: d.isoformat(),
+        save_url=save_url,
+        absolute_links=lambda html, page: Markup(absolutize_html(str(html), absolute_url(config, page))),
     )
     return env
 
@@ -134,14 +140,28 @@ def default_menu(config: SiteConfig) -> list[dict]:
             *([{"title": "Lưu trữ", "url": config.url("archive")}] if "archives" in in_use else [])]
 
 
+def save_url(url: str) -> str:
+    """Where an item's copy to print and keep is: beside its page ("2014/10/slug/ban-in.html")."""
+    return url + "ban-in.html" if url.endswith("/") or not url else url.removesuffix(".html") + "-ban-in.html"
+
+
+def empty_sections(site: Site) -> set[str]:
+    """The index addresses of the content types that have no published item: not in the menu."""
+    return {t.index for t in site.config.types if t.index and not site.items[t.name]}
+
+
 def plan_pages(site: Site) -> list[PageJob]:
     """Every page of the site, in a stable order: one line per family of pages."""
     config, types, jobs = site.config, site.config.types, []
     for doc in site.documents:
         jobs.append(PageJob(doc.url, doc.template or types[doc.kind].template, PageKind.ITEM, doc.source, source=doc.source))
+        if types[doc.kind].has(Feature.PRINT):
+            jobs.append(PageJob(save_url(doc.url), "save.html", PageKind.SAVE, doc.source, source=doc.source))
     jobs += _listing_jobs(config, "", HOME, len(site.articles))
     for content_type in types:
-        if content_type.has(Feature.INDEX):
+        if content_type.name in site.registers:
+            jobs += site.registers[content_type.name].jobs()
+        elif content_type.has(Feature.INDEX):
             jobs += _listing_jobs(config, content_type.index, ListKey("type", content_type.name), len(site.items[content_type.name]))
     if types.with_feature(Feature.TAXONOMIES):
         for kind, terms in site.terms.items():
@@ -174,13 +194,15 @@ class StoredBody:
     """A document's converted HTML as its page's template sees it: read from the store only when
     printed, so computing page keys (which stand for it by the document's digest) reads no body."""
 
-    __slots__ = ("doc", "store")
+    __slots__ = ("doc", "store", "links", "base_path")
 
-    def __init__(self, doc: Document, store: Store) -> None:
+    def __init__(self, doc: Document, store: Store, links: dict[str, str] | None = None, base_path: str = "/") -> None:
         self.doc, self.store = doc, store
+        self.links = links or {}  # where its links to documents by number lead (documents.py)
+        self.base_path = base_path
 
     def __html__(self) -> str:
-        return self.store.html(self.doc)
+        return resolve_references(self.store.html(self.doc), self.links, self.base_path)
 
     __str__ = __html__
 
@@ -220,7 +242,7 @@ class PageRenderer:
             PageKind.ITEM: self._context_item, PageKind.LIST: self._context_list, PageKind.TAXONOMY: self._context_taxonomy,
             PageKind.ARCHIVE: self._context_archive, PageKind.SEARCH: self._context_search,
             PageKind.RECORD: self._context_record, PageKind.REDIRECT: self._context_redirect,
-            PageKind.NOT_FOUND: lambda job: {},
+            PageKind.REGISTER: self._context_register, PageKind.SAVE: self._context_item, PageKind.NOT_FOUND: lambda job: {},
         }
         env.globals["fragment"] = self.fragment
         env.cache.clear()  # a template loaded before would not see it (_Environment)
@@ -248,12 +270,17 @@ class PageRenderer:
         its converted body as ``body_html``."""
         doc = self.documents[job.key]
         content_type: ContentType = self.site.config.types[doc.kind]
+        register = self.site.registers.get(doc.kind)
         context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ()),
-                   "body_html": StoredBody(doc, self.store)}
+                   "body_html": StoredBody(doc, self.store, link_targets(self.site, doc), self.site.config.base_path),
+                   **(register.item_context(doc) if register else {})}
         if not content_type.dated:
             return {**context, "page": doc}
         return {**context, "article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
                 "related": self.site.related.get(doc.source, [])}
+
+    def _context_register(self, job: PageJob) -> dict:
+        return self.site.registers[job.key.type_name].context(job.key, job.number)
 
     def _context_list(self, job: PageJob) -> dict:
         size, types = self.site.config.page_size, self.site.config.types
@@ -266,8 +293,9 @@ class PageRenderer:
         else:
             articles, base, heading = self.site.articles, "", HOME_HEADING
         total = max(1, math.ceil(len(articles) / size))
+        home = {k: v for r in self.site.registers.values() for k, v in r.home_context().items()} if job.key == HOME else {}
         return {
-            "heading": heading, "content_type": own_type,
+            **home, "heading": heading, "content_type": own_type,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {

@@ -41,7 +41,7 @@ ATTRIBUTES = {
     "col": frozenset({"span"}),
     "colgroup": frozenset({"span"}),
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel", "van-ban"})  # van-ban: a link to a document by number
 STYLE_PROPERTIES = frozenset({"text-align"})
 EMBED_ATTRIBUTES = frozenset({"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "referrerpolicy"})
 _URL_ATTRIBUTES = frozenset({"href", "src"})

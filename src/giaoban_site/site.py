@@ -37,6 +37,14 @@ class ArchiveKey(NamedTuple):
     month: int | None = None
 
 
+class RegisterKey(NamedTuple):
+    """Which page of a register (models.py): its type, the view ("" for its index) and the value shown."""
+
+    type_name: str
+    view: str = ""
+    value: str = ""
+
+
 HOME = ListKey("home")
 ALL_YEARS = ArchiveKey()
 
@@ -87,6 +95,7 @@ class Site:
     unpublished: list[Document] = field(default_factory=list)  # drafts and scheduled items this build leaves out
     redirects: list[Redirect] = field(default_factory=list)  # old addresses of the items (aliases.py)
     attachments: dict[str, tuple[PublishedAttachment, ...]] = field(default_factory=dict)  # source -> its files
+    registers: dict[str, Any] = field(default_factory=dict)  # type name -> its models.Register
 
     @property
     def documents(self) -> list[Document]:

@@ -46,7 +46,7 @@ def sitemap_entries(project: Project) -> list[SitemapEntry]:
     entries = []
     newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
     for job in project.jobs:
-        if job.kind in (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT):
+        if job.kind in (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT, PageKind.SAVE):
             continue
         if job.kind is PageKind.ITEM:
             if job.key not in in_sitemap:
