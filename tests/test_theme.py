@@ -22,7 +22,7 @@ VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SEED_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"
 RICH_URL = "2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/"
 LONG_WORD = "Nghịquyếtsố" * 8  # pasted copy sometimes loses its spaces
-LONG_URL = "https://hdnd.caobang.gov.vn/van-ban/" + "nghi-quyet-ve-ke-hoach-dau-tu-cong-trung-han-" * 4 + "2021-2025.pdf"
+LONG_URL = "https://hdndcaobang.gov.vn/van-ban/" + "nghi-quyet-ve-ke-hoach-dau-tu-cong-trung-han-" * 4 + "2021-2025.pdf"
 PHONE = {"width": 360, "height": 740}
 OLD_URL = "vi/news/hoat-dong/bao-cao-giam-sat-2024-321.html"  # an alias of the rich article
 
@@ -411,9 +411,9 @@ def test_printed_article_keeps_the_text_and_drops_navigation(server, phone) -> N
     assert phone.locator("main h1").is_visible()
     assert phone.locator(".body table").first.is_visible()
     # Paper carries the article's address, so a printed copy can be traced back to the site.
-    assert phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
+    assert phone.get_by_text("Nguồn: https://hdndcaobang.gov.vn/" + RICH_URL).is_visible()
     phone.emulate_media(media="screen")
-    assert not phone.get_by_text("Nguồn: https://hdnd.caobang.gov.vn/" + RICH_URL).is_visible()
+    assert not phone.get_by_text("Nguồn: https://hdndcaobang.gov.vn/" + RICH_URL).is_visible()
 
 
 @pytest.mark.slow

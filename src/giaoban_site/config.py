@@ -103,6 +103,7 @@ class SiteConfig:
     monitoring_script: str = ""
     urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_URLS))
     menu: tuple[MenuItem, ...] = ()
+    footer_menu: tuple[MenuItem, ...] = ()  # the footer's links: the information the law asks the site to carry
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
     extra: dict = field(default_factory=dict)
     # Set by the loader, not by site.yaml.
@@ -142,7 +143,7 @@ class SiteConfig:
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
           "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "monitoring_script": str,
-          "urls": dict, "menu": list, "types": dict, "extra": dict}
+          "urls": dict, "menu": list, "footer_menu": list, "types": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -213,9 +214,10 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
     values["urls"] = _urls(values.get("urls", {}))
     values["types"], type_problems = types_from_config(values.get("types", {}), values["urls"])
     problems = [Problem(str(path), _line_of(text, key), message) for key, message in type_problems]
-    if "menu" in values:
-        values["menu"] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
-                               for item in values["menu"] if isinstance(item, dict))
+    for menu in ("menu", "footer_menu"):
+        if menu in values:
+            values[menu] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
+                                 for item in values[menu] if isinstance(item, dict))
     if "agency" in values:
         known = {k: " ".join(str(v).split()) for k, v in values["agency"].items() if k in AGENCY_FIELDS and v is not None}
         for key in sorted(set(map(str, values["agency"])) - set(AGENCY_FIELDS)):

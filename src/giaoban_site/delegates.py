@@ -97,16 +97,14 @@ class DelegateRegister:
     def jobs(self) -> list[PageJob]:
         from .render import PageJob, PageKind
 
-        if not self.terms:
-            return []
         return [PageJob(self.type.index, "delegates.html", PageKind.REGISTER, RegisterKey(self.type.name)),
                 *(PageJob(self.term_url(term), "delegates.html", PageKind.REGISTER, RegisterKey(self.type.name, "khoa", term))
                   for term in self.terms)]
 
     def context(self, key: RegisterKey, number: int) -> dict:
-        term = key.value or self.terms[0]
-        return {"heading": f"{self.type.title} khóa {term}", "content_type": self.type, "term": term,
-                "groups": self.directory(term), "count": len(self.by_term[term]),
+        term = key.value or (self.terms[0] if self.terms else "")
+        return {"heading": f"{self.type.title} khóa {term}" if term else self.type.title, "content_type": self.type, "term": term,
+                "groups": self.directory(term) if term else [], "count": len(self.by_term.get(term, ())),
                 "terms": [TermLink(t, self.term_url(t), len(self.by_term[t])) for t in self.terms]}
 
     def item_context(self, doc: Document) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import math
 import re
 from collections import defaultdict
@@ -29,11 +30,14 @@ from .site import RegisterKey, paginated_url
 from .vietnamese import collation_key, fold, nfc, slugify
 
 if TYPE_CHECKING:
+    from .build import Project
     from .content import FieldReader
+    from .extras import ExtraFiles
     from .render import PageJob
     from .site import Site
 
 REFERENCE_SCHEME = "van-ban:"  # of a link from an article to a document
+SEARCH_FILE = "van-ban.json"  # beside the search page: every document's number, type, year and summary
 # The document types of Nghị định 30/2020 (Phụ lục III) and the laws and decrees a council cites,
 # with the abbreviation their number carries ("15/2024/NQ-HĐND"); "" for those that carry none.
 KINDS = {
@@ -308,8 +312,7 @@ class DocumentRegister:
     def jobs(self) -> list[PageJob]:
         from .render import PageJob, PageKind
 
-        if not self.docs:
-            return []
+        # The index exists while it is empty too (pages link to it), saying so; the menu leaves it out.
         lists = [(self.type.index, RegisterKey(self.type.name), len(self.docs))]
         lists += [(self.facet_url(view, slug), RegisterKey(self.type.name, view, slug), len(entries))
                   for view, values in self.facets.items() for slug, (_, entries) in values.items()]
@@ -343,11 +346,31 @@ class DocumentRegister:
         return {}
 
     def search_records(self) -> list[dict]:
-        """Every document's metadata for the search page's document search (search.js)."""
+        """Every public document's metadata for the search page's document search (search.js)."""
         return [{"u": e.doc.url, "n": e.number, "k": e.kind, "y": e.doc.extra["ngay_ban_hanh"].year,
                  "d": e.doc.extra["ngay_ban_hanh"].strftime("%d/%m/%Y"), "t": e.doc.extra["trich_yeu"],
                  "s": e.status.value if e.status and not e.status.in_force else ""}
-                for e in (self.entries[d.source] for d in self.docs)]
+                for e in (self.entries[d.source] for d in self.docs) if not e.doc.draft]
+
+    def search_form(self) -> dict:
+        """What the search page's document form offers: the types and years there are."""
+        return {"data": self.config.url("search") + SEARCH_FILE, "index": self.type.index,
+                "kinds": [name for name, _ in self.facets["loai"].values()],
+                "years": [name for name, _ in self.facets["nam"].values()]}
+
+
+class DocumentSearch:
+    """Generator of the documents' metadata for the search page (``tim-kiem/van-ban.json``)."""
+
+    def outputs(self, project: Project) -> list[str]:
+        register = reference_register(project.site)
+        return [project.config.url("search") + SEARCH_FILE] if register and register.docs else []
+
+    def generate(self, project: Project, write: ExtraFiles) -> None:
+        register = reference_register(project.site)
+        if register and register.docs:
+            data = json.dumps(register.search_records(), ensure_ascii=False, separators=(",", ":"))
+            write(project.config.url("search") + SEARCH_FILE, data)
 
 
 def _sessions_by_name(site: Site) -> dict[str, Document]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Protocol
 from .aliases import RedirectRules
 from .attachments import Attachments
 from .content import visible_files
+from .documents import DocumentSearch
 from .feeds import Feeds
 from .open_data import OpenData
 from .output import OutputWriter
@@ -83,4 +84,4 @@ def _tree(source: Path, prefix: str) -> list[tuple[str, Path]]:
 
 
 # The search index takes longest: the build runs it beside the others (build._extras_groups).
-GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), OpenData(), SearchIndex()]
+GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), OpenData(), DocumentSearch(), SearchIndex()]

@@ -16,6 +16,7 @@ from .documents import reference_register
 from .errors import Problem
 from .extras import GENERATORS
 from .messages import msg
+from .render import empty_sections
 from .store import Store
 
 
@@ -140,7 +141,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
             problem = _check(image, doc.url, "img", files, config)
             if problem:
                 problems.append(Problem(doc.source, line_of_field(config.root / doc.source, "image"), problem))
-    return problems + _menu_problems(config, files) + _document_link_problems(project)
+    return problems + _menu_problems(config, files, empty_sections(project.site)) + _document_link_problems(project)
 
 
 def _document_link_problems(project: Project) -> list[Problem]:
@@ -161,13 +162,14 @@ def _check(url: str, page_url: str, kind: str, files: set[str], config: SiteConf
     return msg("broken_image" if kind == "img" else "broken_link", url=url)
 
 
-def _menu_problems(config: SiteConfig, files: set[str]) -> list[Problem]:
-    """Menu entries of site.yaml that lead nowhere (the templates prefix them with the base path)."""
+def _menu_problems(config: SiteConfig, files: set[str], hidden: set[str]) -> list[Problem]:
+    """Menu entries of site.yaml that lead nowhere (the templates prefix them with the base path);
+    not those of ``hidden`` sections, which the menu leaves out while they are empty."""
     path = config.root / CONFIG_FILE
     text = path.read_text(encoding="utf-8-sig", errors="replace").splitlines() if path.exists() else []
     problems = []
-    for item in config.menu:
-        if "://" in item.url or item.url.startswith(("mailto:", "tel:", "#")):
+    for item in (*config.menu, *config.footer_menu):
+        if "://" in item.url or item.url.startswith(("mailto:", "tel:", "#")) or item.url.lstrip("/") in hidden:
             continue
         problem = _check(config.base_path + item.url.lstrip("/"), "", "a", files, config)
         if problem:

@@ -19,7 +19,7 @@ from .aliases import Redirect
 from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
-from .documents import link_targets, resolve_references
+from .documents import link_targets, reference_register, resolve_references
 from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
 from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, RegisterKey, Site, Term, page_file, paginated_url
@@ -94,7 +94,7 @@ def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Env
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
-        menu=[item for item in default_menu(config) if site is None or item["url"] not in empty_sections(site)],
+        menu=[item for item in default_menu(config) if site is None or item["url"].lstrip("/") not in empty_sections(site)],
         # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
         # links to their pages are shown only when those pages exist.
         features=config.types.features_in_use(),
@@ -318,7 +318,9 @@ class PageRenderer:
 
     def _context_search(self, job: PageJob) -> dict:
         # The host and path a general search engine's "site:" filter takes, for the form without JavaScript.
-        return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/")}
+        register = reference_register(self.site)
+        return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/"),
+                "document_search": register.search_form() if register and register.docs else None}
 
     def _context_redirect(self, job: PageJob) -> dict:
         redirect = self.redirects[job.url]

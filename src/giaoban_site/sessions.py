@@ -141,7 +141,7 @@ class SessionRegister:
     def jobs(self) -> list[PageJob]:
         from .render import PageJob, PageKind
 
-        return [PageJob(self.type.index, "sessions.html", PageKind.REGISTER, RegisterKey(self.type.name))] if self.sessions else []
+        return [PageJob(self.type.index, "sessions.html", PageKind.REGISTER, RegisterKey(self.type.name))]  # empty too: pages link it
 
     def context(self, key: RegisterKey, number: int) -> dict:
         return {"heading": self.type.title, "content_type": self.type, "terms": self.terms()}

@@ -191,3 +191,67 @@
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; run(initial); }
 })();
+
+/* The document search: number, summary, type and year, folded like the article search, over one
+   file of every document's metadata, fetched the first time it is used. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.document-form[data-documents]");
+  if (!form || !window.fetch) return;
+  var out = document.getElementById("ket-qua-van-ban");
+  var base = document.querySelector("form.search-form").getAttribute("data-base");
+  var data = null, timer = null;
+  form.hidden = false;
+  function fold(text) {
+    return text.normalize("NFC").toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d");
+  }
+  function words(text) { return fold(text).match(/[\p{L}\p{N}]+/gu) || []; }
+  function load() {
+    data = data || fetch(form.getAttribute("data-documents")).then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (items) {
+        items.forEach(function (d) { d.w = words(d.n + " " + d.k + " " + d.t + " " + d.y); });
+        return items;
+      }).catch(function () { return []; });
+    return data;
+  }
+  function matches(d, terms, kind, year) {
+    if ((kind && d.k !== kind) || (year && String(d.y) !== year)) return false;
+    return terms.every(function (t) { return d.w.some(function (w) { return w.indexOf(t) === 0; }); });
+  }
+  function entry(d) {
+    var li = document.createElement("li"), p = document.createElement("p"), a = document.createElement("a");
+    li.className = "document";
+    p.className = "document-number";
+    a.href = base + d.u;
+    a.textContent = d.k + " số " + d.n;
+    p.appendChild(a);
+    if (d.s) {
+      var mark = document.createElement("strong");
+      mark.className = "status";
+      mark.textContent = d.s;
+      p.append(" ", mark);
+    }
+    var meta = document.createElement("p"), summary = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = "Ban hành " + d.d;
+    summary.className = "summary";
+    summary.textContent = d.t;
+    li.append(p, meta, summary);
+    return li;
+  }
+  function run() {
+    var terms = words(form.elements.vb.value), kind = form.elements.loai.value, year = form.elements.nam.value;
+    if (!terms.length && !kind && !year) { out.replaceChildren(); return; }
+    load().then(function (items) {
+      var found = items.filter(function (d) { return matches(d, terms, kind, year); });
+      var status = document.createElement("p"), list = document.createElement("ol");
+      status.className = "search-status";
+      status.textContent = found.length ? "Tìm thấy " + found.length + " văn bản." : "Không tìm thấy văn bản nào.";
+      list.className = "document-list";
+      found.slice(0, 50).forEach(function (d) { list.appendChild(entry(d)); });
+      out.replaceChildren(status, list);
+    });
+  }
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+})();
