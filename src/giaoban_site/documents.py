@@ -250,6 +250,9 @@ class DocumentRegister:
             for field_name, forward, backward in RELATIONS:
                 for reference in doc.extra.get(field_name) or ():
                     found, candidates = self.resolve(reference)
+                    if found is None and candidates:  # a document replaces or amends only those issued before it
+                        earlier = [c for c in candidates if c.extra["ngay_ban_hanh"] <= doc.extra["ngay_ban_hanh"]]
+                        found = max(earlier, key=lambda c: c.extra["ngay_ban_hanh"]) if len(earlier) == 1 else None
                     if found is None or found is doc:
                         self._reference_problem(doc, field_name, reference, [] if found is doc else candidates)
                         continue
