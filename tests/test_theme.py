@@ -476,3 +476,43 @@ def test_article_carries_dublin_core_metadata(theme_site: SiteDir) -> None:
     assert meta["dcterms.date"].startswith("2024-05-20T08:30:00+07:00")
     assert meta["dcterms.publisher"] == "Hội đồng nhân dân tỉnh Cao Bằng" and meta["dcterms.language"] == "vi"
     assert meta["dcterms.identifier"].endswith("/2024/05/bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024/")
+
+
+def test_every_article_and_document_offers_print_and_keep_without_script(theme_site: SiteDir) -> None:
+    pages = [p for p in theme_site.output.rglob("index.html") if (p.parent / "ban-in.html").exists()]
+    assert len(pages) == 17  # 15 articles and 2 documents
+    for path in pages:
+        actions = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select(".keep-actions a")
+        assert [a.get_text() for a in actions] == ["In", "Lưu"], path
+        copy = theme_site.output / actions[1]["href"].lstrip("/")
+        assert copy == path.parent / "ban-in.html" and actions[1]["download"] == path.parent.name + ".html", path
+
+
+@pytest.mark.slow
+def test_the_kept_copy_opens_offline_with_text_date_author_and_source(theme_site: SiteDir, server, browser, tmp_path) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server.url + RICH_URL)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Lưu", exact=True).click()
+    kept = tmp_path / download.value.suggested_filename
+    download.value.save_as(kept)
+    assert kept.name == "bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024.html"
+    assert kept.read_bytes() == (theme_site.output / RICH_URL / "ban-in.html").read_bytes()
+    # Opened on its own, away from the site and with no network: everything needed is in the file.
+    offline = browser.new_context(viewport=PHONE, java_script_enabled=False, offline=True)
+    reader = offline.new_page()
+    asked = []
+    reader.on("request", lambda request: asked.append(request.url) if not request.url.startswith("file:") else None)
+    reader.goto(kept.as_uri())
+    assert reader.locator("h1").inner_text() == "Báo cáo kết quả giám sát chuyên đề năm 2024"
+    footer = reader.locator("footer").inner_text()
+    assert "https://hdndcaobang.gov.vn/" + RICH_URL in footer and "ngày 20 tháng 5 năm 2024" in footer
+    assert "Minh Hòa, Đức Anh" in footer
+    assert "Ban Kinh tế – Ngân sách HĐND tỉnh báo cáo kết quả giám sát chuyên đề" in reader.locator("main").inner_text()
+    assert reader.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # its styles came with it
+    assert not [url for url in asked if "/static/" in url and url.endswith(".css")]  # no stylesheet to fetch
+    reader.emulate_media(media="print")
+    assert not reader.locator(".screen-only").is_visible()
+    offline.close()
+    context.close()

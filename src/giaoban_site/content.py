@@ -185,11 +185,15 @@ def load_document(path: Path, root: Path, tz: ZoneInfo, content_type: ContentTyp
     model.fill(reader, content_type)
     doc = reader.document(content_type, body, body_line)
     doc = model.check(doc, reader, content_type)
-    # A register knows every field it takes: any other is a mistake (or data it must not publish).
+    # A register knows every field it takes: any other is a mistake, or data it must not publish
+    # (a delegate's birth date): reported, and kept from every template.
     own = COMMON_FIELDS | {spec.name for spec in content_type.fields} | model.own_fields
-    unknown = [Problem(display, reader.line_of(name), msg("unknown_field", field=name, known=", ".join(sorted(own - COMMON_FIELDS))))
-               for name in known if name not in own]
-    return dataclasses.replace(doc, warnings=doc.warnings + tuple(unknown)) if unknown else doc
+    unknown = [name for name in known if name not in own]
+    if not unknown:
+        return doc
+    takes = ", ".join(sorted(own - COMMON_FIELDS))
+    warnings = tuple(Problem(display, reader.line_of(name), msg("unknown_field", field=name, known=takes)) for name in unknown)
+    return dataclasses.replace(doc, warnings=doc.warnings + warnings, extra={k: v for k, v in doc.extra.items() if k not in unknown})
 
 
 class FieldReader:
