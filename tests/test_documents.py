@@ -242,6 +242,8 @@ INVALID = [  # (front matter, line, message): each field's error, at its line
      "không có văn bản nào số '9/NQ-HĐND' trên trang tin"),
     ('so_ky_hieu: "1/NQ-HĐND"\nloai: Nghị quyết\nngay_ban_hanh: 2024-01-02\ntrich_yeu: A\nfile: nq-1.pdf', 6,
      "không có tệp đính kèm 'nq-1.pdf'"),
+    ('so_ky_hieu: "1/NQ-HĐND"\nloai: Nghị quyết\nngay_ban_hanh: 2024-01-02\ntrich_yeu: A\nfile: a.pdf\nattachments: [b.pdf]', 7,
+     "văn bản có cả 'file' và 'attachments'; gộp các tệp vào 'file'"),
     ('so_ky_hieu: "1/NQ-HĐND"\nloai: Nghị quyết\nngay_ban_hanh: 2024-01-02\ntrich_yeu: A\nvbpl: vbpl.vn/1', 6,
      "'vbpl' phải là một địa chỉ web bắt đầu bằng https://"),
 ]
@@ -336,3 +338,27 @@ def test_without_javascript_the_search_page_leads_to_the_filter_pages(documents_
     page.get_by_role("link", name="Tờ trình").click()
     assert page.locator("main h1").inner_text() == "Loại văn bản: Tờ trình"
     context.close()
+
+
+def test_incremental_builds_equal_clean_builds_through_register_edits(site: SiteDir, tmp_path) -> None:
+    """Relations, statuses, sessions and links between them live in several pages each: every edit reaches them all."""
+    write_documents(site)
+    site.article("content/2024/07/tin.md", "Tin", "2024-07-12", "Xem [báo cáo](van-ban:71/BC-HĐND).", tags='["Kỳ họp thứ 18, khóa XVII"]')
+    assert site.build(env=NOW).returncode == 0
+    doc = site.root / "content/van-ban"
+    edits = [
+        lambda: (doc / "bc-71.md").write_text((doc / "bc-71.md").read_text(encoding="utf-8").replace(
+            "linh_vuc:", 'thay_the: ["279/TTr-HĐND"]\nlinh_vuc:'), encoding="utf-8"),  # a new relation, both ways
+        lambda: (doc / "bc-71.md").write_text((doc / "bc-71.md").read_text(encoding="utf-8").replace(
+            "71/BC-HĐND", "72/BC-HĐND"), encoding="utf-8"),  # a new number: a new address the article must follow
+        lambda: site.article("content/2024/07/tin.md", "Tin", "2024-07-12", "Xem [báo cáo](van-ban:72/BC-HĐND)."),
+        lambda: (site.root / "content/ky-hop/ky-18.md").unlink(),  # the documents' session goes
+        lambda: ((doc / "nq-10.md").unlink(), (doc / "nq-15.md").write_text((doc / "nq-15.md").read_text(encoding="utf-8").replace(
+            'thay_the: ["10/2020/NQ-HĐND"]\n', ""), encoding="utf-8")),  # the replaced document goes, and what named it
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        assert site.build(env=NOW).returncode == 0, number
+        clean = tmp_path / f"clean-{number}"
+        assert site.build("--output", str(clean), env=NOW).returncode == 0
+        assert tree_digest(site.output) == tree_digest(clean), number

@@ -33,7 +33,8 @@ def test_the_session_page_gathers_its_documents_and_news(site: SiteDir) -> None:
     assert text_of(page, "main h1") == "Kỳ họp thứ 18, khóa XVII"
     rows = {text_of(tr, "th"): text_of(tr, "td") for tr in page.select("table.metadata tr")}
     assert rows == {"Khóa": "XVII (nhiệm kỳ 2021–2026)", "Hình thức": "Kỳ họp thường lệ",
-                    "Thời gian": "Từ ngày 10 tháng 7 năm 2024 đến ngày 12 tháng 7 năm 2024", "Địa điểm": "Hội trường HĐND tỉnh"}
+                    "Thời gian": "Từ thứ Tư, ngày 10 tháng 7 năm 2024 đến thứ Sáu, ngày 12 tháng 7 năm 2024",
+                    "Địa điểm": "Hội trường HĐND tỉnh"}
     assert [" ".join(p.get_text(" ").split()) for p in page.select(".document-number")] == [
         "Nghị quyết số 15/2024/NQ-HĐND", "Nghị quyết số 16/2024/NQ-HĐND Hết hiệu lực toàn bộ"]
     assert [a.get_text() for a in page.select("#tin-ky-hop ~ ul a")] == ["Khai mạc kỳ họp thứ 18"]
@@ -52,9 +53,10 @@ def test_the_index_lists_sessions_by_term_newest_first(site: SiteDir) -> None:
 
 
 @pytest.mark.parametrize(("now", "shown"), [
-    ("2024-07-01T09:00:00+07:00", "Kỳ họp sắp tới Kỳ họp thứ 18, khóa XVII: ngày 10 tháng 7 năm 2024 đến ngày 12 tháng 7 năm 2024"),
+    ("2024-07-01T09:00:00+07:00",
+     "Kỳ họp sắp tới Kỳ họp thứ 18, khóa XVII: thứ Tư, ngày 10 tháng 7 năm 2024 đến thứ Sáu, ngày 12 tháng 7 năm 2024"),
     ("2024-07-11T15:00:00+07:00", "Kỳ họp đang diễn ra Kỳ họp thứ 18, khóa XVII"),
-    ("2024-07-13T09:00:00+07:00", "Kỳ họp sắp tới Kỳ họp thứ 20, khóa XVII: ngày 05 tháng 9 năm 2024"),
+    ("2024-07-13T09:00:00+07:00", "Kỳ họp sắp tới Kỳ họp thứ 20, khóa XVII: thứ Năm, ngày 05 tháng 9 năm 2024"),
     ("2026-07-01T09:00:00+07:00", None),
 ])
 def test_the_home_page_shows_the_session_under_way_or_the_next(site: SiteDir, now: str, shown: str | None) -> None:

@@ -11,7 +11,7 @@ from conftest import BENCHMARKS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from giaoban_site.vietnamese import _WORD, collation_key, fold, format_date, format_date_long, slugify, sort_names, words
+from giaoban_site.vietnamese import _WORD, collation_key, fold, format_date, format_date_long, slugify, sort_names, weekday_in_text, words
 
 sys.path.insert(0, str(BENCHMARKS))
 import corpus  # noqa: E402  (the benchmark corpus holds real council names)
@@ -80,7 +80,7 @@ def test_vietnamese_dates() -> None:
     when = dt.datetime(2014, 10, 2, 8, 30)
     assert format_date(when) == "Thứ Năm, 02/10/2014"
     assert format_date(when, with_time=True) == "Thứ Năm, 02/10/2014 08:30"
-    assert format_date(dt.date(2024, 5, 5)) == "Chủ Nhật, 05/05/2024"
+    assert format_date(dt.date(2024, 5, 5)) == "Chủ nhật, 05/05/2024"
     assert format_date_long(when) == "ngày 02 tháng 10 năm 2014"  # Nghị định 30/2020: 0 before days under 10
     assert format_date_long(dt.date(2020, 3, 5)) == "ngày 05 tháng 3 năm 2020"  # ... and before months 1 and 2 only
     assert format_date_long(dt.date(2024, 2, 29)) == "ngày 29 tháng 02 năm 2024"
@@ -116,3 +116,10 @@ def test_words_are_the_same_as_splitting_the_table_fold(text: str) -> None:
     folded = fold(unicodedata.normalize("NFC", text))
     assert words(text) == _WORD.findall(folded)
     assert words(unicodedata.normalize("NFD", text)) == words(text)
+
+
+def test_weekdays_in_running_text_follow_nghi_dinh_30() -> None:
+    assert weekday_in_text(dt.date(2014, 10, 2)) == "thứ Năm"
+    assert weekday_in_text(dt.date(2024, 5, 5)) == "Chủ nhật"
+    assert [weekday_in_text(dt.date(2024, 7, d)) for d in range(8, 15)] == [
+        "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]

@@ -23,7 +23,7 @@ from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
 from .messages import language
-from .render import THEME_DIR, PageJob, StoredBody
+from .render import THEME_DIR, PageJob, PageKind, StoredBody
 
 # Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
 # seconds) could give a second save within the same tick the same time stamp.
@@ -113,6 +113,9 @@ def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) 
     return all(os.path.exists(prefix + path) for path in manifest.files)
 
 
+_ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context
+
+
 class PageKeys:
     """Page keys: a hash of everything a page is made from. Equal keys mean byte-identical pages.
 
@@ -126,10 +129,21 @@ class PageKeys:
         self.base = digest(code_digest(), repr(config), templates)
         self._memo: dict[int, tuple[object, str]] = {}
         self._documents: dict[int, tuple[Document, str]] = {}
+        self._items: dict[str, tuple[Document, str]] = {}
 
     def of(self, job: PageJob, context: dict) -> str:
-        parts = (self.base, job.template, job.url, self._fingerprint(context))
+        fingerprint = self._item_fingerprint(job.key, context) if job.kind in _ONE_CONTEXT else self._fingerprint(context)
+        parts = (self.base, job.template, job.url, fingerprint)
         return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+    def _item_fingerprint(self, source: str, context: dict) -> str:
+        """An item's page and its copy to keep share one context, but for their own addresses
+        (``page_url``, ``canonical``: made from ``job.url``, which the key holds): hashed once."""
+        known = self._items.get(source)
+        if known is None or known[0] is not context["item"]:
+            own = {name: value for name, value in context.items() if name not in ("page_url", "canonical")}
+            known = self._items[source] = (context["item"], self._fingerprint(own))
+        return known[1]
 
     def _fingerprint(self, value: object) -> str:
         kind = type(value)

@@ -107,7 +107,9 @@ class DocumentModel:
         reader.fields.setdefault("date", reader.fields["ngay_ban_hanh"])
         reader.fields.setdefault("slug", document_key(number, issued.year))
         reader.fields.setdefault("summary", reader.fields.get("trich_yeu"))
-        reader.attachment_field = "file" if "file" in reader.fields and "attachments" not in reader.fields else "attachments"
+        if "file" in reader.fields and "attachments" in reader.fields:
+            raise reader.fail("attachments", msg("document_files_twice"))
+        reader.attachment_field = "file" if "file" in reader.fields else "attachments"
 
     def check(self, doc: Document, reader: FieldReader, content_type: ContentType) -> Document:
         number, kind, extra = doc.extra["so_ky_hieu"], doc.extra["loai"], doc.extra

@@ -226,6 +226,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "'{field}' has the value '{value}', which is not one of: {known}"),
     "not_web_address": ("'{field}' phải là một địa chỉ web bắt đầu bằng https:// hoặc http://, không phải '{value}'",
                         "'{field}' must be a web address starting with https:// or http://, not '{value}'"),
+    "document_files_twice": ("văn bản có cả 'file' và 'attachments'; gộp các tệp vào 'file'",
+                             "the document has both 'file' and 'attachments'; list every file under 'file'"),
     "duplicate_document": ("số ký hiệu '{number}' trùng với văn bản {other} cùng năm; mỗi số chỉ dùng một lần trong một năm",
                            "number '{number}' is also that of {other}, of the same year; a number is used once a year"),
     "document_reference_unknown": ("không có văn bản nào số '{number}' trên trang tin; kiểm tra lại số ký hiệu, hoặc thêm văn bản đó vào content/van-ban/",

@@ -107,6 +107,7 @@ def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Env
         file_size=vietnamese.format_size,
         date_vi=vietnamese.format_date,
         date_long=vietnamese.format_date_long,
+        weekday=vietnamese.weekday_in_text,
         datetime_vi=lambda d: vietnamese.format_date(d, with_time=(d.hour, d.minute) != (0, 0)),
         iso=lambda d: d.isoformat(),
         save_url=save_url,

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from slugify import slugify as _slugify
 
-WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")  # Nghị định 30/2020 writes "Chủ nhật"
 
 # Vietnamese alphabet order; f, j, w, z (foreign words) take their Latin places.
 _ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
@@ -120,6 +120,12 @@ def format_date_long(value: dt.date) -> str:
     writes dates, with a 0 before days under 10 and before the months 1 and 2."""
     month = f"{value.month:02d}" if value.month < 3 else str(value.month)
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+def weekday_in_text(value: dt.date) -> str:
+    """The weekday as running text writes it: "thứ Năm", "Chủ nhật" (a name, capitalised anywhere)."""
+    name = WEEKDAYS[value.weekday()]
+    return name if name.startswith("Chủ") else "t" + name[1:]
 
 
 def format_size(size: int) -> str:
