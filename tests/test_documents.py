@@ -362,3 +362,17 @@ def test_incremental_builds_equal_clean_builds_through_register_edits(site: Site
         clean = tmp_path / f"clean-{number}"
         assert site.build("--output", str(clean), env=NOW).returncode == 0
         assert tree_digest(site.output) == tree_digest(clean), number
+
+
+def test_an_empty_section_leaves_the_menu_until_it_has_an_item(site: SiteDir) -> None:
+    with open(site.root / "site.yaml", "a", encoding="utf-8") as config:
+        config.write('menu:\n  - {title: "Trang chủ", url: ""}\n  - {title: "Văn bản", url: "van-ban/"}\n'
+                     '  - {title: "Kỳ họp", url: "ky-hop/"}\n')
+    site.article("content/2024/01/a.md", "Tin", "2024-01-02", "Xem [văn bản](/van-ban/).")
+    assert site.build(env=NOW).returncode == 0
+    assert [a.get_text() for a in site.page("").select(".site-nav a")] == ["Trang chủ"]
+    assert text_of(site.page("van-ban"), "main p") == "0 văn bản, mới nhất trước"  # a link to it still leads somewhere
+    assert run_giaoban("check", "--source", str(site.root), env=NOW).returncode == 0
+    write_documents(site, {"bc-71": DOCUMENTS["bc-71"]})
+    assert site.build(env=NOW).returncode == 0
+    assert [a.get_text() for a in site.page("").select(".site-nav a")] == ["Trang chủ", "Văn bản", "Kỳ họp"]

@@ -194,6 +194,7 @@ PAGES = {
     "delegates": "dai-bieu/",
     "delegate": "dai-bieu/nguyen-thi-anh/",
     "article to print or keep": SEED_URL + "ban-in.html",
+    "search, with the document search": "tim-kiem/",
     "404": "404.html",
 }
 
