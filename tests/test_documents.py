@@ -145,6 +145,8 @@ def test_a_document_not_in_force_is_marked_wherever_it_is_listed(documents_site:
     assert listed.count(f"{expired} Hết hiệu lực toàn bộ") == 3 and expired not in listed
     assert f"{pending} Chưa có hiệu lực" in listed  # in force from 1 January 2025, after the build's moment
     assert text_of(documents_site.page("van-ban/10-2020-nq-hdnd"), ".status-note") == "Văn bản này: Hết hiệu lực toàn bộ"
+    replacing = documents_site.page("van-ban/15-2024-nq-hdnd").select_one("section.relations li")  # the page of the one replacing it
+    assert " ".join(replacing.get_text().split()).startswith(f"{replaced} Hết hiệu lực toàn bộ:")
     search = json.loads((documents_site.output / "tim-kiem/van-ban.json").read_text(encoding="utf-8"))
     assert {d["n"]: d["s"] for d in search}["10/2020/NQ-HĐND"] == "Hết hiệu lực toàn bộ"
 
@@ -376,3 +378,13 @@ def test_an_empty_section_leaves_the_menu_until_it_has_an_item(site: SiteDir) ->
     write_documents(site, {"bc-71": DOCUMENTS["bc-71"]})
     assert site.build(env=NOW).returncode == 0
     assert [a.get_text() for a in site.page("").select(".site-nav a")] == ["Trang chủ", "Văn bản", "Kỳ họp"]
+
+
+@pytest.mark.slow
+def test_the_article_search_marks_a_document_no_longer_in_force(documents_server, browser) -> None:
+    page = browser.new_page()
+    page.goto(documents_server.url + "tim-kiem/?q=10/2020")
+    page.wait_for_selector("#ket-qua .search-result-list li .status")
+    results = [" ".join(t.split()) for t in page.locator("#ket-qua .search-result-list h2").all_inner_texts()]
+    assert results == ["Nghị quyết số 10/2020/NQ-HĐND Hết hiệu lực toàn bộ"]
+    page.close()

@@ -345,7 +345,10 @@ class DocumentRegister:
         }
 
     def item_context(self, doc: Document) -> dict:
-        return {"entry": self.entries[doc.source]}
+        entry = self.entries[doc.source]
+        related = (*entry.replaces, *entry.amends, *entry.related, *entry.replaced_by, *entry.amended_by)
+        # Related documents are listed with their own status: it changes with time, not with their files.
+        return {"entry": entry, "statuses": {d.source: self.entries[d.source].status for d in related}}
 
     def home_context(self) -> dict:
         return {}

@@ -144,12 +144,31 @@
     li.append(h, meta, snip);
     return li;
   }
+  /* A document no longer in force carries its status in results too: it changes with time, so it
+     is read from the documents' file (made at each build), and only when a result is a document. */
+  var documentsUrl = form.getAttribute("data-documents"), statuses = {};
+  function markStatus(doc, li) {
+    if (!documentsUrl || doc.u.indexOf(form.getAttribute("data-documents-index")) !== 0) return;
+    getJSON(documentsUrl, statuses, "all").then(function (items) {
+      var found = (items || []).filter(function (d) { return d.u === doc.u && d.s; })[0];
+      if (!found) return;
+      var mark = document.createElement("strong");
+      mark.className = "status";
+      mark.textContent = found.s;
+      li.querySelector("h2").append(" ", mark);
+    });
+  }
   function showPage(state) {
     var ids = state.ids.slice(state.shown, state.shown + PAGE);
     return Promise.all(ids.map(function (id) { return getJSON(indexUrl + "bai/" + id + ".json", docs, id); }))
       .then(function (records) {
         if (current !== state) return;
-        records.forEach(function (doc) { if (doc) state.list.appendChild(item(doc, state.terms)); });
+        records.forEach(function (doc) {
+          if (!doc) return;
+          var li = item(doc, state.terms);
+          state.list.appendChild(li);
+          markStatus(doc, li);
+        });
         state.shown += ids.length;
         state.more.hidden = state.shown >= state.ids.length;
       });
