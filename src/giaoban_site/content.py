@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .content_types import ContentType, FieldKind, FieldSpec
-
-if TYPE_CHECKING:
-    from .models import TypeModel
 from .errors import BuildFailed, ContentError, Problem, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import nfc, slugify
+
+if TYPE_CHECKING:
+    from .models import TypeModel
 
 
 class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

@@ -95,7 +95,7 @@ class DelegateRegister:
         return []
 
     def jobs(self) -> list[PageJob]:
-        from .render import PageJob, PageKind
+        from .render import PageJob, PageKind  # here: render.py imports the registers
 
         return [PageJob(self.type.index, "delegates.html", PageKind.REGISTER, RegisterKey(self.type.name)),
                 *(PageJob(self.term_url(term), "delegates.html", PageKind.REGISTER, RegisterKey(self.type.name, "khoa", term))

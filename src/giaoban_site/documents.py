@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable
 from urllib.parse import unquote
 
 from .content import Document, line_of_field
-from .content_types import ContentType
+from .content_types import ContentType, Model
 from .errors import Problem
 from .messages import msg
 from .site import RegisterKey, paginated_url
@@ -220,12 +220,11 @@ class DocumentRegister:
         found = self.by_number.get(_normal(reference), [])
         return (found[0] if len(found) == 1 else None), found
 
-    def _reference_problem(self, doc: Document, field_name: str, reference: str, candidates: list[Document]) -> None:
+    def _reference_message(self, reference: str, candidates: list[Document]) -> str:
+        """Why ``reference`` names no document: none has its number, or several (of different years) have."""
         if candidates:
-            keys = ", ".join(self.keys[c.source] for c in candidates)
-            self._problem(doc, field_name, msg("document_reference_ambiguous", number=reference, keys=keys))
-        else:
-            self._problem(doc, field_name, msg("document_reference_unknown", number=reference))
+            return msg("document_reference_ambiguous", number=reference, keys=", ".join(self.keys[c.source] for c in candidates))
+        return msg("document_reference_unknown", number=reference)
 
     def link_targets(self, doc: Document) -> dict[str, str]:
         """The site-relative address of every document ``doc``'s body links to (unknown ones: the index)."""
@@ -239,9 +238,7 @@ class DocumentRegister:
                 found, candidates = self.resolve(ref)
                 if found is None:
                     line = _line_containing(self.config.root / doc.source, REFERENCE_SCHEME + ref)
-                    key = "document_reference_ambiguous" if candidates else "document_reference_unknown"
-                    keys = ", ".join(self.keys[c.source] for c in candidates)
-                    problems.append(Problem(doc.source, line, msg(key, number=ref, keys=keys)))
+                    problems.append(Problem(doc.source, line, self._reference_message(ref, candidates)))
         return problems
 
     # --- arrangement ----------------------------------------------------------------------
@@ -254,9 +251,9 @@ class DocumentRegister:
                     found, candidates = self.resolve(reference)
                     if found is None and candidates:  # a document replaces or amends only those issued before it
                         earlier = [c for c in candidates if c.extra["ngay_ban_hanh"] <= doc.extra["ngay_ban_hanh"]]
-                        found = max(earlier, key=lambda c: c.extra["ngay_ban_hanh"]) if len(earlier) == 1 else None
+                        found = earlier[0] if len(earlier) == 1 else None
                     if found is None or found is doc:
-                        self._reference_problem(doc, field_name, reference, [] if found is doc else candidates)
+                        self._problem(doc, field_name, self._reference_message(reference, [] if found is doc else candidates))
                         continue
                     relations[doc.source][forward].append(found)
                     relations[found.source][backward].append(doc)
@@ -315,7 +312,7 @@ class DocumentRegister:
         return f"{self.type.index}{view}/{slug}/"
 
     def jobs(self) -> list[PageJob]:
-        from .render import PageJob, PageKind
+        from .render import PageJob, PageKind  # here: render.py imports this module
 
         # The index exists while it is empty too (pages link to it), saying so; the menu leaves it out.
         lists = [(self.type.index, RegisterKey(self.type.name), len(self.docs))]
@@ -383,8 +380,6 @@ class DocumentSearch:
 
 def _sessions_by_name(site: Site) -> dict[str, Document]:
     """The sessions (kỳ họp) a document's ``ky_hop`` may name: by their address or their title."""
-    from .content_types import Model
-
     found: dict[str, Document] = {}
     for content_type in site.config.types:
         if content_type.model is Model.SESSION:

@@ -236,8 +236,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "the number '{number}' belongs to several documents (of different years); name one by its key: {keys}"),
     "duplicate_session": ("kỳ họp thứ {number} khóa {term} đã có ở {other}; mỗi kỳ họp chỉ một tệp",
                           "session {number} of term {term} is also in {other}; one file per session"),
-    "unknown_session_kind": ("'hinh_thuc' có giá trị '{value}' không dùng được; chọn một trong: {known}",
-                             "'hinh_thuc' has the value '{value}', which is not one of: {known}"),
     "bad_term": ("khóa '{value}' phải viết bằng số La Mã, như 'XVII'", "term '{value}' must be a Roman numeral, like 'XVII'"),
     "bad_changes": ("'bien_dong' phải là danh sách các mục có 'ngay' (ngày) và 'noi_dung' (chữ), như:\n  bien_dong:\n    - ngay: 2023-05-10\n      noi_dung: Được bầu bổ sung",
                     "'bien_dong' must be a list of items with 'ngay' (a date) and 'noi_dung' (text), like:\n  bien_dong:\n    - ngay: 2023-05-10\n      noi_dung: Elected in a by-election"),

@@ -72,10 +72,10 @@ def arrange_registers(site: Site) -> dict[str, Register]:
     """Every register of the site, by type name: documents first, as the others refer to them."""
     order = {Model.DOCUMENT: 0, Model.SESSION: 1, Model.DELEGATE: 2}
     registers: dict[str, Register] = {}
+    site.registers = registers  # filled as it goes: a register may look at those arranged before it
     for content_type in sorted(site.config.types, key=lambda t: order.get(t.model, 9)):
         model = model_of(content_type)
         if model is not None:
-            site.registers = registers  # a register may look at those arranged before it
             registers[content_type.name] = model.arrange(site, content_type)
     return registers
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .content import Document, line_of_field
@@ -58,13 +58,14 @@ class SessionModel:
         reader.fields.setdefault("slug", slugify(f"khoa {term} ky hop {reader.fields['so']}"))
 
     def check(self, doc: Document, reader: FieldReader, content_type: ContentType) -> Document:
-        kind = doc.extra.get("hinh_thuc")
-        if kind and fold(kind) not in {fold(k) for k in KINDS}:
-            raise reader.fail("hinh_thuc", msg("unknown_session_kind", value=kind, known=", ".join(KINDS)))
+        written = doc.extra.get("hinh_thuc") or KINDS[0]
+        kind = next((k for k in KINDS if fold(k) == fold(written)), None)
+        if kind is None:
+            raise reader.fail("hinh_thuc", msg("unknown_choice", field="hinh_thuc", value=written, known=", ".join(KINDS)))
         start, end = doc.extra["ngay_bat_dau"], doc.extra.get("ngay_ket_thuc")
         if end and end < start:
             raise reader.fail("ngay_ket_thuc", msg("date_before", field="ngay_ket_thuc", other="ngay_bat_dau"))
-        return doc
+        return replace(doc, extra={**doc.extra, "hinh_thuc": kind})
 
     def arrange(self, site: Site, content_type: ContentType) -> SessionRegister:
         return SessionRegister(site, content_type)
@@ -112,7 +113,7 @@ class SessionRegister:
         tag = slugify(doc.extra.get("the") or doc.title)
         articles = tuple(a for a in self.site.articles if tag in {slugify(t) for t in a.tags})
         start = doc.extra["ngay_bat_dau"]
-        return Session(doc, doc.extra["khoa"], doc.extra["so"], doc.extra.get("hinh_thuc") or KINDS[0], start,
+        return Session(doc, doc.extra["khoa"], doc.extra["so"], doc.extra["hinh_thuc"], start,
                        doc.extra.get("ngay_ket_thuc") or start, tuple(session_documents(self.site, doc)), articles)
 
     def terms(self) -> list[Term]:
@@ -139,7 +140,7 @@ class SessionRegister:
         return [m for m in moments if m > now]
 
     def jobs(self) -> list[PageJob]:
-        from .render import PageJob, PageKind
+        from .render import PageJob, PageKind  # here: render.py imports the registers
 
         return [PageJob(self.type.index, "sessions.html", PageKind.REGISTER, RegisterKey(self.type.name))]  # empty too: pages link it
 
