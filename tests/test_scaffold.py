@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SiteDir, run_giaoban
+from conftest import SiteDir, run_giaoban, text_of
 
 NOW = {"GIAOBAN_NOW": "2024-05-31T23:30:00+00:00"}  # 1 June 06:30 in Vietnam
 
@@ -75,3 +75,17 @@ def test_new_with_an_unknown_type_names_the_types(site: SiteDir) -> None:
     result = run_giaoban("new", "--type", "vanban", "Nghị quyết", "--source", str(site.root), env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1
     assert "there is no content type 'vanban'; the types are: article, page" in result.stderr
+
+
+def test_new_document_takes_its_summary_and_leaves_the_number_type_and_date_to_fill(site: SiteDir) -> None:
+    result = run_giaoban("new", "--type", "van-ban", "Về giá đất năm 2025", "--source", str(site.root), env=NOW)
+    assert result.returncode == 0, result.stderr
+    path = site.root / "content/van-ban/ve-gia-dat-nam-2025.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('---\ntrich_yeu: "Về giá đất năm 2025"\nso_ky_hieu: ""\nloai: ""\n') and "\ndate:" not in text
+    failed = site.build("--drafts", env=NOW)
+    assert failed.returncode == 1 and "content/van-ban/ve-gia-dat-nam-2025.md:3: thiếu trường 'so_ky_hieu'" in failed.stderr
+    text = text.replace('so_ky_hieu: ""', 'so_ky_hieu: "20/2024/NQ-HĐND"').replace('loai: ""', "loai: Nghị quyết")
+    path.write_text(text.replace('ngay_ban_hanh: ""', "ngay_ban_hanh: 2024-05-30").replace("draft: true", "draft: false"), encoding="utf-8")
+    assert site.build(env=NOW).returncode == 0
+    assert text_of(site.page("van-ban/20-2024-nq-hdnd"), "main .lead") == "Về giá đất năm 2025"

@@ -38,6 +38,7 @@ class Change:
 
 class DelegateModel:
     own_fields = frozenset({"bien_dong"})
+    title_field = "title"  # what `giaoban new` fills with the text it is given
 
     def fill(self, reader: FieldReader, content_type: ContentType) -> None:
         pass
@@ -112,3 +113,6 @@ class DelegateRegister:
 
     def home_context(self) -> dict:
         return {}
+
+    def item_data(self, doc: Document) -> dict:
+        return {"changes": [{"date": c.date.isoformat(), "text": c.text} for c in doc.extra["bien_dong"]]}

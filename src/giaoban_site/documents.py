@@ -26,6 +26,7 @@ from .content import Document, line_of_field
 from .content_types import ContentType, Model
 from .errors import Problem
 from .messages import msg
+from .public import absolute_url
 from .site import RegisterKey, paginated_url
 from .vietnamese import collation_key, fold, nfc, slugify
 
@@ -89,6 +90,7 @@ def _normal(number: str) -> str:
 
 class DocumentModel:
     own_fields = frozenset({"file"})  # its files, read as attachments
+    title_field = "trich_yeu"  # what `giaoban new` fills with the text it is given
 
     def fill(self, reader: FieldReader, content_type: ContentType) -> None:
         """Title, date, address, summary and files from the number, the type and the issue date."""
@@ -349,6 +351,16 @@ class DocumentRegister:
 
     def home_context(self) -> dict:
         return {}
+
+    def item_data(self, doc: Document) -> dict:
+        entry = self.entries[doc.source]
+        def url(doc: Document) -> str:
+            return absolute_url(self.config, doc.url)
+
+        names = ("replaces", "amends", "related", "replaced_by", "amended_by")
+        relations = {name: [url(d) for d in getattr(entry, name)] for name in names}
+        return {"status": entry.status.value if entry.status else None, "session": url(entry.session) if entry.session else None,
+                **{name: urls for name, urls in relations.items() if urls}}
 
     def search_records(self) -> list[dict]:
         """Every public document's metadata for the search page's document search (search.js)."""

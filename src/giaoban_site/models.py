@@ -48,12 +48,16 @@ class Register(Protocol):
     def home_context(self) -> dict:
         """What the home page shows of the register."""
 
+    def item_data(self, doc: Document) -> dict:
+        """What the site's data file (open_data.py) says of an item beyond its fields: its status, relations."""
+
     def changes_at(self) -> list[dt.datetime]:
         """Future moments at which its pages change by themselves (a document coming into force)."""
 
 
 class TypeModel(Protocol):
     own_fields: frozenset[str]  # fields it reads itself, beyond the type's declared ones
+    title_field: str  # the field `giaoban new "..."` fills with its text
 
     def fill(self, reader: FieldReader, content_type: ContentType) -> None:
         """Derive missing common fields from the model's own (before they are read)."""

@@ -26,6 +26,7 @@ FORMAT = "giaoban-open-data/1"  # changes when a field changes meaning; new fiel
 def data_record(project: Project, doc: Document) -> dict:
     """One item as data: what its page says about it, in plain JSON values."""
     config = project.config
+    register = project.site.registers.get(doc.kind)
     return {
         "type": doc.kind, "title": doc.title, "url": absolute_url(config, doc.url),
         "date": _plain(doc.date), "updated": _plain(doc.updated), "summary": doc.summary or "",
@@ -33,7 +34,9 @@ def data_record(project: Project, doc: Document) -> dict:
         "fields": {spec.name: _plain(doc.extra.get(spec.name)) for spec in config.types[doc.kind].fields},
         "attachments": [{"url": absolute_url(config, a.url), "title": a.title, "type": a.file_type, "size": a.size}
                         for a in project.site.attachments.get(doc.source, ())],
+        **({"register": register.item_data(doc)} if register else {}),
     }
+
 
 
 def _plain(value: object) -> object:

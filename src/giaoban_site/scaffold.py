@@ -11,6 +11,7 @@ from .config import load_config
 from .content_types import FieldKind, FieldSpec
 from .errors import GiaobanError
 from .messages import msg
+from .models import model_of
 from .vietnamese import nfc, slugify
 
 
@@ -40,11 +41,13 @@ def create_document(options: NewOptions) -> Path:
     if not slug:
         raise GiaobanError(msg("new_empty_slug", title=options.title))
     now = (options.now or dt.datetime.now(dt.timezone.utc)).astimezone(config.tz).replace(microsecond=0)
-    fields: dict[str, object] = {"title": title}
-    if content_type.dated:
+    model = model_of(content_type)
+    # A register's item takes what it is about in its own field (a document's title comes from its number).
+    fields: dict[str, object] = {model.title_field if model else "title": title}
+    if content_type.dated and model is None:  # a register's date is one of its own fields
         author = options.author if options.author is not None else config.author
         fields.update({"date": now.isoformat(), "author": author, "tags": []})
-    fields.update({spec.name: _placeholder(spec) for spec in content_type.fields})
+    fields.update({spec.name: _placeholder(spec) for spec in content_type.fields if spec.name not in fields})
     path = config.content_dir / content_type.new_path(slug, f"{now:%Y}", f"{now:%m}")
     _write_new(path, front_matter({**fields, "draft": True}))
     return path

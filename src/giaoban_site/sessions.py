@@ -17,6 +17,7 @@ from .content_types import ContentType
 from .documents import Entry, session_documents
 from .errors import Problem
 from .messages import msg
+from .public import absolute_url
 from .site import RegisterKey
 from .vietnamese import fold, slugify
 
@@ -46,6 +47,7 @@ def check_term(reader: FieldReader, field_name: str, value: str) -> str:
 
 class SessionModel:
     own_fields = frozenset()
+    title_field = "title"  # what `giaoban new` fills with the text it is given
 
     def fill(self, reader: FieldReader, content_type: ContentType) -> None:
         """Title and address from the term and the number: "Kỳ họp thứ 18, khóa XVII", /ky-hop/khoa-xvii-ky-hop-18/."""
@@ -149,6 +151,12 @@ class SessionRegister:
 
     def item_context(self, doc: Document) -> dict:
         return {"session": self.by_source[doc.source]}
+
+    def item_data(self, doc: Document) -> dict:
+        session = self.by_source[doc.source]
+        config = self.site.config
+        return {"documents": [absolute_url(config, e.doc.url) for e in session.documents],
+                "articles": [absolute_url(config, a.url) for a in session.articles]}
 
     def home_context(self) -> dict:
         current = self.current_or_next()
