@@ -126,6 +126,31 @@ def _display(path: Path) -> Path:
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
 
 
+@main.command("import")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_SOURCE
+@click.option("--force", is_flag=True, help="Overwrite articles an editor changed since the last import.")
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+def import_command(inputs: tuple[Path, ...], source: Path, force: bool, dry_run: bool) -> None:
+    """Import articles from the old site (INPUTS: files or folders) into content/."""
+    from .importing import ImportOptions, Outcome, import_sources
+
+    try:
+        report = import_sources(ImportOptions(source, inputs, force=force, dry_run=dry_run))
+    except GiaobanError as exc:
+        problems = exc.problems if isinstance(exc, BuildFailed) else [str(exc)]
+        _echo_problems(problems)
+        click.echo(msg("import_failed", count=len(problems)), err=True)
+        sys.exit(1)
+    for path, outcome in report.outcomes.items():
+        if outcome is Outcome.KEPT:
+            click.echo(msg("import_kept", path=path), err=True)
+    counts = {o.value: report.count(o) for o in Outcome}
+    click.echo(msg("import_done", total=len(report.outcomes), **counts))
+    if dry_run:
+        click.echo(msg("import_dry_run"))
+
+
 @main.command("check")
 @_SOURCE
 @click.option("--strict", is_flag=True, help="Fail on warnings too (alt text, lengths).")

@@ -1,0 +1,277 @@
+"""``giaoban import``: articles from the council's old NukeViet site, as Markdown an editor would write.
+
+Each kind of source is one reader in READERS: it says whether it knows a path and reads it into
+``Imported`` articles. The writer is shared: every article is read (and every problem found) before
+anything is written, so a failed import leaves content/ as it was; a file an editor changed since the
+last import is never overwritten without ``force``. What the import wrote is remembered in
+``.giaoban-import.json`` beside site.yaml, by the digest of each file's text.
+
+Readers so far: a plain-text copy of an article, as the seed in tests/data is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .config import load_config
+from .errors import BuildFailed, ContentError, Problem
+from .messages import msg
+from .scaffold import front_matter
+from .vietnamese import nfc, slugify
+
+STATE_FILE = ".giaoban-import.json"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One article as read from the old site: what its front matter and body will say."""
+
+    source: str  # the file it came from, for the report
+    title: str
+    date: dt.date | dt.datetime
+    paragraphs: tuple[str, ...]  # the body's paragraphs, as written (Markdown escapes are added on writing)
+    summary: str = ""
+    author: str = ""
+    image_caption: str = ""
+    extra: dict = field(default_factory=dict)  # what the model has no common field for: kept under clear names
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)
+
+    def path(self) -> str:
+        return f"content/{self.date.year:04d}/{self.date.month:02d}/{self.slug}.md"
+
+    def text(self) -> str:
+        fields: dict[str, object] = {"title": self.title, "date": self.date.isoformat()}
+        for name, value in (("author", self.author), ("summary", self.summary), ("image_caption", self.image_caption),
+                            *self.extra.items(), ("aliases", list(self.aliases))):
+            if value:
+                fields[name] = value
+        return front_matter(fields) + "\n\n".join(markdown_text(p) for p in self.paragraphs) + "\n"
+
+
+class Reader(Protocol):
+    def knows(self, path: Path) -> bool: ...
+
+    def read(self, path: Path, display: str) -> list[Imported]:
+        """The articles of ``path``; raises ContentError (at a line) when it cannot be read."""
+
+
+# --- the plain-text copy of an article -----------------------------------------------------
+
+_MONTHS = r"(?P<month>\d{1,2})"
+_DATES = (  # "Ngày 02 tháng 10 năm 2014", "ngày 2/10/2014", "Ngày 02-10-2014"
+    re.compile(rf"[Nn]gày\s+(?P<day>\d{{1,2}})\s+tháng\s+{_MONTHS}\s+năm\s+(?P<year>\d{{4}})"),
+    re.compile(rf"[Nn]gày\s+(?P<day>\d{{1,2}})\s*[/.-]\s*{_MONTHS}\s*[/.-]\s*(?P<year>\d{{4}})"),
+)
+# The closing line that names who wrote it or where it came from: not body text.
+_SIGNATURES = (("author", re.compile(r"^(?:Tác giả bài viết|Tác giả)\s*:\s*(?P<value>.+)$")),
+               ("nguon", re.compile(r"^(?:Nguồn tin|Nguồn)\s*:\s*(?P<value>.+)$")))
+_INDENT = re.compile(r"^[\s\u00a0]+")
+CAPTION_LENGTH = 200  # a photo caption is a line of its own, short, not indented
+
+
+class PlainTextArticle:
+    """An article copied as text from the old site: the title on the first line, the lede, the body
+    paragraphs (indented), maybe a photo caption, and "Tác giả bài viết: ..." at the end."""
+
+    def knows(self, path: Path) -> bool:
+        return path.is_file() and path.suffix.lower() in (".txt", "")
+
+    def read(self, path: Path, display: str) -> list[Imported]:
+        text = _decode(path, display)
+        lines = [line.rstrip() for line in text.split("\n")]
+        numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+        if len(numbered) < 2:
+            raise ContentError(display, msg("import_text_too_short"), 1)
+        (_, title), *rest = numbered
+        signatures: dict[str, str] = {}
+        while rest and (found := _signature(rest[-1][1])):
+            signatures.setdefault(*found)
+            rest.pop()
+        blocks = [(n, line, bool(_INDENT.match(line))) for n, line in rest]
+        lede, caption, paragraphs = _arrange(blocks)
+        date = _date_in(lede or " ".join(p for p in paragraphs[:2]))
+        if date is None:
+            raise ContentError(display, msg("import_no_date"), rest[0][0] if rest else 1)
+        extra = {"nguon": signatures["nguon"]} if "nguon" in signatures else {}
+        return [Imported(display, " ".join(title.split()), date, tuple(paragraphs), summary=lede,
+                         author=signatures.get("author", ""), image_caption=caption, extra=extra)]
+
+
+def _signature(line: str) -> tuple[str, str] | None:
+    for name, pattern in _SIGNATURES:
+        found = pattern.match(line.strip())
+        if found:
+            return name, found.group("value").strip()
+    return None
+
+
+def _arrange(blocks: list[tuple[int, str, bool]]) -> tuple[str, str, list[str]]:
+    """(lede, photo caption, body paragraphs) from the lines after the title.
+
+    NukeViet shows its summary ("hometext") above the body and the copy keeps both: a first line
+    that is not indented and that the next paragraph repeats is the summary, kept once. A short line
+    of its own, not indented, right after the opening, is the caption of the photo that stood there.
+    """
+    texts = [_INDENT.sub("", line) for _, line, _ in blocks]
+    lede = ""
+    if len(blocks) > 1 and not blocks[0][2] and texts[1].startswith(texts[0][: max(20, len(texts[0]) // 2)]):
+        lede, blocks, texts = texts[0], blocks[1:], texts[1:]
+    caption = ""
+    for index in (1, 0):  # after the first body paragraph, or first of all
+        if index < len(blocks) and not blocks[index][2] and len(texts[index]) <= CAPTION_LENGTH and len(blocks) > 1:
+            caption = texts.pop(index)
+            break
+    return lede, caption, texts
+
+
+def _date_in(text: str) -> dt.date | None:
+    for pattern in _DATES:
+        found = pattern.search(text)
+        if found:
+            try:
+                return dt.date(int(found.group("year")), int(found.group("month")), int(found.group("day")))
+            except ValueError:
+                continue
+    return None
+
+
+def _decode(path: Path, display: str) -> str:
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(display, msg("import_not_utf8", pos=exc.start), data.count(b"\n", 0, exc.start) + 1) from None
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Characters that would make Markdown of a sentence: escaped, so the author's words show exactly as written.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]>|])")
+_MARKDOWN_LIST_NUMBER = re.compile(r"^(\d+)([.)]\s)")  # "1. " would start a list: "1\. " does not
+_MARKDOWN_START = re.compile(r"^([#>+-])")  # a heading, a quote, a list item ("*" is escaped already)
+
+
+def markdown_text(paragraph: str) -> str:
+    """A paragraph of plain text as Markdown that shows the same text."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", paragraph).replace("<", "&lt;")  # no backslash escape for "<"
+    escaped = _MARKDOWN_LIST_NUMBER.sub(r"\1\\\2", escaped)
+    return _MARKDOWN_START.sub(r"\\\1", escaped)
+
+
+READERS: list[Reader] = [PlainTextArticle()]
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+class Outcome(enum.Enum):
+    """What the import did with one article's file."""
+
+    NEW = "new"
+    UPDATED = "updated"  # the import's own earlier text, replaced by the new one
+    UNCHANGED = "unchanged"
+    KEPT = "kept"  # an editor changed it since: not overwritten without --force
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    source: Path = Path(".")
+    inputs: tuple[Path, ...] = ()
+    force: bool = False  # overwrite files an editor changed since the last import
+    dry_run: bool = False  # read and report, write nothing
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    outcomes: dict[str, Outcome]  # the article's file (relative to the site root) -> what was done
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(o is outcome for o in self.outcomes.values())
+
+
+def import_sources(options: ImportOptions) -> ImportReport:
+    """Read every input, then write the articles whose files may be written. Raises BuildFailed
+    with every problem found, before anything is written."""
+    root = load_config(options.source).root
+    articles, problems = _read_all(options.inputs)
+    plan: dict[str, Imported] = {}
+    for article in articles:
+        other = plan.setdefault(article.path(), article)
+        if other is not article:
+            problems.append(Problem(article.source, None, msg("import_same_path", path=article.path(), other=other.source)))
+    if problems:
+        raise BuildFailed(problems)
+    state = _load_state(root)
+    outcomes, writes = {}, []
+    for path, article in sorted(plan.items()):
+        text, target = article.text(), root / path
+        outcomes[path] = _outcome(target, text, state.get(path), options.force)
+        if outcomes[path] in (Outcome.NEW, Outcome.UPDATED):
+            writes.append((target, text))
+        if outcomes[path] is not Outcome.KEPT:
+            state[path] = _digest(text)
+    if not options.dry_run:
+        for target, text in writes:
+            _write_replacing(target, text)
+        if writes or outcomes:
+            _write_replacing(root / STATE_FILE, json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n")
+    return ImportReport(outcomes)
+
+
+def _read_all(inputs: tuple[Path, ...]) -> tuple[list[Imported], list[Problem]]:
+    articles: list[Imported] = []
+    problems: list[Problem] = []
+    for path in (p for given in inputs for p in (sorted(q for q in given.rglob("*") if q.is_file()) if given.is_dir() else [given])):
+        display = str(path)
+        if not path.exists():
+            problems.append(Problem(display, None, msg("import_missing_source")))
+            continue
+        reader = next((r for r in READERS if r.knows(path)), None)
+        if reader is None:
+            problems.append(Problem(display, None, msg("import_unknown_source")))
+            continue
+        try:
+            articles += reader.read(path, display)
+        except ContentError as exc:
+            problems.append(exc.problem)
+    return articles, problems
+
+
+def _outcome(target: Path, text: str, imported: str | None, force: bool) -> Outcome:
+    if not target.exists():
+        return Outcome.NEW
+    current = target.read_text(encoding="utf-8", errors="replace")
+    if current == text:
+        return Outcome.UNCHANGED
+    # Ours to replace only if it is what the last import wrote; an editor's work is kept.
+    return Outcome.UPDATED if force or imported == _digest(current) else Outcome.KEPT
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _load_state(root: Path) -> dict[str, str]:
+    try:
+        state = json.loads((root / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _write_replacing(target: Path, text: str) -> None:
+    """Write beside the target, then rename: a reader (or a build) never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
