@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import DATA, REPO, SiteDir, run_giaoban, text_of, tree_digest
 
 SEED = DATA / "000_e84e7c1bee02776d.txt"
@@ -102,4 +104,78 @@ def test_a_file_that_cannot_be_read_stops_the_import_before_anything_is_written(
     assert "old/b.txt:1: the file is not UTF-8" in result.stderr
     assert "old/c.pdf: cannot read this file" in result.stderr
     assert "Import failed: 3 problem(s). content/ is as it was." in result.stderr
+    assert not (site.root / "content").exists()
+
+
+# --- NukeViet database exports ---------------------------------------------------------------
+
+# Small exports written for the tests: NukeViet 4 (phpMyAdmin, with column lists; three articles: one
+# published in two categories with tags, a source and a topic, a draft, one scheduled with an expiry), and
+# NukeViet 3.4 (mysqldump, keywords in the rows, the body in a table of its own).
+NUKEVIET_4 = (DATA / "nukeviet4.sql").read_text(encoding="utf-8")
+NUKEVIET_3 = (DATA / "nukeviet3.sql").read_text(encoding="utf-8")
+
+NEW_URL = "2014/10/hoi-nghi-giao-ban-lan-thu-2-nam-2014/"
+
+
+def test_a_nukeviet_4_export_becomes_articles_with_everything_kept(site: SiteDir) -> None:
+    site.write("old/nv4.sql", NUKEVIET_4)
+    result = giaoban_import(site, str(site.root / "old/nv4.sql"))
+    assert result.returncode == 0, result.stderr
+    assert "3 bài mới" in result.stdout
+    text = (site.root / "content/2014/10/hoi-nghi-giao-ban-lan-thu-2-nam-2014.md").read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    for line in ('date: 2014-10-02T08:10:00+07:00', 'author: "Tuyết Nhung"', 'category: "Hoạt động HĐND tỉnh"',
+                 'tags: ["giao ban", "Trùng Khánh"]', 'nguon: "Báo Cao Bằng"', 'dong_su_kien: "Giao ban Thường trực HĐND năm 2014"',
+                 'chuyen_muc_khac: ["Tin địa phương"]', "luot_xem: 1520", "nukeviet_id: 321"):
+        assert line in head.split("\n"), line
+    assert body.strip().split("\n\n")[:2] == ["Phát biểu khai mạc, đồng chí Hà Ngọc Chiến nhấn mạnh: 'chất lượng'.", "Đoạn chép từ Word."]
+    assert "| Trùng Khánh | 4 |" in body and "## Kết quả" in body and "- Một\n- Hai" in body
+    assert "Xem [tin sau](/2030/01/tin-hen-gio/)." in body  # a link to the old site's address now leads to the new page
+    assert "<font" not in body and "style=" not in body and "&nbsp;" not in body and "o:p" not in body
+    assert "draft: true" in (site.root / "content/2014/10/ban-nhap.md").read_text(encoding="utf-8")  # status 0
+    scheduled = (site.root / "content/2030/01/tin-hen-gio.md").read_text(encoding="utf-8")
+    assert "draft:" not in scheduled and "date: 2030-01-01T07:00:00+07:00" in scheduled  # it waits for its date
+    assert 'het_han: "2031-01-01T07:00:00+07:00"' in scheduled  # its expiry, kept for when the site can use it
+    assert len(list((site.root / "content").rglob("*.md"))) == 3  # the per-category copy (nv4_vi_news_1) is not read again
+    again = giaoban_import(site, str(site.root / "old/nv4.sql"))
+    assert again.returncode == 0 and "3 bài giữ nguyên" in again.stdout
+
+
+def test_a_nukeviet_3_export_reads_keywords_and_bodies_of_its_own(site: SiteDir) -> None:
+    site.write("old/nv3.sql", NUKEVIET_3)
+    assert giaoban_import(site, str(site.root / "old/nv3.sql")).returncode == 0
+    text = (site.root / "content/2010/01/ky-hop-thu-13.md").read_text(encoding="utf-8")
+    assert 'tags: ["kỳ họp", "Đại biểu HĐND"]' in text and 'category: "Kỳ họp"' in text
+    assert text.rstrip().endswith("Kỳ họp diễn ra trong hai ngày.")
+    assert '"/vi/news/Ky-hop/ky-hop-thu-13-15.html"' in text
+
+
+@pytest.mark.slow
+def test_every_old_address_of_an_imported_article_reaches_its_new_page(site: SiteDir, serve_directory, browser) -> None:
+    site.write("old/nv4.sql", NUKEVIET_4)
+    assert giaoban_import(site, str(site.root / "old/nv4.sql")).returncode == 0
+    assert site.build().returncode == 0
+    server = serve_directory(site.output)
+    page = browser.new_page()
+    for old in ("vi/news/hoat-dong-hdnd-tinh/hoi-nghi-giao-ban-lan-thu-2-nam-2014-321.html",
+                "news/hoat-dong-hdnd-tinh/hoi-nghi-giao-ban-lan-thu-2-nam-2014-321.html",
+                "vi/hoat-dong-hdnd-tinh/hoi-nghi-giao-ban-lan-thu-2-nam-2014-321.html",
+                "hoat-dong-hdnd-tinh/hoi-nghi-giao-ban-lan-thu-2-nam-2014-321.html"):
+        with urllib.request.urlopen(server.url + old) as response:
+            assert response.status == 200 and f'url=/{NEW_URL}"' in response.read().decode("utf-8")
+        page.goto(server.url + old)
+        page.wait_for_url(server.url + NEW_URL)
+        assert page.locator("main h1").inner_text() == "Hội nghị giao ban lần thứ 2 năm 2014", old
+    page.close()
+
+
+def test_a_cut_off_export_is_an_error_at_its_statement_and_nothing_is_written(site: SiteDir) -> None:
+    site.write("old/nv4.sql", NUKEVIET_4[: NUKEVIET_4.index("(322, 2,")] + "(322, 2, '2")
+    site.write("old/khac.sql", "CREATE TABLE `users` (`id` int);\n")
+    result = giaoban_import(site, str(site.root / "old"), env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = NUKEVIET_4[: NUKEVIET_4.index("INSERT INTO `nv4_vi_news_rows`")].count("\n") + 1
+    assert f"old/nv4.sql:{line}: the database export is broken or incomplete: the dump ends inside a text value" in result.stderr
+    assert "old/khac.sql:1: the database export has no NukeViet news table" in result.stderr
     assert not (site.root / "content").exists()

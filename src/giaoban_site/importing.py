@@ -6,14 +6,17 @@ anything is written, so a failed import leaves content/ as it was; a file an edi
 last import is never overwritten without ``force``. What the import wrote is remembered in
 ``.giaoban-import.json`` beside site.yaml, by the digest of each file's text.
 
-Readers so far: a plain-text copy of an article, as the seed in tests/data is.
+Readers so far: a plain-text copy of an article (as the seed in tests/data), and a NukeViet 4 or 3.4
+database export (a MySQL dump, read without a MySQL server).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import html
 import json
 import os
 import re
@@ -25,6 +28,7 @@ from .config import load_config
 from .errors import BuildFailed, ContentError, Problem
 from .messages import msg
 from .scaffold import front_matter
+from .sqldump import DumpError, Table, read_dump
 from .vietnamese import nfc, slugify
 
 STATE_FILE = ".giaoban-import.json"
@@ -43,21 +47,30 @@ class Imported:
     image_caption: str = ""
     extra: dict = field(default_factory=dict)  # what the model has no common field for: kept under clear names
     aliases: tuple[str, ...] = ()
+    body: str = ""  # Markdown made from HTML, when the source had HTML rather than plain paragraphs
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    old_slug: str = ""  # the old site's address name: kept, so the new address reads the same
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)
+        return slugify(self.old_slug) or slugify(self.title)
 
     def path(self) -> str:
         return f"content/{self.date.year:04d}/{self.date.month:02d}/{self.slug}.md"
 
     def text(self) -> str:
         fields: dict[str, object] = {"title": self.title, "date": self.date.isoformat()}
-        for name, value in (("author", self.author), ("summary", self.summary), ("image_caption", self.image_caption),
-                            *self.extra.items(), ("aliases", list(self.aliases))):
+        if self.slug != slugify(self.title):
+            fields["slug"] = self.slug
+        for name, value in (("author", self.author), ("category", self.category), ("tags", list(self.tags)),
+                            ("summary", self.summary), ("image_caption", self.image_caption), *self.extra.items(),
+                            ("aliases", list(self.aliases)), ("draft", self.draft)):
             if value:
                 fields[name] = value
-        return front_matter(fields) + "\n\n".join(markdown_text(p) for p in self.paragraphs) + "\n"
+        body = self.body or "\n\n".join(markdown_text(p) for p in self.paragraphs)
+        return front_matter(fields) + body + "\n"
 
 
 class Reader(Protocol):
@@ -169,7 +182,107 @@ def markdown_text(paragraph: str) -> str:
     return _MARKDOWN_START.sub(r"\\\1", escaped)
 
 
-READERS: list[Reader] = [PlainTextArticle()]
+# --- a NukeViet database export (a MySQL dump) ---------------------------------------------
+
+class NukeVietDump:
+    """NukeViet 4's news module (``<prefix>_<lang>_news_rows`` and the tables beside it) or NukeViet
+    3.4's (keywords in the rows, bodies in ``..._news_bodyhtml_N``), from a ``.sql`` dump."""
+
+    def knows(self, path: Path) -> bool:
+        return path.is_file() and path.suffix.lower() == ".sql"
+
+    def read(self, path: Path, display: str) -> list[Imported]:
+        try:
+            tables = read_dump(_decode(path, display))
+        except DumpError as exc:
+            raise ContentError(display, msg("import_bad_dump", reason=exc.reason), exc.line) from None
+        rows_tables = [name for name in tables if name.endswith("_news_rows")]
+        if not rows_tables:
+            raise ContentError(display, msg("import_no_news_table"), 1)
+        articles = []
+        for rows_name in rows_tables:
+            articles += _NukeVietNews(tables, rows_name[: -len("_rows")], display).articles()
+        return articles
+
+
+class _NukeVietNews:
+    """One site language's news tables, joined."""
+
+    def __init__(self, tables: dict[str, Table], prefix: str, display: str) -> None:
+        self.display = display
+
+        def rows(suffix: str, key: str) -> dict[object, dict]:
+            table = tables.get(prefix + suffix)
+            return {row.get(key): row for row in table.rows} if table else {}
+
+        self.rows = tables[prefix + "_rows"].rows
+        self.details = rows("_detail", "id")
+        self.bodies = {row.get("id"): row for name, table in tables.items() if re.fullmatch(re.escape(prefix) + r"_bodyhtml_\d+", name)
+                       for row in table.rows}  # NukeViet 3.4
+        self.categories = rows("_cat", "catid")
+        self.sources = rows("_sources", "sourceid")
+        self.topics = rows("_topics", "topicid")
+        self.tags: dict[object, list[str]] = {}
+        for row in tables[prefix + "_tags_id"].rows if prefix + "_tags_id" in tables else []:
+            self.tags.setdefault(row.get("id"), []).append(str(row.get("keyword", "")).strip())
+
+    def articles(self) -> list[Imported]:
+        return [self.article(row) for row in self.rows]
+
+    def article(self, row: dict) -> Imported:
+        number = row.get("id")
+        detail = self.details.get(number) or self.bodies.get(number) or {}
+        categories = [self.categories[int(c)] for c in str(row.get("listcatid") or row.get("catid") or "").split(",")
+                      if c.strip().isdigit() and int(c) in self.categories]
+        main = self.categories.get(row.get("catid")) or (categories[0] if categories else {})
+        tags = self.tags.get(number) or [t.strip() for t in str(row.get("keywords") or "").split(",")]
+        published = dt.datetime.fromtimestamp(int(row.get("publtime") or row.get("addtime") or 0), _VIETNAM)
+        extra = {"nukeviet_id": number}
+        expires = dt.datetime.fromtimestamp(int(row["exptime"]), _VIETNAM).isoformat() if row.get("exptime") else None
+        for name, value in (("chuyen_muc_khac", [c["title"] for c in categories if c is not main]),
+                            ("nguon", (self.sources.get(row.get("sourceid")) or {}).get("title") or detail.get("sourcetext")),
+                            ("dong_su_kien", (self.topics.get(row.get("topicid")) or {}).get("title")),
+                            ("het_han", expires),
+                            ("luot_xem", row.get("hitstotal")), ("lien_ket_ngoai", row.get("external_link"))):
+            if value:
+                extra[name] = value
+        alias, category_alias = str(row.get("alias") or ""), str(main.get("alias") or "")
+        status = int(row.get("status") or 0)
+        return Imported(self.display, " ".join(nfc(str(row.get("title") or "")).split()), published, (),
+                        summary=" ".join(html_to_text(str(row.get("hometext") or "")).split()),
+                        author=nfc(str(row.get("author") or "")).strip(), body=html_to_markdown(str(detail.get("bodyhtml") or "")),
+                        category=nfc(str(main.get("title") or "")), tags=tuple(dict.fromkeys(nfc(t) for t in tags if t)),
+                        draft=status not in (1, 2),  # 1: published; 2: waiting for its date, which a future date does here
+                        old_slug=alias, extra=extra, aliases=old_addresses(category_alias, alias, number))
+
+
+_VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def old_addresses(category: str, alias: str, number: object) -> tuple[str, ...]:
+    """Every address NukeViet answered an article at: with and without the language and the module."""
+    if not alias:
+        return ()
+    name = f"{alias}-{number}.html"
+    return tuple(f"/{prefix}{category}/{name}" for prefix in ("vi/news/", "news/", "vi/", "")) if category else (f"/vi/news/{name}",)
+
+
+def html_to_markdown(fragment: str) -> str:
+    """An old body's HTML as clean Markdown: paragraphs, headings, lists, links, tables, images; no
+    <font>, inline styles, empty paragraphs, runs of &nbsp; nor Word markup."""
+    from markdownify import markdownify
+
+    fragment = re.sub(r"<!--.*?-->|</?(?:o:p|font|span)[^>]*>", "", nfc(fragment), flags=re.DOTALL)
+    text = markdownify(fragment, heading_style="ATX", bullets="-", strip=["script", "style"])
+    text = re.sub(r"[ \t\u00a0]+\n", "\n", text.replace("\u00a0", " "))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+READERS: list[Reader] = [NukeVietDump(), PlainTextArticle()]
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -202,8 +315,10 @@ class ImportReport:
 def import_sources(options: ImportOptions) -> ImportReport:
     """Read every input, then write the articles whose files may be written. Raises BuildFailed
     with every problem found, before anything is written."""
-    root = load_config(options.source).root
+    config = load_config(options.source)
+    root = config.root
     articles, problems = _read_all(options.inputs)
+    articles = with_new_links(articles, config.types["article"].url, config.base_path)
     plan: dict[str, Imported] = {}
     for article in articles:
         other = plan.setdefault(article.path(), article)
@@ -226,6 +341,22 @@ def import_sources(options: ImportOptions) -> ImportReport:
         if writes or outcomes:
             _write_replacing(root / STATE_FILE, json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n")
     return ImportReport(outcomes)
+
+
+def with_new_links(articles: list[Imported], pattern: str, base_path: str) -> list[Imported]:
+    """The articles with the links of their bodies to an old address of an imported article made
+    links to its new page (on any host: the old site's own links name it, or none)."""
+    new = {alias: base_path + pattern.format(year=f"{a.date.year:04d}", month=f"{a.date.month:02d}", day=f"{a.date.day:02d}",
+                                             slug=a.slug).lstrip("/") for a in articles for alias in a.aliases}
+    if not new:
+        return articles
+
+    def relink(match: re.Match) -> str:
+        target = new.get("/" + match.group("path").lstrip("/"))
+        return f"]({target})" if target else match.group(0)
+
+    link = re.compile(r"\]\((?:https?://[^/\s)]+)?(?P<path>/[^\s)]+)\)")
+    return [dataclasses.replace(a, body=link.sub(relink, a.body)) if a.body else a for a in articles]
 
 
 def _read_all(inputs: tuple[Path, ...]) -> tuple[list[Imported], list[Problem]]:
