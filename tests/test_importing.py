@@ -179,3 +179,26 @@ def test_a_cut_off_export_is_an_error_at_its_statement_and_nothing_is_written(si
     assert f"old/nv4.sql:{line}: the database export is broken or incomplete: the dump ends inside a text value" in result.stderr
     assert "old/khac.sql:1: the database export has no NukeViet news table" in result.stderr
     assert not (site.root / "content").exists()
+
+
+# "Hội nghị giao ban giữa Thường trực Hội đồng nhân dân tỉnh với ..." as typed with a .VnTime font (TCVN3):
+# each byte is the character a Latin-1 reading shows.
+TCVN3_TITLE = "Héi nghÞ giao ban gi÷a Th\u00adêng trùc Héi ®ång nh©n d©n tØnh"
+TCVN3_LEDE = "Ngµy 02 th¸ng 10 n¨m 2014, t¹i huyÖn Trïng Kh¸nh, Th\u00adêng trùc H§ND tØnh tæ chøc giao ban."
+
+
+def test_text_typed_in_tcvn3_is_converted_to_unicode_and_reported(site: SiteDir) -> None:
+    (site.root / "old").mkdir()
+    (site.root / "old/cu.txt").write_bytes(f"{TCVN3_TITLE}\n\n{TCVN3_LEDE}\n".encode("latin-1"))  # one byte a letter
+    dump = NUKEVIET_3.replace("Kỳ họp thứ 13 HĐND tỉnh khóa XIV", TCVN3_TITLE).replace(
+        "<p>Kỳ họp diễn ra trong hai ngày.</p>", f"<p>{TCVN3_LEDE}</p>")
+    site.write("old/nv3.sql", dump)  # TCVN3 bytes that a migration stored as UTF-8 characters
+    result = giaoban_import(site, str(site.root / "old"))
+    assert result.returncode == 0, result.stderr
+    assert "old/cu.txt: chữ gõ bằng bảng mã TCVN3, đã chuyển sang Unicode" in result.stdout
+    assert "old/nv3.sql (id 15): chữ gõ bằng bảng mã TCVN3, đã chuyển sang Unicode" in result.stdout
+    title = "Hội nghị giao ban giữa Thường trực Hội đồng nhân dân tỉnh"
+    text = (site.root / "content/2014/10/hoi-nghi-giao-ban-giua-thuong-truc-hoi-dong-nhan-dan-tinh.md").read_text(encoding="utf-8")
+    assert f'title: "{title}"' in text and "tại huyện Trùng Khánh, Thường trực HĐND tỉnh tổ chức giao ban." in text
+    imported = (site.root / "content/2010/01/ky-hop-thu-13.md").read_text(encoding="utf-8")
+    assert f'title: "{title}"' in imported and imported.rstrip().endswith("Thường trực HĐND tỉnh tổ chức giao ban.")

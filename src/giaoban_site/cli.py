@@ -142,6 +142,8 @@ def import_command(inputs: tuple[Path, ...], source: Path, force: bool, dry_run:
         _echo_problems(problems)
         click.echo(msg("import_failed", count=len(problems)), err=True)
         sys.exit(1)
+    for where, encoding in report.converted.items():
+        click.echo(msg("import_converted", source=where, encoding=encoding.upper()))
     for path, outcome in report.outcomes.items():
         if outcome is Outcome.KEPT:
             click.echo(msg("import_kept", path=path), err=True)

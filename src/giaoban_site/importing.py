@@ -53,6 +53,7 @@ class Imported:
     tags: tuple[str, ...] = ()
     draft: bool = False
     old_slug: str = ""  # the old site's address name: kept, so the new address reads the same
+    converted_from: str = ""  # the legacy encoding its text was in ("tcvn3", "vni" ...), converted to Unicode
 
     @property
     def slug(self) -> str:
@@ -103,7 +104,7 @@ class PlainTextArticle:
         return path.is_file() and path.suffix.lower() in (".txt", "")
 
     def read(self, path: Path, display: str) -> list[Imported]:
-        text = _decode(path, display)
+        text, converted = _decode_legacy(path, display)
         lines = [line.rstrip() for line in text.split("\n")]
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
         if len(numbered) < 2:
@@ -120,7 +121,7 @@ class PlainTextArticle:
             raise ContentError(display, msg("import_no_date"), rest[0][0] if rest else 1)
         extra = {"nguon": signatures["nguon"]} if "nguon" in signatures else {}
         return [Imported(display, " ".join(title.split()), date, tuple(paragraphs), summary=lede,
-                         author=signatures.get("author", ""), image_caption=caption, extra=extra)]
+                         author=signatures.get("author", ""), image_caption=caption, extra=extra, converted_from=converted)]
 
 
 def _signature(line: str) -> tuple[str, str] | None:
@@ -162,12 +163,37 @@ def _date_in(text: str) -> dt.date | None:
 
 
 def _decode(path: Path, display: str) -> str:
+    text, _ = _decode_legacy(path, display)
+    return text
+
+
+def _decode_legacy(path: Path, display: str) -> tuple[str, str]:
+    """The file's text in NFC, and the legacy encoding it was in ("" for UTF-8). A file of one-byte
+    TCVN3 or VNI text is converted; any other bytes that are not UTF-8 are an error at their line."""
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8")
+        text, encoding = data.decode("utf-8"), ""
     except UnicodeDecodeError as exc:
-        raise ContentError(display, msg("import_not_utf8", pos=exc.start), data.count(b"\n", 0, exc.start) + 1) from None
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+        text, encoding = from_legacy(data.decode("latin-1"))  # each byte as the character old fonts drew over
+        if not encoding:
+            raise ContentError(display, msg("import_not_utf8", pos=exc.start), data.count(b"\n", 0, exc.start) + 1) from None
+    else:
+        text, encoding = from_legacy(text)
+    return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), encoding
+
+
+_VIETNAMESE_LETTERS = re.compile("[\u1ea0-\u1ef9\u0110\u0111\u01a0\u01a1\u01af\u01b0]")
+
+
+def from_legacy(text: str) -> tuple[str, str]:
+    """``text`` in Unicode, and the legacy encoding it was typed in (TCVN3, VNI ...), found by viparse;
+    text already in Unicode Vietnamese (or not Vietnamese) comes back as it is, with ""."""
+    if text.isascii() or _VIETNAMESE_LETTERS.search(text):
+        return text, ""
+    import viparse  # a legacy file is rare: not loaded by every import
+
+    encoding = viparse.detect_text_encoding(text)
+    return (viparse.fix(text, encoding=encoding), encoding) if encoding else (text, "")
 
 
 # Characters that would make Markdown of a sentence: escaped, so the author's words show exactly as written.
@@ -250,9 +276,11 @@ class _NukeVietNews:
                 extra[name] = value
         alias, category_alias = str(row.get("alias") or ""), str(main.get("alias") or "")
         status = int(row.get("status") or 0)
-        return Imported(self.display, " ".join(nfc(str(row.get("title") or "")).split()), published, (),
-                        summary=" ".join(html_to_text(str(row.get("hometext") or "")).split()),
-                        author=nfc(str(row.get("author") or "")).strip(), body=html_to_markdown(str(detail.get("bodyhtml") or "")),
+        (title, hometext, body), encodings = zip(*(from_legacy(str(v or "")) for v in (row.get("title"), row.get("hometext"),
+                                                                                      detail.get("bodyhtml"))))
+        return Imported(f"{self.display} (id {number})", " ".join(nfc(title).split()), published, (),
+                        summary=" ".join(html_to_text(hometext).split()), converted_from=next((e for e in encodings if e), ""),
+                        author=nfc(str(row.get("author") or "")).strip(), body=html_to_markdown(body),
                         category=nfc(str(main.get("title") or "")), tags=tuple(dict.fromkeys(nfc(t) for t in tags if t)),
                         draft=status not in (1, 2),  # 1: published; 2: waiting for its date, which a future date does here
                         old_slug=alias, extra=extra, aliases=old_addresses(category_alias, alias, number))
@@ -309,6 +337,7 @@ class ImportOptions:
 @dataclass(frozen=True)
 class ImportReport:
     outcomes: dict[str, Outcome]  # the article's file (relative to the site root) -> what was done
+    converted: dict[str, str] = field(default_factory=dict)  # where an article came from -> its legacy encoding
 
     def count(self, outcome: Outcome) -> int:
         return sum(o is outcome for o in self.outcomes.values())
@@ -342,7 +371,7 @@ def import_sources(options: ImportOptions) -> ImportReport:
             _write_replacing(target, text)
         if writes or outcomes:
             _write_replacing(root / STATE_FILE, json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n")
-    return ImportReport(outcomes)
+    return ImportReport(outcomes, {a.source: a.converted_from for a in articles if a.converted_from})
 
 
 def with_new_links(articles: list[Imported], pattern: str, base_path: str) -> list[Imported]:
