@@ -148,7 +148,9 @@ def test_a_nukeviet_3_export_reads_keywords_and_bodies_of_its_own(site: SiteDir)
     text = (site.root / "content/2010/01/ky-hop-thu-13.md").read_text(encoding="utf-8")
     assert 'tags: ["kỳ họp", "Đại biểu HĐND"]' in text and 'category: "Kỳ họp"' in text
     assert text.rstrip().endswith("Kỳ họp diễn ra trong hai ngày.")
-    assert '"/vi/news/Ky-hop/ky-hop-thu-13-15.html"' in text
+    assert '"/vi/news/Ky-hop/ky-hop-thu-13-15.html"' in text and '"/Ky-hop/ky-hop-thu-13-15/"' in text  # and NukeViet 3's own form
+    assert site.build().returncode == 0
+    assert 'url=/2010/01/ky-hop-thu-13/"' in (site.output / "Ky-hop/ky-hop-thu-13-15/index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -244,6 +244,7 @@ class _NukeVietNews:
 
         self.rows = tables[prefix + "_rows"].rows
         self.details = rows("_detail", "id")
+        self.version_3 = prefix + "_detail" not in tables  # NukeViet 3.4 keeps bodies in tables of their own
         self.bodies = {row.get("id"): row for name, table in tables.items() if re.fullmatch(re.escape(prefix) + r"_bodyhtml_\d+", name)
                        for row in table.rows}  # NukeViet 3.4
         self.categories = rows("_cat", "catid")
@@ -283,18 +284,22 @@ class _NukeVietNews:
                         author=nfc(str(row.get("author") or "")).strip(), body=html_to_markdown(body),
                         category=nfc(str(main.get("title") or "")), tags=tuple(dict.fromkeys(nfc(t) for t in tags if t)),
                         draft=status not in (1, 2),  # 1: published; 2: waiting for its date, which a future date does here
-                        old_slug=alias, extra=extra, aliases=old_addresses(category_alias, alias, number))
+                        old_slug=alias, extra=extra, aliases=old_addresses(category_alias, alias, number, self.version_3))
 
 
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
-def old_addresses(category: str, alias: str, number: object) -> tuple[str, ...]:
-    """Every address NukeViet answered an article at: with and without the language and the module."""
+def old_addresses(category: str, alias: str, number: object, version_3: bool = False) -> tuple[str, ...]:
+    """Every address NukeViet answered an article at: with and without the language and the module;
+    NukeViet 3 also as a folder, ``/<Cat>/<Alias>-<id>/``."""
     if not alias:
         return ()
     name = f"{alias}-{number}.html"
-    return tuple(f"/{prefix}{category}/{name}" for prefix in ("vi/news/", "news/", "vi/", "")) if category else (f"/vi/news/{name}",)
+    addresses = [f"/{prefix}{category}/{name}" for prefix in ("vi/news/", "news/", "vi/", "")] if category else [f"/vi/news/{name}"]
+    if version_3 and category:
+        addresses.append(f"/{category}/{alias}-{number}/")
+    return tuple(addresses)
 
 
 def html_to_markdown(fragment: str) -> str:
