@@ -140,7 +140,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         now = options.now or dt.datetime.now(dt.timezone.utc)
         site = build_site(documents, config, now, options.drafts, cache.memo)
         site.attachments, problems = attachments_of(site, sources.assets)
-        site.registers = arrange_registers(site)
+        arrange_registers(site)
         problems += [problem for register in site.registers.values() for problem in register.problems()]
         changes = [moment for register in site.registers.values() for moment in register.changes_at()]
         site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)

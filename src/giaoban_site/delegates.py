@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from .content import Document
 from .content_types import ContentType
@@ -83,6 +83,9 @@ class DelegateRegister:
     def term_url(self, term: str) -> str:
         return f"{self.type.index}khoa-{slugify(term)}/"
 
+    def term_links(self, terms: Iterable[str]) -> list[TermLink]:
+        return [TermLink(term, self.term_url(term), len(self.by_term[term])) for term in terms]
+
     def directory(self, term: str) -> list[Group]:
         groups: dict[str, list[Document]] = {}
         for doc in self.by_term[term]:
@@ -106,10 +109,10 @@ class DelegateRegister:
         term = key.value or (self.terms[0] if self.terms else "")
         return {"heading": f"{self.type.title} khóa {term}" if term else self.type.title, "content_type": self.type, "term": term,
                 "groups": self.directory(term) if term else [], "count": len(self.by_term.get(term, ())),
-                "terms": [TermLink(t, self.term_url(t), len(self.by_term[t])) for t in self.terms]}
+                "terms": self.term_links(self.terms)}
 
     def item_context(self, doc: Document) -> dict:
-        return {"terms": [TermLink(t, self.term_url(t), len(self.by_term[t])) for t in doc.extra["khoa"]]}
+        return {"terms": self.term_links(doc.extra["khoa"])}
 
     def home_context(self) -> dict:
         return {}

@@ -232,16 +232,12 @@ class DocumentRegister:
         """The site-relative address of every document ``doc``'s body links to (unknown ones: the index)."""
         return {ref: (found.url if (found := self.resolve(ref)[0]) else self.type.index) for ref in doc.references}
 
-    def link_problems(self, documents: list[Document]) -> list[Problem]:
-        """A problem for each link to a document that names none, or more than one (``giaoban check``)."""
-        problems = []
-        for doc in documents:
-            for ref in doc.references:
-                found, candidates = self.resolve(ref)
-                if found is None:
-                    line = _line_containing(self.config.root / doc.source, REFERENCE_SCHEME + ref)
-                    problems.append(Problem(doc.source, line, self._reference_message(ref, candidates)))
-        return problems
+    def link_problem(self, url: str) -> str | None:
+        """Why a ``van-ban:`` link of a body names no document (none has the number, or several
+        have), or None when it names one (``giaoban check``)."""
+        reference = nfc(unquote(url.removeprefix(REFERENCE_SCHEME)))
+        found, candidates = self.resolve(reference)
+        return None if found else self._reference_message(reference, candidates)
 
     # --- arrangement ----------------------------------------------------------------------
 
@@ -402,17 +398,9 @@ def _sessions_by_name(site: Site) -> dict[str, Document]:
 
 
 def session_documents(site: Site, session: Document) -> list[Entry]:
-    """The documents passed at ``session``, from every document register, newest first."""
-    names = {session.slug, slugify(session.title)}
+    """The documents passed at ``session`` (their ``ky_hop``, resolved once by their register), newest first."""
     return [entry for register in site.registers.values() if isinstance(register, DocumentRegister)
-            for entry in register.entries.values() if slugify(entry.doc.extra.get("ky_hop") or "") in names]
-
-
-def _line_containing(path, text: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
-        if nfc(line).find(text) >= 0:
-            return number
-    return None
+            for entry in register.entries.values() if entry.session is session]
 
 
 def reference_register(site: Site) -> DocumentRegister | None:

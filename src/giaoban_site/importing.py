@@ -162,14 +162,11 @@ def _date_in(text: str) -> dt.date | None:
     return None
 
 
-def _decode(path: Path, display: str) -> str:
-    text, _ = _decode_legacy(path, display)
-    return text
-
-
-def _decode_legacy(path: Path, display: str) -> tuple[str, str]:
+def _decode_legacy(path: Path, display: str, convert_unicode: bool = True) -> tuple[str, str]:
     """The file's text in NFC, and the legacy encoding it was in ("" for UTF-8). A file of one-byte
-    TCVN3 or VNI text is converted; any other bytes that are not UTF-8 are an error at their line."""
+    TCVN3 or VNI text is converted; any other bytes that are not UTF-8 are an error at their line.
+    UTF-8 text is looked at for legacy characters too, unless ``convert_unicode`` is off (a dump's
+    fields are looked at one by one, so that the report names each article converted)."""
     data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
         text, encoding = data.decode("utf-8"), ""
@@ -178,7 +175,8 @@ def _decode_legacy(path: Path, display: str) -> tuple[str, str]:
         if not encoding:
             raise ContentError(display, msg("import_not_utf8", pos=exc.start), data.count(b"\n", 0, exc.start) + 1) from None
     else:
-        text, encoding = from_legacy(text)
+        if convert_unicode:
+            text, encoding = from_legacy(text)
     return nfc(text.replace("\r\n", "\n").replace("\r", "\n")), encoding
 
 
@@ -220,7 +218,7 @@ class NukeVietDump:
 
     def read(self, path: Path, display: str) -> list[Imported]:
         try:
-            tables = read_dump(_decode(path, display))
+            tables = read_dump(_decode_legacy(path, display, convert_unicode=False)[0])
         except DumpError as exc:
             raise ContentError(display, msg("import_bad_dump", reason=exc.reason), exc.line) from None
         rows_tables = [name for name in tables if name.endswith("_news_rows")]

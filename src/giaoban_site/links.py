@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from .build import BuildOptions, Project, prepare
 from .config import CONFIG_FILE, SiteConfig
 from .content import Document, line_of_field, read_text, visible_files
-from .documents import reference_register
+from .documents import REFERENCE_SCHEME, reference_register
 from .errors import Problem
 from .extras import GENERATORS
 from .messages import msg
@@ -129,10 +129,14 @@ def find_broken_links(project: Project, files: set[str] | None = None,
     """
     files = planned_files(project) if files is None else files
     config = project.config
+    register = reference_register(project.site)
     problems = []
     for doc in project.site.documents:
         for link in found[doc.source] if found is not None else links_of(doc, config, project.store):
-            problem = _check(link.url, doc.url, link.kind, files, config)
+            if link.url.startswith(REFERENCE_SCHEME):  # a document by its number (documents.py)
+                problem = register.link_problem(link.url) if register else None
+            else:
+                problem = _check(link.url, doc.url, link.kind, files, config)
             if problem:
                 problems.append(Problem(doc.source, link.line, problem))
         if doc.image:
@@ -141,14 +145,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
             problem = _check(image, doc.url, "img", files, config)
             if problem:
                 problems.append(Problem(doc.source, line_of_field(config.root / doc.source, "image"), problem))
-    return problems + _menu_problems(config, files, empty_sections(project.site)) + _document_link_problems(project)
-
-
-def _document_link_problems(project: Project) -> list[Problem]:
-    """Links to documents by number ("van-ban:15/2024/NQ-HĐND") that name no document, or several."""
-    register = reference_register(project.site)
-    linking = [doc for doc in project.site.documents if doc.references]
-    return register.link_problems(linking) if register else []
+    return problems + _menu_problems(config, files, empty_sections(project.site))
 
 
 def _check(url: str, page_url: str, kind: str, files: set[str], config: SiteConfig) -> str | None:

@@ -72,16 +72,15 @@ def model_of(content_type: ContentType) -> TypeModel | None:
     return MODELS.get(content_type.model)
 
 
-def arrange_registers(site: Site) -> dict[str, Register]:
-    """Every register of the site, by type name: documents first, as the others refer to them."""
+def arrange_registers(site: Site) -> None:
+    """Fill ``site.registers`` by type name: documents first, as the others refer to them (a register
+    may look at those arranged before it)."""
     order = {Model.DOCUMENT: 0, Model.SESSION: 1, Model.DELEGATE: 2}
-    registers: dict[str, Register] = {}
-    site.registers = registers  # filled as it goes: a register may look at those arranged before it
+    site.registers = {}
     for content_type in sorted(site.config.types, key=lambda t: order.get(t.model, 9)):
         model = model_of(content_type)
         if model is not None:
-            registers[content_type.name] = model.arrange(site, content_type)
-    return registers
+            site.registers[content_type.name] = model.arrange(site, content_type)
 
 
 MODELS: dict[Model, TypeModel] = {Model.DOCUMENT: DocumentModel(), Model.SESSION: SessionModel(), Model.DELEGATE: DelegateModel()}
