@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SiteDir, tree_digest
+from conftest import SiteDir, text_of, tree_digest
 
 DOCUMENT_TYPE = """
 types:
@@ -160,3 +160,26 @@ def test_features_no_type_takes_part_in_have_no_pages_and_no_links(site: SiteDir
     for page in ("", "2024/05/ky-hop-thu-18", "tim-kiem", "404.html"):
         hrefs = {a["href"] for a in site.page(page).select("a[href], link[href]")}
         assert not hrefs & {"/chu-de/", "/chuyen-muc/", "/tac-gia/", "/luu-tru/", "/feed.xml", "/rss.xml"}, page
+
+
+def test_a_type_of_the_site_s_own_can_be_a_register_of_documents(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  nghi-quyet-cu:\n    folder: nghi-quyet-cu\n    dated: true\n'
+                            '    model: document\n    template: document.html\n    url: "nghi-quyet-cu/{slug}/"\n'
+                            '    index: "nghi-quyet-cu/"\n    features: [sitemap]\n    fields:\n'
+                            '      so_ky_hieu: text\n      loai: text\n      trich_yeu: text\n      ngay_ban_hanh: date\n')
+    fields = '---\nso_ky_hieu: "7/NQ-HĐND"\nloai: {kind}\nngay_ban_hanh: 2005-03-01\ntrich_yeu: A\n---\n'
+    site.write("content/nghi-quyet-cu/a.md", fields.format(kind="Báo cáo"))
+    result = site.build()
+    assert result.returncode == 1 and "content/nghi-quyet-cu/a.md:3: số ký hiệu '7/NQ-HĐND' là của Nghị quyết" in result.stderr
+    site.write("content/nghi-quyet-cu/a.md", fields.format(kind="Nghị quyết"))
+    assert site.build().returncode == 0
+    assert text_of(site.page("nghi-quyet-cu/7-nq-hdnd-2005"), "main h1") == "Nghị quyết số 7/NQ-HĐND"
+    assert site.exists("nghi-quyet-cu/nam/2005")
+
+
+def test_an_unknown_model_is_an_error_at_its_line(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "HĐND"\ntypes:\n  kien-nghi:\n    model: petition\n')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1
+    assert ("site.yaml:4: content type 'kien-nghi' has an unknown 'model: petition'; "
+            "the models are: document, session, delegate") in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from conftest import SiteDir, run_giaoban, text_of
@@ -75,3 +76,13 @@ def test_a_term_that_is_not_a_roman_numeral_is_an_error(site: SiteDir) -> None:
     site.write("content/dai-bieu/a.md", "---\ntitle: Nguyễn Văn A\nkhoa: [XVII, 18]\ndon_vi_bau_cu: Đơn vị số 1\n---\n")
     result = site.build()
     assert result.returncode == 1 and "content/dai-bieu/a.md:3: khóa '18' phải viết bằng số La Mã" in result.stderr
+
+
+def test_the_data_file_gives_a_delegate_s_changes(site: SiteDir) -> None:
+    delegate_site(site)
+    assert site.build().returncode == 0
+    data = json.loads((site.output / "du-lieu/noi-dung.json").read_text(encoding="utf-8"))
+    person = next(item for item in data["items"] if item["title"] == "Trần Văn Dũng")
+    assert person["register"] == {"changes": [{"date": "2022-03-01T00:00:00+07:00", "text": "Được bầu bổ sung"},
+                                              {"date": "2024-05-10T00:00:00+07:00", "text": "Thôi làm nhiệm vụ đại biểu"}]}
+    assert person["fields"]["khoa"] == ["XVII"]

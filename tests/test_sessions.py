@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import SiteDir, text_of
 
@@ -94,3 +96,13 @@ def test_two_files_of_one_session_are_an_error(site: SiteDir) -> None:
     result = site.build()
     assert result.returncode == 1
     assert "kỳ họp thứ 3 khóa XVII đã có ở content/ky-hop/" in result.stderr
+
+
+def test_the_data_file_gives_a_session_s_documents_and_news(site: SiteDir) -> None:
+    session_site(site)
+    assert site.build(env={"GIAOBAN_NOW": "2024-12-01T09:00:00+07:00"}).returncode == 0
+    data = json.loads((site.output / "du-lieu/noi-dung.json").read_text(encoding="utf-8"))
+    session = next(item for item in data["items"] if item["title"] == "Kỳ họp thứ 18, khóa XVII")
+    assert session["register"] == {
+        "documents": ["https://example.gov.vn/van-ban/15-2024-nq-hdnd/", "https://example.gov.vn/van-ban/16-2024-nq-hdnd/"],
+        "articles": ["https://example.gov.vn/2024/07/khai-mac-ky-hop-thu-18/"]}

@@ -500,6 +500,9 @@ def test_the_kept_copy_opens_offline_with_text_date_author_and_source(theme_site
     download.value.save_as(kept)
     assert kept.name == "bao-cao-ket-qua-giam-sat-chuyen-de-nam-2024.html"
     assert kept.read_bytes() == (theme_site.output / RICH_URL / "ban-in.html").read_bytes()
+    head = BeautifulSoup(kept.read_text(encoding="utf-8"), "html.parser")  # a copy: not for search engines, who get the page
+    assert head.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert head.select_one('link[rel="canonical"]')["href"] == "https://hdndcaobang.gov.vn/" + RICH_URL
     # Opened on its own, away from the site and with no network: everything needed is in the file.
     offline = browser.new_context(viewport=PHONE, java_script_enabled=False, offline=True)
     reader = offline.new_page()
