@@ -204,3 +204,12 @@ def test_text_typed_in_tcvn3_is_converted_to_unicode_and_reported(site: SiteDir)
     assert f'title: "{title}"' in text and "tại huyện Trùng Khánh, Thường trực HĐND tỉnh tổ chức giao ban." in text
     imported = (site.root / "content/2010/01/ky-hop-thu-13.md").read_text(encoding="utf-8")
     assert f'title: "{title}"' in imported and imported.rstrip().endswith("Thường trực HĐND tỉnh tổ chức giao ban.")
+
+
+def test_a_row_with_a_value_that_cannot_be_read_is_an_error_naming_it(site: SiteDir) -> None:
+    site.write("old/nv4.sql", NUKEVIET_4.replace("'1,2', 3, 'Tuyết Nhung', 1, 1412212200, 1, 1412212200,",
+                                                 "'1,2', 3, 'Tuyết Nhung', 1, 1412212200, 1, 'hôm qua',"))
+    result = giaoban_import(site, str(site.root / "old/nv4.sql"), env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "old/nv4.sql: the article with id 321 has a value that cannot be read" in result.stderr
+    assert not (site.root / "content").exists()

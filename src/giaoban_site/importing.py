@@ -254,7 +254,18 @@ class _NukeVietNews:
 
     def articles(self) -> list[Imported]:
         # Turning HTML into Markdown is most of an import's time (5 ms an article): over every core.
-        return list(run_parallel(self.article, self.rows, default_jobs()))
+        results = list(run_parallel(self.checked_article, self.rows, default_jobs()))
+        bad = next((r for r in results if isinstance(r, str)), None)
+        if bad is not None:
+            raise ContentError(self.display, bad)
+        return results
+
+    def checked_article(self, row: dict) -> Imported | str:
+        """The row's article, or what is wrong with the row (a time that is not a number ...), naming it."""
+        try:
+            return self.article(row)
+        except (TypeError, ValueError, OverflowError, OSError) as exc:
+            return msg("import_bad_row", id=row.get("id"), reason=exc)
 
     def article(self, row: dict) -> Imported:
         number = row.get("id")

@@ -217,6 +217,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "the file is not UTF-8, nor TCVN3 or VNI (bad byte at offset {pos}); save it again as UTF-8"),
     "import_bad_dump": ("bản sao cơ sở dữ liệu bị hỏng hoặc thiếu: {reason}; xuất lại bản đầy đủ",
                         "the database export is broken or incomplete: {reason}; export it again in full"),
+    "import_bad_row": ("bài có id {id} có giá trị không đọc được ({reason}); sửa dòng đó trong bản sao cơ sở dữ liệu rồi nhập lại",
+                       "the article with id {id} has a value that cannot be read ({reason}); fix that row in the export and import again"),
     "import_no_news_table": ("bản sao cơ sở dữ liệu không có bảng tin tức của NukeViet (..._news_rows)",
                              "the database export has no NukeViet news table (..._news_rows)"),
     "import_missing_source": ("không có tệp hay thư mục này", "no such file or folder"),
