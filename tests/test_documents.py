@@ -327,6 +327,7 @@ def test_the_search_page_finds_documents_by_number_summary_type_and_year(documen
     assert shown == found
     if found:
         page.locator("#ket-qua-van-ban .document-number a").first.click()
+        page.wait_for_url(lambda url: "/van-ban/" in url)  # the result's page, not the search page still
         assert page.locator("main h1").inner_text() == found[0].split(" Hết")[0]
     page.close()
 

@@ -3,6 +3,7 @@ a full disk and a read-only folder never leave a mixture or lose the previous si
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import shutil
@@ -66,6 +67,25 @@ def start_build(root: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env={**os.environ, "GIAOBAN_LANG": "vi"})
 
 
+def wait_until_building(root: Path, build: subprocess.Popen) -> None:
+    """Until ``build`` holds the output's lock: a fixed sleep loses the race on a slow first start
+    (a fresh environment compiles every module first)."""
+    lock = root / ".giaoban-cache" / "output" / "lock"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and build.poll() is None:
+        if lock.exists():
+            handle = os.open(lock, os.O_RDONLY)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            except BlockingIOError:
+                return  # held: the build is under way
+            finally:
+                os.close(handle)
+        time.sleep(0.02)
+    raise AssertionError("the build never took the output's lock")
+
+
 def timed_build(root: Path) -> float:
     started = time.monotonic()
     process = start_build(root)
@@ -116,7 +136,7 @@ def test_a_second_build_waits_for_the_first_and_both_are_right(tmp_path: Path) -
     root = tmp_path / "site"
     corpus(root, 300)
     first = start_build(root)
-    time.sleep(0.3)
+    wait_until_building(root, first)
     second = start_build(root)
     assert first.wait(timeout=600) == 0 and second.wait(timeout=600) == 0
     message = second.stderr.read().decode()
@@ -130,7 +150,7 @@ def test_no_wait_refuses_while_another_build_runs(tmp_path: Path) -> None:
     root = tmp_path / "site"
     corpus(root, 300)
     first = start_build(root)
-    time.sleep(0.3)
+    wait_until_building(root, first)
     refused = run_giaoban("build", "--source", str(root), "--no-wait", env={"GIAOBAN_LANG": "en"})
     assert first.wait(timeout=600) == 0
     assert refused.returncode == 1
@@ -229,7 +249,7 @@ def test_check_waits_for_a_running_build_to_end(tmp_path: Path) -> None:
     root = tmp_path / "site"
     corpus(root, 300)
     build = start_build(root)
-    time.sleep(0.3)
+    wait_until_building(root, build)
     check = subprocess.Popen([*GIAOBAN, "check", "--source", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              env={**os.environ, "GIAOBAN_LANG": "vi"}, text=True)
     assert build.wait(timeout=600) == 0
