@@ -120,8 +120,22 @@ class StaticServer:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Answers a missing file with the site's 404.html, as static hosts do."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the standard library's name)
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @pytest.fixture

@@ -1,22 +1,35 @@
-"""Old URLs that keep working: each alias of a document becomes a redirect to its new URL.
+"""Old URLs that keep working: each alias of a document, and each entry of ``redirects.yaml``,
+becomes a redirect to its new URL.
 
 Every static host gets a page at the old path that sends readers (meta refresh and a visible
 link, no JavaScript) and crawlers (a canonical link) on. Hosts that can answer with a real 301
 read one of the rule files made beside it: ``_redirects`` (Netlify, Cloudflare Pages and others),
 ``.htaccess`` (Apache) and ``redirects.nginx.conf`` (to include in an nginx server block).
+
+An old address with a query (NukeViet's ``index.php?language=vi&nv=news&op=...``) cannot be a file:
+a static host serves ``index.php`` whatever the query. The rule files answer it, and where they
+cannot be used the 404 page looks the address up in ``du-lieu/dia-chi-cu.json`` and sends the
+reader on: the one script the theme carries, and only on a site that has such addresses.
+
+``redirects.yaml`` beside site.yaml holds the old addresses that are not a document's (a category,
+a tag, a feed of the old site): ``old address: new address``, the new one a page of the site or a
+full URL. ``giaoban import`` writes it; editors may add to it.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
-from urllib.parse import quote, unquote, urlsplit
+from typing import TYPE_CHECKING, Callable, Iterable
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import yaml
 
 from .config import SiteConfig
 from .content import line_of_field, unsafe_path
-from .errors import Problem
+from .errors import Problem, yaml_error_line
 from .messages import msg
 from .site import Site, page_file
 from .vietnamese import nfc
@@ -27,16 +40,32 @@ if TYPE_CHECKING:
     from .render import PageJob
 
 RULE_FILES = ("_redirects", ".htaccess", "redirects.nginx.conf")
+REDIRECTS_FILE = "redirects.yaml"
 
 
 @dataclass(frozen=True)
 class Redirect:
-    """One old address of a document."""
+    """One old address, of a document or of ``redirects.yaml``."""
 
-    source: str  # the document's file
+    source: str  # the document's file, or redirects.yaml
     alias: str  # as the editor wrote it
-    url: str  # the old address, site-relative, as the output page's URL ("news/a-1.html", "tin-cu/")
-    target: str  # the document's URL, site-relative
+    url: str  # the old address, site-relative, as the output page's URL ("news/a-1.html", "tin-cu/"); with its query
+    target: str  # the new URL: site-relative, or a full URL off the site
+    title: str = ""  # the document's title: what the old address's page links to
+
+    @property
+    def has_query(self) -> bool:
+        """Whether it is an ``index.php?...`` address: answered by the rules and the 404 page, not a page of its own."""
+        return "?" in self.url
+
+    @property
+    def path(self) -> str:
+        return self.url.split("?", 1)[0]
+
+    @property
+    def query(self) -> str:
+        """The query as the old site wrote it (the rule files match it as browsers send it)."""
+        return urlsplit(self.alias.strip().replace("&amp;", "&")).query
 
 
 def alias_url(alias: str, config: SiteConfig) -> str | None:
@@ -44,14 +73,13 @@ def alias_url(alias: str, config: SiteConfig) -> str | None:
 
     A full URL must be under ``base_url``; a path is read from the site's root ("/vi/news/a.html"
     and "vi/news/a.html" alike), with or without the base path in front. Percent-encoded and
-    Vietnamese characters name the same file; a path without a file name ending is a folder.
+    Vietnamese characters name the same file; a path without a file name ending is a folder. A
+    query is kept in the order ``query_key`` puts it in ("index.php?nv=news&op=a").
     """
-    parts = urlsplit(nfc(alias.strip()))
+    parts = urlsplit(nfc(alias.strip()).replace("&amp;", "&"))
     site = urlsplit(config.base_url)
     if (parts.scheme or parts.netloc) and parts.netloc.lower() != site.netloc.lower():
         return None
-    if parts.query:
-        return None  # a static host serves one file whatever the query: it cannot tell such addresses apart
     path, base = "/" + nfc(unquote(parts.path)).lstrip("/"), config.base_path
     if parts.netloc and not path.startswith(base):
         return None  # on this host, but outside the site's base path
@@ -59,61 +87,142 @@ def alias_url(alias: str, config: SiteConfig) -> str | None:
         path = path[len(base) - 1:]
     if unsafe_path(path):
         return None  # climbing out of the site (however far browsers would let it go), or a name no file should have
+    if parts.query:
+        return posixpath.normpath(path).lstrip("/") + "?" + query_key(parts.query)
     folder = path.endswith("/") or "." not in posixpath.basename(path)
     relative = posixpath.normpath(path).lstrip("/")
     return relative + "/" if folder and relative else relative
 
 
+def query_key(query: str) -> str:
+    """A query in one order whatever order a link wrote it in: its decoded pairs, sorted (the 404
+    page's script makes the same key of the address asked for)."""
+    return "&".join(f"{name}={value}" for name, value in sorted(parse_qsl(query, keep_blank_values=True)))
+
+
 def plan_redirects(site: Site, jobs: Iterable[PageJob], files: Iterable[str]) -> tuple[list[Redirect], list[Problem]]:
-    """The redirects of every published document, and the aliases that cannot be one: outside the
-    site, the address of a page or of a file the build makes (``files``, and the rule files), or
-    another document's alias (each problem names both files)."""
+    """The redirects of every published document and of ``redirects.yaml``, and the old addresses
+    that cannot be one: outside the site, the address of a page or of a file the build makes
+    (``files``, and the rule files), or another one's old address (each problem names both files)."""
     config = site.config
+    jobs = list(jobs)
     made = {*files, *RULE_FILES, *(job.path for job in jobs if not job.source)}  # what giaoban makes itself
     pages = {job.path: job.source for job in jobs if job.source}
-    taken: dict[str, Redirect] = {}
+    taken: dict[str, tuple[Redirect, Callable[[], int | None]]] = {}
     problems = []
-    def problem(source: str, message: str) -> Problem:  # the file is read again for the line only when it is wrong
-        return Problem(source, line_of_field(config.root / source, "aliases"), message)
+
+    def claim(source: str, alias: str, target: str, title: str, line_of: Callable[[], int | None]) -> None:
+        """One old address of ``source``; ``line_of`` finds its line, only when it is wrong (a
+        document's file is read again for it)."""
+        url, where = alias_url(alias, config), _where(source)
+        path = (url if "?" in url else page_file(url)) if url is not None else None
+        if url is None:
+            reason = msg("alias_outside", alias=alias, where=where, base=config.base_url)
+        elif url == target:
+            reason = msg("alias_same", alias=alias, where=where)
+        elif path in made or url.rstrip("/") in made:  # a folder cannot have a file's name either
+            reason = msg("alias_made", alias=alias, where=where)
+        elif path in pages:
+            reason = msg("alias_taken", alias=alias, where=where, what=msg("alias_page"), other=pages[path])
+        elif path in taken and taken[path][0].source != source:
+            other, other_line = taken[path]
+            reason = msg("alias_taken", alias=alias, where=where, what=msg("alias_alias"), other=other.source)
+            problems.append(Problem(other.source, other_line(), msg("alias_taken", alias=other.alias, where=_where(other.source),
+                                                                    what=msg("alias_alias"), other=source)))
+        else:
+            taken.setdefault(path, (Redirect(source, alias, url, target, title), line_of))
+            return
+        problems.append(Problem(source, line_of(), reason))
 
     for doc in site.documents:
         for alias in doc.aliases:
-            url = alias_url(alias, config)
-            path = page_file(url) if url is not None else None
-            if url is None:
-                reason = "alias_query" if "?" in alias else "alias_outside"
-                problems.append(problem(doc.source, msg(reason, alias=alias, base=config.base_url)))
-            elif url == doc.url:
-                problems.append(problem(doc.source, msg("alias_same", alias=alias)))
-            elif path in made or url.rstrip("/") in made:  # a folder cannot have a file's name either
-                problems.append(problem(doc.source, msg("alias_made", alias=alias)))
-            elif path in pages:
-                problems.append(problem(doc.source, msg("alias_taken", alias=alias, what=msg("alias_page"), other=pages[path])))
-            elif path in taken and taken[path].source != doc.source:
-                other = taken[path]
-                problems.append(problem(doc.source, msg("alias_taken", alias=alias, what=msg("alias_alias"), other=other.source)))
-                problems.append(problem(other.source, msg("alias_taken", alias=other.alias, what=msg("alias_alias"), other=doc.source)))
-            elif path not in taken:
-                taken[path] = Redirect(doc.source, alias, url, doc.url)
-    return sorted(taken.values(), key=lambda r: r.url), problems
+            claim(doc.source, alias, doc.url, doc.title, lambda doc=doc: line_of_field(config.root / doc.source, "aliases"))
+    entries, file_problems = read_redirects_file(config)
+    problems += file_problems
+    addresses = {job.url for job in jobs} | set(made) | {redirect.url for redirect, _ in taken.values()}
+    for alias, target, line in entries:
+        new = _target(target, config)
+        if new is None or (not new.startswith(("http://", "https://")) and new.split("?")[0] not in addresses):
+            problems.append(Problem(REDIRECTS_FILE, line, msg("redirect_no_target", alias=alias, target=target)))
+        else:
+            claim(REDIRECTS_FILE, alias, new, "", lambda line=line: line)
+    return sorted((redirect for redirect, _ in taken.values()), key=lambda r: r.url), problems
+
+
+def _where(source: str) -> str:
+    return msg("alias_in_file") if source == REDIRECTS_FILE else msg("alias_in_aliases")
+
+
+def _target(target: str, config: SiteConfig) -> str | None:
+    """A redirect's new address as the build knows it: a page's site-relative URL, or a full URL off the site."""
+    parts = urlsplit(target.strip())
+    if parts.scheme in ("http", "https") and parts.netloc.lower() != urlsplit(config.base_url).netloc.lower():
+        return target.strip()
+    url = alias_url(target, config)
+    return url.split("?")[0] + ("?" + parts.query if parts.query else "") if url is not None else None
+
+
+def read_redirects_file(config: SiteConfig) -> tuple[list[tuple[str, str, int]], list[Problem]]:
+    """``redirects.yaml``'s entries as (old address, new address, line); none when there is no file."""
+    path = config.root / REDIRECTS_FILE
+    if not path.is_file():
+        return [], []
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return [], [Problem(REDIRECTS_FILE, yaml_error_line(exc, text), msg("config_yaml", problem=exc.problem))]
+    if node is None:
+        return [], []
+    if not isinstance(node, yaml.MappingNode):
+        return [], [Problem(REDIRECTS_FILE, node.start_mark.line + 1, msg("redirects_not_mapping"))]
+    entries, problems = [], []
+    for key, value in node.value:
+        line = key.start_mark.line + 1
+        if not (isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode) and key.value.strip() and value.value.strip()):
+            problems.append(Problem(REDIRECTS_FILE, line, msg("redirects_not_mapping")))
+        else:
+            entries.append((nfc(key.value), nfc(value.value), line))
+    return entries, problems
+
+
+def redirect_map(redirects: Iterable[Redirect], base_path: str) -> dict[str, str]:
+    """What the 404 page's script looks up: each old address with a query, by ``alias_url``'s key, to its new URL."""
+    return {r.url: _absolute(r.target, base_path) for r in redirects if r.has_query}
+
+
+def _absolute(target: str, base_path: str) -> str:
+    return target if target.startswith(("http://", "https://")) else base_path + target
 
 
 class RedirectRules:
-    """Generator of the rule files that let a host answer old URLs with a real 301."""
+    """Generator of the rule files that let a host answer old URLs with a real 301, and of the map
+    the 404 page reads for old addresses with a query."""
 
     def outputs(self, project: Project) -> list[str]:
-        return list(RULE_FILES) if project.site.redirects else []
+        redirects = project.site.redirects
+        return [*RULE_FILES, *([project.config.url("old_addresses")] if any(r.has_query for r in redirects) else [])] if redirects else []
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
         redirects, base = project.site.redirects, project.config.base_path
         if not redirects:
             return
-        pairs = [(base + _old_path(r), base + r.target) for r in redirects]
-        write("_redirects", "".join(f"{quote(old)} {quote(new)} 301\n" for old, new in pairs))
-        write(".htaccess", "# giaoban-site: old addresses, answered with 301 (mod_alias)\n"
-              + "".join(f'RedirectMatch 301 "^{re.escape(old)}$" "{quote(new)}"\n' for old, new in pairs))
+        plain = [(base + _old_path(r), _quoted(_absolute(r.target, base))) for r in redirects if not r.has_query]
+        queried = [(base + r.path, r.query, _quoted(_absolute(r.target, base))) for r in redirects if r.has_query]
+        write("_redirects", "".join(f"{quote(old)} {new} 301\n" for old, new in plain)
+              + "".join(f"{quote(old)} {_netlify_query(query)} {new} 301\n" for old, query, new in queried))
+        write(".htaccess", "# giaoban-site: old addresses, answered with 301 (mod_alias; mod_rewrite for those with a query)\n"
+              + "".join(f'RedirectMatch 301 "^{re.escape(old)}$" "{new}"\n' for old, new in plain)
+              + ("RewriteEngine On\n" if queried else "")
+              + "".join(f'RewriteCond "%{{QUERY_STRING}}" "^{re.escape(_sent(query))}$"\nRewriteRule "^{re.escape(old[len(base):])}$" '
+                        f'"{new}?" [R=301,L]\n' for old, query, new in queried))
         write("redirects.nginx.conf", "# giaoban-site: include inside the site's server { } block\n"
-              + "".join(f'location = "{_nginx(old)}" {{ return 301 {quote(new)}; }}\n' for old, new in pairs))
+              + "".join(f'location = "{_nginx(old)}" {{ return 301 {new}; }}\n' for old, new in plain)
+              + "".join(f'if ($request_uri = "{_nginx(quote(old) + "?" + _sent(query))}") {{ return 301 {new}; }}\n'
+                        for old, query, new in queried))
+        if queried:
+            write(project.config.url("old_addresses"), json.dumps(redirect_map(redirects, base), ensure_ascii=False,
+                                                                  separators=(",", ":"), sort_keys=True))
 
 
 def _old_path(redirect: Redirect) -> str:
@@ -122,6 +231,19 @@ def _old_path(redirect: Redirect) -> str:
     if redirect.url.endswith("/") and not redirect.alias.rstrip().endswith("/"):
         return redirect.url[:-1]
     return redirect.url
+
+
+def _quoted(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else quote(url, safe="/?=&")
+
+
+def _sent(query: str) -> str:
+    """A query as a browser sends it: non-ASCII letters percent-encoded, ``/`` and ``=`` as they are."""
+    return "&".join("=".join(quote(unquote(part), safe="/:,") for part in pair.split("=", 1)) for pair in query.split("&"))
+
+
+def _netlify_query(query: str) -> str:
+    return " ".join(f"{quote(name)}={quote(value, safe='/')}" for name, value in parse_qsl(query, keep_blank_values=True))
 
 
 def _nginx(path: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from .aliases import REDIRECTS_FILE
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
@@ -93,6 +94,9 @@ def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sourc
     parts = [code_digest(), repr(config), str(drafts), str(output), templates]
     parts += [f"{name}:{value}" for name, value in sources.all().items()]
     parts += [f"{p}:{digest(p.read_bytes())}" for p in visible_files(config.static_dir)]
+    redirects = config.root / REDIRECTS_FILE
+    if redirects.is_file():
+        parts.append(digest(redirects.read_bytes()))
     return digest(*parts)
 
 

@@ -40,6 +40,7 @@ DEFAULT_URLS = {
     "feed": "feed.xml",  # Atom, at the site's root and in every tag's and category's folder
     "rss": "rss.xml",
     "data": "du-lieu/noi-dung.json",  # every public item as data (open_data.py)
+    "old_addresses": "du-lieu/dia-chi-cu.json",  # old addresses with a query, for the 404 page (aliases.py)
 }
 TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
 _URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",

@@ -9,6 +9,7 @@ import math
 import re
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 import jinja2
 from jinja2.utils import htmlsafe_json_dumps
@@ -183,7 +184,7 @@ def plan_pages(site: Site) -> list[PageJob]:
 def redirect_jobs(redirects: list[Redirect]) -> list[PageJob]:
     """A page at each old address that sends readers on (aliases.py): planned once the pages are, as
     an old address may not take a page's."""
-    return [PageJob(r.url, "redirect.html", PageKind.REDIRECT, r.source, source=r.source) for r in redirects]
+    return [PageJob(r.url, "redirect.html", PageKind.REDIRECT, r.source, source=r.source) for r in redirects if not r.has_query]
 
 
 def _listing_jobs(config: SiteConfig, base: str, key: ListKey, count: int) -> list[PageJob]:
@@ -243,7 +244,7 @@ class PageRenderer:
             PageKind.ITEM: self._context_item, PageKind.LIST: self._context_list, PageKind.TAXONOMY: self._context_taxonomy,
             PageKind.ARCHIVE: self._context_archive, PageKind.SEARCH: self._context_search,
             PageKind.RECORD: self._context_record, PageKind.REDIRECT: self._context_redirect,
-            PageKind.REGISTER: self._context_register, PageKind.SAVE: self._context_item, PageKind.NOT_FOUND: lambda job: {},
+            PageKind.REGISTER: self._context_register, PageKind.SAVE: self._context_item, PageKind.NOT_FOUND: self._context_not_found,
         }
         env.globals["fragment"] = self.fragment
         env.cache.clear()  # a template loaded before would not see it (_Environment)
@@ -326,6 +327,12 @@ class PageRenderer:
     def _context_redirect(self, job: PageJob) -> dict:
         redirect = self.redirects[job.url]
         # The old address's page names the new one as canonical: a crawler moves its ranking there.
-        return {"target": redirect.target, "target_title": self.documents[job.key].title,
-                "canonical": self.site.config.base_url + redirect.target}
+        config = self.site.config
+        href = redirect.target if "://" in redirect.target else config.base_path + redirect.target
+        return {"href": href, "target_title": redirect.title, "canonical": urljoin(config.base_url, href)}
+
+    def _context_not_found(self, job: PageJob) -> dict:
+        # Old addresses with a query are looked up by the page's script, only on a site that has them.
+        has_map = any(r.has_query for r in self.site.redirects)
+        return {"old_addresses": self.site.config.url("old_addresses") if has_map else ""}
 

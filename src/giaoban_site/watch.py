@@ -12,6 +12,7 @@ from typing import Callable
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .aliases import REDIRECTS_FILE
 from .build import BuildOptions, build
 from .config import CONFIG_FILE
 from .errors import BuildFailed, GiaobanError, Problem
@@ -151,7 +152,7 @@ class _ChangeHandler(FileSystemEventHandler):
             relative = path.relative_to(self.root)
         except ValueError:
             return False
-        if not relative.parts or relative.parts[0] not in (*WATCHED_DIRS, CONFIG_FILE):
+        if not relative.parts or relative.parts[0] not in (*WATCHED_DIRS, CONFIG_FILE, REDIRECTS_FILE):
             return False
         name = relative.parts[-1]
         # Editors' swap and backup files (".x.md.swp", "x.md~", vim's "4913" probe) are not content.
@@ -160,7 +161,7 @@ class _ChangeHandler(FileSystemEventHandler):
 
 
 def watch(root: Path, on_change: Callable[[], None]) -> Observer:
-    """Start watching site.yaml, content/, templates/ and static/ under ``root``; returns the observer.
+    """Start watching site.yaml, redirects.yaml, content/, templates/ and static/ under ``root``; returns the observer.
 
     The root itself is watched without recursion (only its own entries), so output/ and .venv/
     beside the content cost nothing.
