@@ -129,14 +129,16 @@ def _display(path: Path) -> Path:
 @main.command("import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_SOURCE
+@click.option("--uploads", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The old site's uploads/ folder: the photos and files the articles use are copied from it.")
 @click.option("--force", is_flag=True, help="Overwrite articles an editor changed since the last import.")
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
-def import_command(inputs: tuple[Path, ...], source: Path, force: bool, dry_run: bool) -> None:
+def import_command(inputs: tuple[Path, ...], source: Path, uploads: Path | None, force: bool, dry_run: bool) -> None:
     """Import articles from the old site (INPUTS: files or folders) into content/."""
     from .importing import ImportOptions, Outcome, import_sources
 
     try:
-        report = import_sources(ImportOptions(source, inputs, force=force, dry_run=dry_run))
+        report = import_sources(ImportOptions(source, inputs, uploads=uploads, force=force, dry_run=dry_run))
     except GiaobanError as exc:
         problems = exc.problems if isinstance(exc, BuildFailed) else [str(exc)]
         _echo_problems(problems)
@@ -144,11 +146,20 @@ def import_command(inputs: tuple[Path, ...], source: Path, force: bool, dry_run:
         sys.exit(1)
     for where, encoding in report.converted.items():
         click.echo(msg("import_converted", source=where, encoding=encoding.upper()))
-    for path, outcome in report.outcomes.items():
+    for skip in report.skipped:
+        click.echo(msg("import_skipped", source=skip.source, reason=skip.reason), err=True)
+    for where, name in report.missing:
+        click.echo(msg("import_missing_file", source=where, file=name), err=True)
+    for address in report.unplaced:
+        click.echo(msg("import_unplaced", address=address), err=True)
+    for path, outcome in {**report.outcomes, **report.files}.items():
         if outcome is Outcome.KEPT:
             click.echo(msg("import_kept", path=path), err=True)
     counts = {o.value: report.count(o) for o in Outcome}
     click.echo(msg("import_done", total=len(report.outcomes), **counts))
+    copied = sum(o in (Outcome.NEW, Outcome.UPDATED) for o in report.files.values())
+    click.echo(msg("import_summary", drafts=report.drafts, scheduled=report.scheduled, converted=len(report.converted),
+                   copied=copied, missing=len(report.missing), skipped=len(report.skipped), redirects=report.redirects))
     if dry_run:
         click.echo(msg("import_dry_run"))
 

@@ -227,13 +227,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_no_news_table": ("bản sao cơ sở dữ liệu không có bảng tin tức của NukeViet (..._news_rows)",
                              "the database export has no NukeViet news table (..._news_rows)"),
     "import_missing_source": ("không có tệp hay thư mục này", "no such file or folder"),
-    "import_unknown_source": ("không biết đọc tệp này: giaoban import đọc bài viết dạng văn bản (.txt) và bản sao cơ sở dữ liệu NukeViet (.sql)",
-                              "cannot read this file: giaoban import reads articles copied as text (.txt) and NukeViet database exports (.sql)"),
+    "import_unknown_source": ("không biết đọc tệp này: giaoban import đọc bài viết dạng văn bản (.txt), trang đã lưu (.html) và bản sao "
+                              "cơ sở dữ liệu NukeViet (.sql, hoặc thư mục các tệp .csv)",
+                              "cannot read this file: giaoban import reads articles copied as text (.txt), saved pages (.html) and "
+                              "NukeViet database exports (.sql, or a folder of .csv files)"),
     "import_same_path": ("bài này sẽ được ghi vào {path}, nơi {other} cũng được ghi; đổi tiêu đề của một trong hai",
                          "this article would be written to {path}, where {other} goes too; change the title of one of them"),
     "import_done": ("Đã đọc {total} bài: {new} bài mới, {updated} bài cập nhật, {unchanged} bài giữ nguyên, {kept} bài đã được sửa tay nên không ghi đè (dùng --force để ghi đè).",
                     "Read {total} articles: {new} new, {updated} updated, {unchanged} unchanged, {kept} changed by hand and not overwritten (--force overwrites them)."),
     "import_converted": ("{source}: chữ gõ bằng bảng mã {encoding}, đã chuyển sang Unicode", "{source}: text typed in {encoding}, converted to Unicode"),
+    "import_summary": ("Trong đó: {drafts} bản nháp, {scheduled} bài hẹn giờ đăng, {converted} bài đổi bảng mã; {copied} tệp ảnh, "
+                       "đính kèm đã chép, {missing} tệp không tìm thấy; {skipped} dòng bỏ qua; {redirects} địa chỉ cũ thêm vào redirects.yaml.",
+                       "Of these: {drafts} drafts, {scheduled} scheduled, {converted} converted from a legacy encoding; {copied} photos "
+                       "and attached files copied, {missing} not found; {skipped} rows skipped; {redirects} old addresses added to redirects.yaml."),
+    "import_skipped": ("{source}: bỏ qua, {reason}", "{source}: skipped, {reason}"),
+    "import_skip_no_title": ("bài không có tiêu đề", "the article has no title"),
+    "import_missing_file": ("{source}: không tìm thấy tệp {file} (dùng --uploads chỉ tới thư mục uploads/ của trang cũ); bài vẫn được nhập",
+                            "{source}: file {file} not found (point --uploads at the old site's uploads/ folder); the article is imported anyway"),
+    "import_no_article": ("không tìm thấy bài viết trong trang này (cần tiêu đề <h1> và phần nội dung như #news-bodyhtml hoặc <article>)",
+                          "no article found in this page (it needs an <h1> title and a body such as #news-bodyhtml or <article>)"),
+    "import_redirects_header": ("# Địa chỉ cũ: địa chỉ mới. giaoban import thêm vào đây các địa chỉ chuyên mục, thẻ, tin RSS của trang cũ; "
+                                "có thể thêm bằng tay.",
+                                "# Old address: new address. giaoban import adds the old site's category, tag and feed addresses here; "
+                                "more can be added by hand."),
+    "import_unplaced": ("địa chỉ cũ {address}: trang mới chưa có trang tương ứng (các bài của nó là bản nháp hoặc chưa đến ngày đăng); "
+                        "nhập lại sau khi bài được đăng", "old address {address}: the new site has no page for it yet (its articles are "
+                        "drafts or not published yet); import again once they are"),
     "import_dry_run": ("Chạy thử (--dry-run): không ghi tệp nào.", "Dry run (--dry-run): no file written."),
     "import_kept": ("{path}: đã được sửa sau lần nhập trước, giữ nguyên", "{path}: changed since the last import, kept as it is"),
     "import_failed": ("Nhập bài thất bại: {count} lỗi. Thư mục content/ được giữ nguyên.",
