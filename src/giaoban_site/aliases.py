@@ -154,12 +154,13 @@ def _where(source: str) -> str:
 
 
 def _target(target: str, config: SiteConfig) -> str | None:
-    """A redirect's new address as the build knows it: a page's site-relative URL, or a full URL off the site."""
+    """A redirect's new address as the build knows it: a page's site-relative URL (with its query,
+    as a search's "tim-kiem/?q=..."), or a full URL off the site."""
     parts = urlsplit(target.strip())
     if parts.scheme in ("http", "https") and parts.netloc.lower() != urlsplit(config.base_url).netloc.lower():
         return target.strip()
-    url = alias_url(target, config)
-    return url.split("?")[0] + ("?" + parts.query if parts.query else "") if url is not None else None
+    url = alias_url(parts._replace(query="").geturl(), config)
+    return url + ("?" + parts.query if parts.query else "") if url is not None else None
 
 
 def read_redirects_file(config: SiteConfig) -> tuple[list[tuple[str, str, int]], list[Problem]]:

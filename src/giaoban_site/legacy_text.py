@@ -64,7 +64,10 @@ def from_legacy(text: str) -> tuple[str, str]:
 # VIQR (RFC 1456) writes Vietnamese in ASCII: a vowel, then "^" "(" "+" for its shape, then ` ' ? ~ . for
 # its tone; "dd" is đ, and a backslash keeps the next sign as it is.
 _VIQR_SHAPES = re.compile(r"[AaEeOo]\^|[Aa]\(|[OoUu]\+")
-_VIQR = re.compile(r"\\(?P<kept>.)|(?P<d>\b[Dd][Dd])|(?P<vowel>[AaEeIiOoUuYy])(?P<shape>[\^(+])?(?P<tone>[`'?~.])?")
+# A "." after a vowel that ends a sentence (before a line's end, or a space and a capital) is read as the
+# full stop most VIQR writers meant, not as a dot below.
+_VIQR = re.compile(r"\\(?P<kept>.)|(?P<d>DD|Dd|dd)|(?P<vowel>[AaEeIiOoUuYy])(?P<shape>[\^(+])?"
+                   r"(?P<tone>[`'?~]|\.(?!\s*$|\s+[A-ZĐ]))?", re.MULTILINE)
 _SHAPE_MARKS = {"^": "\u0302", "(": "\u0306", "+": "\u031b"}
 _TONE_OF = {"`": "\u0300", "'": "\u0301", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
 
