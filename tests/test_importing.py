@@ -142,6 +142,10 @@ def test_a_nukeviet_4_export_becomes_articles_with_everything_kept(site: SiteDir
     assert len(list((site.root / "content").rglob("*.md"))) == 3  # the per-category copy (nv4_vi_news_1) is not read again
     again = giaoban_import(site, str(site.root / "old/nv4.sql"))
     assert again.returncode == 0 and "3 bài giữ nguyên" in again.stdout
+    (site.root / ".giaoban-cache/import.sqlite").write_bytes(b"not a database")  # the memo of converted bodies, broken
+    (site.root / "content/2014/10/ban-nhap.md").unlink()
+    broken = giaoban_import(site, str(site.root / "old/nv4.sql"))
+    assert broken.returncode == 0 and "1 bài mới" in broken.stdout and "3 bài giữ nguyên" not in broken.stdout
 
 
 def test_a_nukeviet_3_export_reads_keywords_and_bodies_of_its_own(site: SiteDir) -> None:
@@ -183,6 +187,9 @@ def test_a_cut_off_export_is_an_error_at_its_statement_and_nothing_is_written(si
     assert f"old/nv4.sql:{line}: the database export is broken or incomplete: the dump ends inside a text value" in result.stderr
     assert "old/khac.sql:1: the database export has no NukeViet news table" in result.stderr
     assert not (site.root / "content").exists()
+    site.write("old/nv4.sql", NUKEVIET_4[: NUKEVIET_4.index("CREATE TABLE `nv4_vi_news_detail`")])
+    result = giaoban_import(site, str(site.root / "old/nv4.sql"), env={"GIAOBAN_LANG": "en"})
+    assert "old/nv4.sql:1: the database export has no table nv4_vi_news_detail" in result.stderr and result.returncode == 1
 
 
 # "Hội nghị giao ban giữa Thường trực Hội đồng nhân dân tỉnh với ..." as typed with a .VnTime font (TCVN3):
@@ -287,7 +294,10 @@ def test_an_old_category_page_leads_to_the_new_page_with_the_same_articles(site:
 
     rows = ",\n".join(row(n) for n in range(1, 46))
     tables = NUKEVIET_4[: NUKEVIET_4.index("INSERT INTO `nv4_vi_news_rows`")]
-    site.write("old/nv4.sql", tables + "INSERT INTO `nv4_vi_news_rows` VALUES " + rows + ";\n")  # noqa: S608 (a dump's text)
+    detail = NUKEVIET_4[NUKEVIET_4.index("CREATE TABLE `nv4_vi_news_detail`"): NUKEVIET_4.index("INSERT INTO `nv4_vi_news_detail`")]
+    bodies = ", ".join(f"({n}, '', '<p>Tin số {n}.</p>', '', '')" for n in range(1, 46))
+    site.write("old/nv4.sql", tables + "INSERT INTO `nv4_vi_news_rows` VALUES " + rows + ";\n"  # noqa: S608 (a dump's text)
+               + detail + "INSERT INTO `nv4_vi_news_detail` VALUES " + bodies + ";\n")
     assert giaoban_import(site, str(site.root / "old/nv4.sql")).returncode == 0
     redirects = (site.root / "redirects.yaml").read_text(encoding="utf-8").split("\n")
     # NukeViet showed 20 a page, this site 10: the old page 2 began with the 21st newest, on the new page 3.

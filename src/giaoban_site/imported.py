@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .legacy_text import markdown_text
+from .legacy_text import ConversionMemo, markdown_text
 from .scaffold import front_matter
 from .vietnamese import slugify
 
@@ -101,5 +101,6 @@ class Batch:
 class Reader(Protocol):
     def knows(self, path: Path) -> bool: ...
 
-    def read(self, path: Path, display: str) -> Batch:
-        """What ``path`` holds; raises ContentError (at a line) when it cannot be read."""
+    def read(self, path: Path, display: str, memo: ConversionMemo) -> Batch:
+        """What ``path`` holds; raises ContentError (at a line) when it cannot be read. ``memo`` holds
+        the bodies an earlier import converted."""

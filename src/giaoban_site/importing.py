@@ -36,6 +36,7 @@ from .config import SiteConfig, load_config
 from .content_types import Feature
 from .errors import BuildFailed, ContentError, Problem
 from .imported import Batch, Imported, ListKind, OldList, Reader, Skipped
+from .legacy_text import ConversionMemo
 from .messages import msg
 from .nukeviet import NukeVietCsv, NukeVietDump
 from .old_pages import PlainTextArticle, SavedPage
@@ -43,6 +44,7 @@ from .site import paginated_url
 from .vietnamese import slugify
 
 STATE_FILE = ".giaoban-import.json"
+MEMO_FILE = ".giaoban-cache/import.sqlite"
 READERS: list[Reader] = [NukeVietDump(), NukeVietCsv(), SavedPage(), PlainTextArticle()]
 
 
@@ -94,7 +96,8 @@ def import_sources(options: ImportOptions) -> ImportReport:
     found, before anything is written."""
     config = load_config(options.source)
     root = config.root
-    batches, problems = _read_all(options.inputs)
+    memo = ConversionMemo(root / MEMO_FILE)
+    batches, problems = _read_all(options.inputs, memo)
     articles = [article for batch in batches for article in batch.articles]
     uploads = _Uploads(options.uploads)
     articles = with_new_links([uploads.relinked(a) for a in articles], config.types["article"].url, config.base_path)
@@ -120,6 +123,7 @@ def import_sources(options: ImportOptions) -> ImportReport:
             _write_replacing(target, data)
         if added:
             _append_redirects(root / REDIRECTS_FILE, added)
+        memo.save()
         if outcomes:
             _write_replacing(root / STATE_FILE, (json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n").encode())
     now = dt.datetime.now(dt.timezone.utc)
@@ -130,7 +134,7 @@ def import_sources(options: ImportOptions) -> ImportReport:
                         unplaced=unplaced)
 
 
-def _read_all(inputs: tuple[Path, ...]) -> tuple[list[Batch], list[Problem]]:
+def _read_all(inputs: tuple[Path, ...], memo: ConversionMemo) -> tuple[list[Batch], list[Problem]]:
     batches: list[Batch] = []
     problems: list[Problem] = []
     for path in _sources(inputs):
@@ -143,7 +147,7 @@ def _read_all(inputs: tuple[Path, ...]) -> tuple[list[Batch], list[Problem]]:
             problems.append(Problem(display, None, msg("import_unknown_source")))
             continue
         try:
-            batches.append(reader.read(path, display))
+            batches.append(reader.read(path, display, memo))
         except ContentError as exc:
             problems.append(exc.problem)
     return batches, problems

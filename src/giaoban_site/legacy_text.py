@@ -3,8 +3,11 @@ an old site's HTML to clean Markdown, and plain text to Markdown that shows the 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from .errors import ContentError
@@ -119,3 +122,45 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
 
 
+
+
+class ConversionMemo:
+    """Bodies an earlier import converted, by a digest of their HTML and of this code: importing the
+    same export again converts only the bodies that changed (converting is most of an import's
+    time). Kept in ``.giaoban-cache/import.sqlite`` beside site.yaml; a memo that cannot be read is
+    started again, as any cache."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from .cache import code_digest
+
+        self.path = path
+        self.salt = code_digest().encode()  # a change to the converter's code converts everything again
+        self.known: dict[str, tuple[str, str]] = {}  # digest -> (legacy encoding, Markdown), of those looked up
+        self.new: dict[str, tuple[str, str]] = {}
+
+    def key(self, fragment: str) -> str:
+        return hashlib.sha256(self.salt + fragment.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def look_up(self, keys: list[str]) -> None:
+        if self.path is None or not self.path.is_file():
+            return
+        try:
+            with closing(sqlite3.connect(self.path)) as db:
+                for start in range(0, len(keys), 500):
+                    part = keys[start:start + 500]
+                    marks = ",".join("?" * len(part))  # placeholders only: the keys are bound as parameters
+                    found = db.execute(f"SELECT key, encoding, markdown FROM bodies WHERE key IN ({marks})", part)  # noqa: S608
+                    self.known.update((key, (encoding, markdown)) for key, encoding, markdown in found)
+        except sqlite3.Error:
+            self.known = {}
+
+    def save(self) -> None:
+        if self.path is None or not self.new:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with closing(sqlite3.connect(self.path)) as db, db:
+                db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, encoding TEXT, markdown TEXT)")
+                db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(k, e, m) for k, (e, m) in self.new.items()])
+        except sqlite3.Error:
+            self.path.unlink(missing_ok=True)  # started again next time

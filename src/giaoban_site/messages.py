@@ -253,6 +253,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_unplaced": ("địa chỉ cũ {address}: trang mới chưa có trang tương ứng (các bài của nó là bản nháp hoặc chưa đến ngày đăng); "
                         "nhập lại sau khi bài được đăng", "old address {address}: the new site has no page for it yet (its articles are "
                         "drafts or not published yet); import again once they are"),
+    "import_missing_table": ("bản sao cơ sở dữ liệu thiếu bảng {table} (hoặc ..._bodyhtml_N của NukeViet 3), nơi có nội dung bài viết; "
+                             "xuất lại cả bảng đó", "the database export has no table {table} (nor NukeViet 3's ..._bodyhtml_N), "
+                             "which holds the articles' bodies; export that table too"),
     "import_dry_run": ("Chạy thử (--dry-run): không ghi tệp nào.", "Dry run (--dry-run): no file written."),
     "import_kept": ("{path}: đã được sửa sau lần nhập trước, giữ nguyên", "{path}: changed since the last import, kept as it is"),
     "import_failed": ("Nhập bài thất bại: {count} lỗi. Thư mục content/ được giữ nguyên.",

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from .errors import ContentError
 from .imported import Batch, Imported, ListKind, OldList, Skipped
-from .legacy_text import decode_legacy, from_legacy, html_to_markdown, html_to_text
+from .legacy_text import ConversionMemo, decode_legacy, from_legacy, html_to_markdown, html_to_text
 from .messages import msg
 from .sqldump import DumpError, Table, read_dump
 from .vietnamese import nfc
@@ -37,12 +37,12 @@ class NukeVietDump:
     def knows(self, path: Path) -> bool:
         return path.is_file() and path.suffix.lower() == ".sql"
 
-    def read(self, path: Path, display: str) -> Batch:
+    def read(self, path: Path, display: str, memo: ConversionMemo) -> Batch:
         try:
             tables = read_dump(decode_legacy(path, display, convert_unicode=False)[0])
         except DumpError as exc:
             raise ContentError(display, msg("import_bad_dump", reason=exc.reason), exc.line) from None
-        return read_news(tables, display)
+        return read_news(tables, display, memo)
 
 
 class NukeVietCsv:
@@ -51,13 +51,13 @@ class NukeVietCsv:
     def knows(self, path: Path) -> bool:
         return path.is_dir() and any(path.glob("*_news_rows.csv"))
 
-    def read(self, path: Path, display: str) -> Batch:
+    def read(self, path: Path, display: str, memo: ConversionMemo) -> Batch:
         tables = {}
         for file in sorted(path.glob("*.csv")):
             text = decode_legacy(file, str(file), convert_unicode=False)[0]
             rows = list(csv.DictReader(text.splitlines(keepends=True)))
             tables[file.stem] = Table(file.stem, list(rows[0]) if rows else [], [_typed(row) for row in rows])
-        return read_news(tables, display)
+        return read_news(tables, display, memo)
 
 
 def _typed(row: dict[str, str]) -> dict[str, object]:
@@ -66,13 +66,13 @@ def _typed(row: dict[str, str]) -> dict[str, object]:
             for name, value in row.items()}
 
 
-def read_news(tables: dict[str, Table], display: str) -> Batch:
+def read_news(tables: dict[str, Table], display: str, memo: ConversionMemo) -> Batch:
     rows_tables = [name for name in tables if name.endswith("_news_rows")]
     if not rows_tables:
         raise ContentError(display, msg("import_no_news_table"), 1)
     batch = Batch([])
     for rows_name in rows_tables:
-        news = _NukeVietNews(tables, rows_name[: -len("_rows")], display)
+        news = _NukeVietNews(tables, rows_name[: -len("_rows")], display, memo)
         articles, skipped = news.articles()
         batch.articles.extend(articles)
         batch.skipped.extend(skipped)
@@ -83,8 +83,8 @@ def read_news(tables: dict[str, Table], display: str) -> Batch:
 class _NukeVietNews:
     """One site language's news tables, joined."""
 
-    def __init__(self, tables: dict[str, Table], prefix: str, display: str) -> None:
-        self.display = display
+    def __init__(self, tables: dict[str, Table], prefix: str, display: str, memo: ConversionMemo) -> None:
+        self.display, self.memo = display, memo
 
         def rows(suffix: str, key: str) -> dict[object, dict]:
             table = tables.get(prefix + suffix)
@@ -95,6 +95,8 @@ class _NukeVietNews:
         self.version_3 = prefix + "_detail" not in tables  # NukeViet 3.4 keeps bodies in tables of their own
         self.bodies = {row.get("id"): row for name, table in tables.items() if re.fullmatch(re.escape(prefix) + r"_bodyhtml_\d+", name)
                        for row in table.rows}  # NukeViet 3.4
+        if self.version_3 and not self.bodies and self.rows:
+            raise ContentError(display, msg("import_missing_table", table=prefix + "_detail"), 1)
         self.categories = rows("_cat", "catid")
         self.sources = rows("_sources", "sourceid")
         self.topics = rows("_topics", "topicid")
@@ -107,23 +109,36 @@ class _NukeVietNews:
             self.tag_aliases.setdefault(keyword, nfc(tag_aliases.get(row.get("tid")) or keyword.lower().replace(" ", "-")))
 
     def articles(self) -> tuple[list[Imported], list[Skipped]]:
-        # Turning HTML into Markdown is most of an import's time (5 ms an article): over every core.
-        results = list(run_parallel(self.checked_article, self.rows, default_jobs()))
-        bad = next((r for r in results if isinstance(r, str)), None)
+        # Turning HTML into Markdown is most of an import's time (5 ms an article): over every core, and
+        # only for bodies the memo does not hold from an earlier import.
+        items = [(row, self.memo.key(self.body_of(row))) for row in self.rows]
+        self.memo.look_up([key for _, key in items])
+        results = list(run_parallel(self.checked_article, items, default_jobs()))
+        bad = next((r for r, _ in results if isinstance(r, str)), None)
         if bad is not None:
             raise ContentError(self.display, bad)
-        return [r for r in results if isinstance(r, Imported)], [r for r in results if isinstance(r, Skipped)]
+        self.memo.new.update(entry for _, entry in results if entry)
+        return [r for r, _ in results if isinstance(r, Imported)], [r for r, _ in results if isinstance(r, Skipped)]
 
-    def checked_article(self, row: dict) -> Imported | Skipped | str:
-        """The row's article, a skip with its reason, or what is wrong with the row (a time that is not a number ...)."""
+    def body_of(self, row: dict) -> str:
+        return str((self.details.get(row.get("id")) or self.bodies.get(row.get("id")) or {}).get("bodyhtml") or "")
+
+    def checked_article(self, item: tuple[dict, str]) -> tuple[Imported | Skipped | str, tuple | None]:
+        """The row's article, a skip with its reason, or what is wrong with the row (a time that is not
+        a number ...); and its body's conversion, for the memo, when it was converted here."""
+        row, key = item
         try:
             if not str(row.get("title") or "").strip():
-                return Skipped(f"{self.display} (id {row.get('id')})", msg("import_skip_no_title"))
-            return self.article(row)
+                return Skipped(f"{self.display} (id {row.get('id')})", msg("import_skip_no_title")), None
+            converted = self.memo.known.get(key)
+            if converted is None:
+                body, encoding = from_legacy(self.body_of(row))
+                converted = (encoding, html_to_markdown(body))
+            return self.article(row, *converted), (key, converted) if key not in self.memo.known else None
         except (TypeError, ValueError, OverflowError, OSError) as exc:
-            return msg("import_bad_row", id=row.get("id"), reason=exc)
+            return msg("import_bad_row", id=row.get("id"), reason=exc), None
 
-    def article(self, row: dict) -> Imported:
+    def article(self, row: dict, body_encoding: str, markdown: str) -> Imported:
         number = row.get("id")
         detail = self.details.get(number) or self.bodies.get(number) or {}
         categories = [self.categories[int(c)] for c in str(row.get("listcatid") or row.get("catid") or "").split(",")
@@ -142,13 +157,13 @@ class _NukeVietNews:
                 extra[name] = value
         alias, category_alias = str(row.get("alias") or ""), str(main.get("alias") or "")
         status = int(row.get("status") or 0)
-        (title, hometext, body, caption), encodings = zip(*(from_legacy(str(v or "")) for v in (
-            row.get("title"), row.get("hometext"), detail.get("bodyhtml"), row.get("homeimgalt"))))
+        (title, hometext, caption), encodings = zip(*(from_legacy(str(v or "")) for v in (
+            row.get("title"), row.get("hometext"), row.get("homeimgalt"))))
         image, image_files = _home_image(row)
         attached = tuple(f"{UPLOADS_FOLDER}/{f.strip()}" for f in str(detail.get("files") or "").split(",") if f.strip())
-        markdown = html_to_markdown(body)
         return Imported(f"{self.display} (id {number})", " ".join(nfc(title).split()), published, (),
-                        summary=" ".join(html_to_text(hometext).split()), converted_from=next((e for e in encodings if e), ""),
+                        summary=" ".join(html_to_text(hometext).split()),
+                        converted_from=next((e for e in (*encodings, body_encoding) if e), ""),
                         author=nfc(str(row.get("author") or "")).strip(), body=markdown, image=image,
                         image_caption=" ".join(nfc(caption).split()) if image else "",
                         category=nfc(str(main.get("title") or "")), tags=tuple(dict.fromkeys(nfc(t) for t in tags if t)),

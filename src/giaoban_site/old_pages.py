@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError
 from .imported import Batch, Imported
-from .legacy_text import decode_legacy, html_to_markdown
+from .legacy_text import ConversionMemo, decode_legacy, html_to_markdown
 from .messages import msg
 from .nukeviet import VIETNAM, old_addresses, uploads_in
 from .vietnamese import nfc
@@ -34,7 +34,7 @@ class PlainTextArticle:
     def knows(self, path: Path) -> bool:
         return path.is_file() and path.suffix.lower() in (".txt", "")
 
-    def read(self, path: Path, display: str) -> Batch:
+    def read(self, path: Path, display: str, memo: ConversionMemo) -> Batch:
         text, converted = decode_legacy(path, display)
         lines = [line.rstrip() for line in text.split("\n")]
         numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
@@ -102,7 +102,7 @@ class SavedPage:
     def knows(self, path: Path) -> bool:
         return path.is_file() and path.suffix.lower() in (".html", ".htm")
 
-    def read(self, path: Path, display: str) -> Batch:
+    def read(self, path: Path, display: str, memo: ConversionMemo) -> Batch:
         from bs4 import BeautifulSoup  # markdownify's own dependency
 
         text, converted = decode_legacy(path, display)

@@ -35,12 +35,15 @@ def read_dump(text: str) -> dict[str, Table]:
     """Every table of the dump with its rows as ``{column: value}`` (numbers as int or float, NULL as None)."""
     tables: dict[str, Table] = {}
     at = 0
-    create = insert = None  # the next statement of each kind: searched again only once passed
+    lines = _Lines(text)
+    # The next statement of each kind, searched again only once passed; False once there is none.
+    create: re.Match | None | bool = None
+    insert: re.Match | None | bool = None
     while True:
-        if create is None or create.start() < at:
-            create = _CREATE.search(text, at)
-        if insert is None or insert.start() < at:
-            insert = _INSERT.search(text, at)
+        if create is None or (create and create.start() < at):
+            create = _CREATE.search(text, at) or False
+        if insert is None or (insert and insert.start() < at):
+            insert = _INSERT.search(text, at) or False
         found = min((m for m in (create, insert) if m), key=lambda m: m.start(), default=None)
         if found is None:
             return tables
@@ -48,12 +51,26 @@ def read_dump(text: str) -> dict[str, Table]:
         if found is create:
             end = text.find(";", found.end())
             if end < 0:
-                raise DumpError(_line(text, found.start()), "CREATE TABLE without its end")
+                raise DumpError(lines.at(found.start()), "CREATE TABLE without its end")
             table.columns = _COLUMN.findall("\n" + text[found.end():end])
             at = end + 1
             continue
         columns = [c.strip().strip("`") for c in found.group("columns").split(",")] if found.group("columns") else table.columns
-        at = _read_rows(text, found.end(), columns, table, _line(text, found.start()))
+        at = _read_rows(text, found.end(), columns, table, lines.at(found.start()))
+
+
+class _Lines:
+    """Line numbers of positions met in order: counted on from the last, not from the start each time."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.position, self.line = text, 0, 1
+
+    def at(self, position: int) -> int:
+        if position < self.position:
+            self.position, self.line = 0, 1
+        self.line += self.text.count("\n", self.position, position)
+        self.position = position
+        return self.line
 
 
 def _read_rows(text: str, at: int, columns: list[str], table: Table, line: int) -> int:
@@ -101,23 +118,19 @@ def _read_tuple(text: str, at: int, line: int) -> tuple[list[object], int]:
             raise DumpError(line, "the dump ends inside a row" if at >= len(text) else f"unexpected {text[at:at + 20]!r} in a row")
 
 
+# A quoted value, unrolled so the regular expression engine runs through plain text in one step.
+_STRING = re.compile(r"[^'\\]*(?:(?:\\.|'')[^'\\]*)*'", re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
+
+
 def _read_string(text: str, at: int, line: int) -> tuple[str, int]:
-    parts = []
-    while True:
-        end = min((i for i in (text.find("'", at), text.find("\\", at)) if i >= 0), default=-1)
-        if end < 0:
-            raise DumpError(line, "the dump ends inside a text value")
-        parts.append(text[at:end])
-        if text[end] == "\\":
-            if end + 1 >= len(text):
-                raise DumpError(line, "the dump ends inside a text value")
-            parts.append(_ESCAPES.get(text[end + 1], text[end + 1]))
-            at = end + 2
-        elif text.startswith("''", end):  # '' inside a string is one quote
-            parts.append("'")
-            at = end + 2
-        else:
-            return "".join(parts), end + 1
+    found = _STRING.match(text, at)
+    if found is None:
+        raise DumpError(line, "the dump ends inside a text value")
+    value = found.group()[:-1]
+    if "\\" in value or "''" in value:
+        value = _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)) if m.group(1) is not None else "'", value)
+    return value, found.end()
 
 
 def _skip_space(text: str, at: int) -> int:
@@ -126,5 +139,3 @@ def _skip_space(text: str, at: int) -> int:
     return at
 
 
-def _line(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
