@@ -56,6 +56,17 @@ class SiteDir:
             lines.append(f"{key}: {value}")
         return self.write(relative, "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n")
 
+    def photo(self, relative: str, size: tuple[int, int] = (800, 600), image_format: str = "JPEG", **save: object) -> Path:
+        """A real photo (Pillow): a gradient of ``size``, saved in ``image_format`` with ``save``'s options (exif= ...)."""
+        from PIL import Image
+
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gradient = Image.linear_gradient("L").resize(size)
+        image = Image.merge("RGB", (gradient, Image.radial_gradient("L").resize(size), gradient.transpose(Image.Transpose.ROTATE_180)))
+        image.save(path, image_format, **save)
+        return path
+
     def build(self, *args: str, env: dict | None = None) -> Result:
         return run_giaoban("build", "--source", str(self.root), *args, env=env)
 

@@ -16,8 +16,7 @@ def clean_site(site: SiteDir) -> None:
     site.article("content/2024/05/ky-hop.md", "Kỳ họp", "2024-05-01", body="Nội dung kỳ họp.")
     site.article("content/2024/05/giao-ban.md", "Giao ban", "2024-05-02", body=BODY_WITH_LINKS)
     site.write("content/pages/lien-he.md", "---\ntitle: Liên hệ\n---\n\nVề [trang chủ](../) hoặc [kỳ họp](../2024/05/ky-hop/#muc-1).\n")
-    (site.root / "static/anh").mkdir(parents=True)
-    (site.root / "static/anh/toan-canh.jpg").write_bytes(b"\xff\xd8\xff")
+    site.photo("static/anh/toan-canh.jpg")
 
 
 def check(site: SiteDir, *args: str):

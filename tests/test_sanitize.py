@@ -88,7 +88,7 @@ def test_urls_with_hidden_schemes_are_refused() -> None:
 
 def _hostile_site(site: SiteDir) -> None:
     (site.root / "static").mkdir()
-    (site.root / "static" / "anh.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.photo("static/anh.png", image_format="PNG")
     body = "\n\n".join(f"{snippet}\n\nSau mẫu số {i}." for i, (snippet, _) in enumerate(HOSTILE + [(w, "") for w in WRECKERS]))
     site.article("content/2024/05/doc-hai.md", "Bài có mã độc", "2024-05-01", body + "\n\n" + AFTER)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from bs4 import BeautifulSoup
 from conftest import SiteDir
@@ -25,6 +26,7 @@ def test_article_has_open_graph_twitter_and_news_article(site: SiteDir) -> None:
     site.article("content/2024/05/a.md", "Kỳ họp thứ 7 HĐND tỉnh", "2024-05-20 08:30", author="Thu Hà",
                  summary="Tóm tắt kỳ họp.", image="/anh/ky-hop.jpg", image_caption="Toàn cảnh", updated="2024-05-21",
                  tags='["kỳ họp"]')
+    site.photo("static/anh/ky-hop.jpg", (1600, 900))
     assert site.build("--base-url", "https://example.gov.vn/hdnd/").returncode == 0
     page = site.page("2024/05/ky-hop-thu-7-hdnd-tinh")
     url = "https://example.gov.vn/hdnd/2024/05/ky-hop-thu-7-hdnd-tinh/"
@@ -33,7 +35,10 @@ def test_article_has_open_graph_twitter_and_news_article(site: SiteDir) -> None:
     assert tags["description"] == "Tóm tắt kỳ họp."
     assert tags["og:title"] == "Kỳ họp thứ 7 HĐND tỉnh" and tags["og:type"] == "article"
     assert tags["og:locale"] == "vi_VN" and tags["og:url"] == url and tags["og:description"] == "Tóm tắt kỳ họp."
-    assert tags["og:image"] == "https://example.gov.vn/hdnd/anh/ky-hop.jpg"
+    # The photo as made for sharing: the largest JPEG, without its metadata, with its size for the preview.
+    assert re.fullmatch(r"https://example.gov.vn/hdnd/anh/ky-hop-[0-9a-f]{12}-1600.jpg", tags["og:image"])
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1600", "900")
+    assert (site.output / tags["og:image"].removeprefix("https://example.gov.vn/hdnd/")).is_file()
     assert tags["twitter:card"] == "summary_large_image"
     # X falls back to og:title, og:description and og:image (developer.x.com/cards/markup): not repeated.
     assert not {"twitter:title", "twitter:description", "twitter:image"} & tags.keys()
@@ -44,7 +49,7 @@ def test_article_has_open_graph_twitter_and_news_article(site: SiteDir) -> None:
     assert ld["datePublished"] == "2024-05-20T08:30:00+07:00" and ld["dateModified"] == "2024-05-21T00:00:00+07:00"
     assert ld["author"] == [{"@type": "Person", "name": "Thu Hà"}]
     assert ld["publisher"]["name"] == "HĐND tỉnh Thử nghiệm"
-    assert ld["image"] == ["https://example.gov.vn/hdnd/anh/ky-hop.jpg"]
+    assert ld["image"] == [tags["og:image"]]
     assert ld["mainEntityOfPage"] == url
     assert "Kỳ họp thứ 7" in page.select_one('script[type="application/ld+json"]').string  # UTF-8, not \u escapes
 

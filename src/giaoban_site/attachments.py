@@ -31,12 +31,14 @@ class PublishedAttachment:
     file: str  # where it is, relative to the site root
 
 
-def attachments_of(site: Site, assets: dict[str, Asset]) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
+def attachments_of(site: Site, assets: dict[str, Asset],
+                   photos: set[str] = frozenset()) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
     """Each published document's attachments, and a problem for each that is missing or would take
     another's address.
 
     ``assets`` are the files under content/ that are not Markdown, with their hashes and sizes (changes.Sources).
-    A file that no document lists is reported as a warning: it would silently not be published.
+    A file that no document lists (nor shows as a photo: ``photos``) is reported as a warning: it
+    would silently not be published.
     """
     found: dict[str, tuple[PublishedAttachment, ...]] = {}
     problems, published = [], {}  # published: URL -> the file it serves
@@ -59,7 +61,7 @@ def attachments_of(site: Site, assets: dict[str, Asset]) -> tuple[dict[str, tupl
         if mine:
             found[doc.source] = tuple(mine)
     # Files of drafts and scheduled documents are used, only not yet.
-    used = {a.file for doc in site.documents + site.unpublished for a in doc.attachments}
+    used = {a.file for doc in site.documents + site.unpublished for a in doc.attachments} | photos  # photos: photos.py
     for name in sorted(assets.keys() - used):
         log.warning("%s", Problem(name, None, msg("unused_file")))
     return found, problems

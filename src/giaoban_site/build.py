@@ -37,6 +37,7 @@ from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
 from .models import arrange_registers, model_of
 from .output import OutputWriter
+from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
@@ -119,6 +120,8 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
         count = len(manifest.files)
         return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started)
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
+    if project.site.photos.missing:
+        raise BuildFailed(project.site.photos.missing)
     report = write_site(project, cache, manifest, inputs)
     report.seconds = time.monotonic() - started
     return report
@@ -139,7 +142,9 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
         site = build_site(documents, config, now, options.drafts, cache.memo)
-        site.attachments, problems = attachments_of(site, sources.assets)
+        site.attachments, problems = attachments_of(site, sources.assets, photo_files(site.documents + site.unpublished, config))
+        site.photos, photo_problems = plan_photos(site, cache)
+        problems += photo_problems
         arrange_registers(site)
         problems += [problem for register in site.registers.values() for problem in register.problems()]
         changes = [moment for register in site.registers.values() for moment in register.changes_at()]
@@ -250,7 +255,7 @@ class _DocumentLoader:
         warnings = tuple(Problem(name, read.body_line + removal.line - 1, removal.message) for removal in removals)
         # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
         doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read),
-                                  warnings=read.warnings + warnings, references=document_references(html),
+                                  warnings=read.warnings + warnings, references=document_references(html), images=images_in_html(html),
                                   summary=read.summary if read.summary is not None else first_paragraph_summary(html))
         text = plain_text(html)
         record = search_record(doc, text) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output
@@ -320,7 +325,7 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
-    keys = PageKeys(project.config, project.templates_digest)
+    keys = PageKeys(project.config, project.templates_digest, project.site.photos)
     renderer = PageRenderer(project.site, project.env, project.store)
     problems: set[Problem] = set()
     for job in {job.template: job for job in project.jobs if job.template}.values():
@@ -365,9 +370,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
 
 
 def _extras_groups() -> list[list[Generator]]:
-    """The search index (the longest) on its own; the other generators together."""
-    heavy = [g for g in GENERATORS if isinstance(g, SearchIndex)]
-    return [group for group in ([g for g in GENERATORS if g not in heavy], heavy) if group]
+    """The search index and the photos (the longest) each on its own; the other generators together."""
+    heavy = [[g] for g in GENERATORS if isinstance(g, (SearchIndex, Photos))]
+    return [[g for g in GENERATORS if [g] not in heavy], *heavy]
 
 
 def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator]) -> dict[str, tuple[str, str]]:

@@ -24,6 +24,7 @@ from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
 from .messages import language
+from .photos import PlannedPhotos
 from .render import THEME_DIR, PageJob, PageKind, StoredBody
 
 # Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
@@ -129,8 +130,11 @@ class PageKeys:
     (render.StoredBody) by the same hash, unread.
     """
 
-    def __init__(self, config: SiteConfig, templates: str) -> None:
+    def __init__(self, config: SiteConfig, templates: str, photos: PlannedPhotos | None = None) -> None:
         self.base = digest(code_digest(), repr(config), templates)
+        # Each document's photos by their keys: a page that shows a document shows its photos' files.
+        self._photos = {source: ":" + ",".join(p.key for p in found.values())
+                        for source, found in (photos.by_document.items() if photos else ())}
         self._memo: dict[int, tuple[object, str]] = {}
         self._documents: dict[int, tuple[Document, str]] = {}
         self._items: dict[str, tuple[Document, str]] = {}
@@ -151,12 +155,13 @@ class PageKeys:
 
     def _fingerprint(self, value: object) -> str:
         kind = type(value)
-        if kind is StoredBody:  # made from the document and where its links to documents lead: unread
-            return f"B{value.doc.digest}{self._fingerprint(value.links) if value.links else ''}"
+        if kind is StoredBody:  # made from the document, where its links to documents lead and its photos: unread
+            return f"B{value.doc.digest}{self._fingerprint(value.links) if value.links else ''}{self._photos.get(value.doc.source, '')}"
         if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
             known = self._documents.get(id(value))
             if known is None or known[0] is not value:
-                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}")
+                photos = self._photos.get(value.source, "")  # a list shows its lead photo: a new photo, new files
+                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}{photos}")
             return known[1]
         if kind is list or kind is tuple:
             return "[" + ",".join(map(self._fingerprint, value)) + "]"

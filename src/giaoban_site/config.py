@@ -16,6 +16,7 @@ from .content import MAX_DEPTH, MAX_NODES, first_unbounded
 from .content_types import ContentTypes, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
 from .messages import msg
+from .photos import PhotoSettings, settings_from
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ DEFAULT_URLS = {
     "rss": "rss.xml",
     "data": "du-lieu/noi-dung.json",  # every public item as data (open_data.py)
     "old_addresses": "du-lieu/dia-chi-cu.json",  # old addresses with a query, for the 404 page (aliases.py)
+    "photos": "anh/",  # the photos' files in their widths and formats (photos.py)
 }
 TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
 _URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",
@@ -106,6 +108,7 @@ class SiteConfig:
     menu: tuple[MenuItem, ...] = ()
     footer_menu: tuple[MenuItem, ...] = ()  # the footer's links: the information the law asks the site to carry
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
+    images: PhotoSettings = field(default_factory=PhotoSettings)  # photos.py: widths, formats, quality, limits
     extra: dict = field(default_factory=dict)
     # Set by the loader, not by site.yaml.
     root: Path = Path(".")
@@ -144,7 +147,7 @@ class SiteConfig:
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
           "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "monitoring_script": str,
-          "urls": dict, "menu": list, "footer_menu": list, "types": dict, "extra": dict}
+          "urls": dict, "menu": list, "footer_menu": list, "types": dict, "images": dict, "extra": dict}
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
@@ -224,6 +227,9 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
         for key in sorted(set(map(str, values["agency"])) - set(AGENCY_FIELDS)):
             log.warning("%s:%s: %s", path, _line_of(text, f"agency.{key}") or "", msg("config_unknown", field=f"agency.{key}"))
         values["agency"] = Agency(**known)
+    if "images" in values:
+        values["images"], image_problems = settings_from(values["images"])
+        problems += [Problem(str(path), _line_of(text, key), message) for key, message in image_problems]
     if "embeds" in values:
         values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
     if "base_url" in values and not values["base_url"].endswith("/"):

@@ -31,7 +31,7 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 COMMON_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
-                 "image_caption", "draft", "template", "aliases", "attachments"}
+                 "image_caption", "draft", "template", "aliases", "attachments", "gallery"}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front matter is a few fields; these bounds keep a hostile file's cost small (a "billion laughs"
 # of YAML aliases expands to far more than MAX_NODES, and is stopped while it is counted).
@@ -39,6 +39,14 @@ MAX_FRONT_MATTER = 100_000  # characters
 MAX_NODES = 10_000  # values, each repetition of an alias counted again
 MAX_DEPTH = 20  # lists and mappings inside one another
 _UNSAFE_PATH = re.compile(r"[\\\x00-\x1f\x7f]|(?:^|/)\.\.(?:/|$)")
+
+
+@dataclass(frozen=True)
+class GalleryPhoto:
+    """One photo of an article's ``gallery:``: a path as ``image:`` takes, and its caption."""
+
+    file: str
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class Document:
     url: str = ""  # site-relative, from its type's URL pattern
     warnings: tuple[Problem, ...] = ()  # found when it was parsed (raw HTML removed): check and build report them
     references: tuple[str, ...] = ()  # the documents its body links to by number ("van-ban:15/2024/NQ-HĐND")
+    images: tuple[str, ...] = ()  # the ``src`` of its body's images, as the HTML has them (photos.py)
+    gallery: tuple[GalleryPhoto, ...] = ()
 
 
 def read_text(path: Path, display: str) -> str:
@@ -220,6 +230,7 @@ class FieldReader:
             summary=self.text("summary"), image=self.safe_path("image", self.text("image")),
             image_caption=self.text("image_caption"), draft=self.flag("draft"), template=self.text("template"),
             aliases=self.text_list("aliases"), attachments=self.attachments(),  # aliases: checked with the others (aliases.py)
+            gallery=self.gallery(),
             extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
 
@@ -280,6 +291,23 @@ class FieldReader:
                 raise self.fail(name_of_field, msg("attachment_outside", file=name))
             title = " ".join(str(title).split()) if title not in (None, "") else path.rsplit("/", 1)[-1]
             found.append(Attachment(path, title, line))
+        return tuple(found)
+
+    def gallery(self) -> tuple[GalleryPhoto, ...]:
+        """``gallery:`` as a list of photo paths, or of ``{file, caption}``."""
+        value = self.fields.get("gallery")
+        if value is None:
+            return ()
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and isinstance(item.get("file"), str):
+                name, caption = item["file"], item.get("caption")
+            elif isinstance(item, str):
+                name, caption = item, None
+            else:
+                raise self.fail("gallery", msg("gallery_bad", kind=kind_of(item)))
+            self.safe_path("gallery", name)
+            found.append(GalleryPhoto(nfc(name.strip()), " ".join(str(caption).split()) if caption not in (None, "") else ""))
         return tuple(found)
 
     def title(self) -> str:

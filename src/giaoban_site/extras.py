@@ -17,6 +17,7 @@ from .documents import DocumentSearch
 from .feeds import Feeds
 from .open_data import OpenData
 from .output import OutputWriter
+from .photos import Photos
 from .render import THEME_DIR
 from .search import SearchIndex
 from .sitemap import Sitemap
@@ -67,7 +68,7 @@ class Assets:
     """The theme's static files, the code highlighting styles, then the site's own static/ (which wins)."""
 
     def outputs(self, project: Project) -> list[str]:
-        return [path for path, _ in _tree(THEME_DIR / "static", "static/") + _tree(project.config.static_dir, "")] + [CODE_CSS]
+        return [path for path, _ in _tree(THEME_DIR / "static", "static/") + self._own(project)] + [CODE_CSS]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
         from pygments.formatters import HtmlFormatter  # only builds that write assets need Pygments here
@@ -75,13 +76,20 @@ class Assets:
         for path, source in _tree(THEME_DIR / "static", "static/"):
             write(path, source.read_bytes())
         write(CODE_CSS, HtmlFormatter(style="default").get_style_defs(".highlight"))
-        for path, source in _tree(project.config.static_dir, ""):
+        for path, source in self._own(project):
             write(path, source.read_bytes())
+
+    @staticmethod
+    def _own(project: Project) -> list[tuple[str, Path]]:
+        """static/, but the photos pages show: those answer at their address with a copy without metadata (photos.py)."""
+        photos = {photo.original_url for photo in project.site.photos.by_file.values()}
+        return [(path, source) for path, source in _tree(project.config.static_dir, "") if path not in photos]
 
 
 def _tree(source: Path, prefix: str) -> list[tuple[str, Path]]:
     return [(prefix + path.relative_to(source).as_posix(), path) for path in visible_files(source)]
 
 
-# The search index takes longest: the build runs it beside the others (build._extras_groups).
-GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), OpenData(), DocumentSearch(), SearchIndex()]
+# The search index and the photos take longest: the build runs each beside the others (build._extras_groups).
+GENERATORS: list[Generator] = [Assets(), Feeds(), Sitemap(), Attachments(), RedirectRules(), OpenData(), DocumentSearch(), SearchIndex(),
+                               Photos()]

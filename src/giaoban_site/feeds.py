@@ -27,6 +27,7 @@ from .content import Document
 from .content_types import Feature
 from .documents import link_targets, resolve_references
 from .messages import msg
+from .photos import with_pictures
 from .public import absolute_url, absolutize_html, last_changed, public_items
 
 if TYPE_CHECKING:
@@ -90,8 +91,10 @@ class Feeds:
             # A feed shows its articles' full text: one unchanged since the last build need not be made again.
             # Links to documents by number lead where the documents are now: part of the key.
             targets = {d.source: link_targets(project.site, d) for d in feed.articles}
+            photos = project.site.photos.by_document
             key = digest(settings, repr((feed.path, feed.title, feed.page_url)),
-                         *(f"{d.source}:{d.digest}:{d.url}:{targets[d.source]}" for d in feed.articles))
+                         *(f"{d.source}:{d.digest}:{d.url}:{targets[d.source]}:{[p.key for p in photos.get(d.source, {}).values()]}"
+                           for d in feed.articles))
             for name, make in (("feed", atom), ("rss", rss)):
                 path = feed.path + config.url(name)
                 if not write.keep(path, key):
@@ -106,19 +109,23 @@ class Feeds:
 
 
 def _body(project: Project, targets: dict[str, dict[str, str]], doc: Document) -> str:
-    """An article's HTML with its links to documents by number leading to them."""
-    return resolve_references(project.store.html(doc), targets[doc.source], project.config.base_path)
+    """An article's HTML for a feed reader: its lead photo first, its links to documents by number
+    leading to them, each photo one file at a width readers show (photos.py)."""
+    config, photos = project.config, project.site.photos.by_document.get(doc.source, {})
+    body = with_pictures(resolve_references(project.store.html(doc), targets[doc.source], config.base_path), photos,
+                         config.base_path, plain=True)
+    if not doc.image:
+        return body
+    photo = photos.get(doc.image)
+    src = config.base_path + photo.largest.url if photo else doc.image if "://" in doc.image else absolute_url(config, doc.image)
+    alt = escape(doc.image_caption or doc.title)
+    caption = f"<figcaption>{escape(doc.image_caption)}</figcaption>" if doc.image_caption else ""
+    return f'<figure><img src="{escape(src)}" alt="{alt}">{caption}</figure>\n' + body
 
 
 def _content_html(doc: Document, config: SiteConfig, body: str) -> str:
-    """Full article HTML for a feed reader: lead photo first, every URL absolute."""
-    page = absolute_url(config, doc.url)
-    lead = ""
-    if doc.image:
-        alt = escape(doc.image_caption or doc.title)
-        caption = f"<figcaption>{escape(doc.image_caption)}</figcaption>" if doc.image_caption else ""
-        lead = f'<figure><img src="{escape(absolute_url(config, doc.image))}" alt="{alt}">{caption}</figure>\n'
-    return absolutize_html(lead + body, page)
+    """Full article HTML for a feed reader, every URL absolute."""
+    return absolutize_html(body, absolute_url(config, doc.url))
 
 
 def _authors(doc: Document, config: SiteConfig) -> tuple[str, ...]:

@@ -38,7 +38,17 @@ def absolutize_html(fragment: str, page_url: str) -> str:
 
     Feed readers show content away from the site, so "/hdnd/anh/x.jpg" or "#fn:1" must carry the host.
     """
-    return _URL_ATTRIBUTE.sub(lambda m: f"{m.group(1)}{m.group(2)}{urljoin(page_url, m.group(3))}{m.group(2)}", fragment)
+    fragment = _URL_ATTRIBUTE.sub(lambda m: f"{m.group(1)}{m.group(2)}{urljoin(page_url, m.group(3))}{m.group(2)}", fragment)
+    return _SRCSET.sub(lambda m: m.group(1) + ", ".join(_absolute_candidate(c, page_url) for c in m.group(2).split(",")) + '"', fragment)
+
+
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+
+
+def _absolute_candidate(candidate: str, page_url: str) -> str:
+    """One ``srcset`` entry ("/anh/a-480.webp 480w") with its URL made absolute."""
+    url, _, width = candidate.strip().partition(" ")
+    return f"{urljoin(page_url, url)} {width}".strip()
 
 
 def last_changed(doc: Document) -> dt.datetime | None:

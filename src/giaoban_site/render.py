@@ -21,6 +21,7 @@ from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
 from .documents import link_targets, reference_register, resolve_references
+from .photos import BODY_SIZES, GALLERY_SIZES, THUMBNAIL_SIZES, Photo, picture, with_pictures
 from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
 from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, RegisterKey, Site, Term, page_file, paginated_url
@@ -114,6 +115,9 @@ def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Env
         save_url=save_url,
         absolute_links=lambda html, page: Markup(absolutize_html(str(html), absolute_url(config, page))),
     )
+    # ``picture(photo, alt, sizes)``: a photo in its widths and formats (photos.py); the sizes the theme's layout gives it.
+    env.globals.update(picture=functools.partial(picture, base_path=base), photo_sizes={
+        "body": BODY_SIZES, "gallery": GALLERY_SIZES, "thumbnail": THUMBNAIL_SIZES})
     return env
 
 
@@ -196,15 +200,18 @@ class StoredBody:
     """A document's converted HTML as its page's template sees it: read from the store only when
     printed, so computing page keys (which stand for it by the document's digest) reads no body."""
 
-    __slots__ = ("doc", "store", "links", "base_path")
+    __slots__ = ("doc", "store", "links", "base_path", "photos")
 
-    def __init__(self, doc: Document, store: Store, links: dict[str, str] | None = None, base_path: str = "/") -> None:
+    def __init__(self, doc: Document, store: Store, links: dict[str, str] | None = None, base_path: str = "/",
+                 photos: dict[str, Photo] | None = None) -> None:
         self.doc, self.store = doc, store
         self.links = links or {}  # where its links to documents by number lead (documents.py)
         self.base_path = base_path
+        self.photos = photos or {}  # its photos, by the path as written: shown as <picture> (photos.py)
 
     def __html__(self) -> str:
-        return resolve_references(self.store.html(self.doc), self.links, self.base_path)
+        html = resolve_references(self.store.html(self.doc), self.links, self.base_path)
+        return with_pictures(html, self.photos, self.base_path)
 
     __str__ = __html__
 
@@ -250,10 +257,12 @@ class PageRenderer:
         env.cache.clear()  # a template loaded before would not see it (_Environment)
 
     def fragment(self, template: str, article: Document) -> Markup:
-        """``template`` rendered for one article, once per process: list pages repeat their items."""
+        """``template`` rendered for one article, once per process: list pages repeat their items.
+        It is given the article and its lead photo (whose key is part of the article's in page keys)."""
         key = (template, article.source)
         if key not in self._fragments:
-            self._fragments[key] = Markup(self.env.get_template(template).render(article=article))
+            photo = self.site.photos.of(article, article.image)
+            self._fragments[key] = Markup(self.env.get_template(template).render(article=article, photo=photo))
         return self._fragments[key]
 
     def context(self, job: PageJob) -> dict:
@@ -273,8 +282,11 @@ class PageRenderer:
         doc = self.documents[job.key]
         content_type: ContentType = self.site.config.types[doc.kind]
         register = self.site.registers.get(doc.kind)
+        photos = self.site.photos.by_document.get(doc.source, {})
         context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ()),
-                   "body_html": StoredBody(doc, self.store, link_targets(self.site, doc), self.site.config.base_path),
+                   "body_html": StoredBody(doc, self.store, link_targets(self.site, doc), self.site.config.base_path, photos),
+                   "photo": photos.get(doc.image) if doc.image else None,
+                   "gallery": [(photos[g.file], g.caption) for g in doc.gallery if g.file in photos],
                    **(register.item_context(doc) if register else {})}
         if not content_type.dated:
             return {**context, "page": doc}

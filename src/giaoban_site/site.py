@@ -17,6 +17,7 @@ from .vietnamese import collation_key, slugify
 if TYPE_CHECKING:
     from .aliases import Redirect
     from .attachments import PublishedAttachment
+    from .photos import PlannedPhotos
 
 TAXONOMIES = ("tag", "category", "author")
 # memo(name, key, compute): compute() or, when ``key`` is the one it was last computed for, its result then.
@@ -94,6 +95,7 @@ class Site:
     items: dict[str, list[Document]] = field(default_factory=dict)  # type name -> its published items, in order
     unpublished: list[Document] = field(default_factory=list)  # drafts and scheduled items this build leaves out
     redirects: list[Redirect] = field(default_factory=list)  # old addresses of the items (aliases.py)
+    photos: PlannedPhotos = field(default_factory=lambda: _no_photos())  # the photos the pages show (photos.py)
     attachments: dict[str, tuple[PublishedAttachment, ...]] = field(default_factory=dict)  # source -> its files
     registers: dict[str, Any] = field(default_factory=dict)  # type name -> its models.Register
 
@@ -109,6 +111,12 @@ class Site:
     def term_of(self, kind: str, name: str) -> Term | None:
         slug = slugify(name)
         return next((t for t in self.terms[kind] if t.slug == slug), None)
+
+
+def _no_photos() -> PlannedPhotos:
+    from .photos import PlannedPhotos
+
+    return PlannedPhotos()
 
 
 def page_file(url: str) -> str:
