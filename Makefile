@@ -27,6 +27,7 @@ test: $(TESTSTAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/photo_bench.py --n 1000
 
 serve: $(STAMP)
 	$(BIN)/giaoban serve

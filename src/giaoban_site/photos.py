@@ -160,7 +160,7 @@ def settings_from(values: dict) -> tuple[PhotoSettings, list[tuple[str, str]]]:
     given: dict[str, object] = {}
     for key, value in values.items():
         if key not in known:
-            problems.append((f"images.{key}", msg("images_unknown", key=key, known=", ".join(sorted(known)))))
+            problems.append((f"images.{key}", msg("images_unknown", setting=key, known=", ".join(sorted(known)))))
         elif key == "widths":
             if not (isinstance(value, list) and value and all(_whole(w) and 16 <= w <= 8000 for w in value)):
                 problems.append(("images.widths", msg("images_bad_widths", value=value)))
@@ -172,7 +172,7 @@ def settings_from(values: dict) -> tuple[PhotoSettings, list[tuple[str, str]]]:
             else:
                 given["formats"] = tuple(f for f in FORMATS if f in {str(v).lower() for v in value})
         elif not _whole(value) or value < 1 or (key == "quality" and value > 100):
-            problems.append((f"images.{key}", msg("images_bad_number", key=key, value=value)))
+            problems.append((f"images.{key}", msg("images_bad_number", setting=key, value=value)))
         else:
             given[key] = value
     return dataclasses.replace(settings, **given), problems
@@ -218,7 +218,8 @@ def plan_photos(site: Site, cache: BuildCache | None) -> tuple[PlannedPhotos, li
                 if problem:
                     line = _line_of(config.root / doc.source, written, role)
                     if problem == "photo_missing":  # said as the link checker says it, which check runs instead
-                        shown = written if written.startswith(config.base_path) else config.base_path + written.lstrip("/")
+                        as_field = role is not Role.BODY and not written.startswith(config.base_path)
+                        shown = config.base_path + written.lstrip("/") if as_field else written
                         planned.missing.append(Problem(doc.source, line, msg("broken_image", url=shown)))
                     else:
                         problems.append(Problem(doc.source, line, msg(problem, image=written)))
