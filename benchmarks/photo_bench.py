@@ -29,11 +29,14 @@ SIZE = (2400, 1800)
 
 HUGO_PAGE = """{{ define "main" }}<h1>{{ .Title }}</h1>
 {{ with .Resources.GetMatch "photo.jpg" }}{{ $photo := . }}<picture>
-{{ range slice "webp" "jpg" }}{{ $format := . }}<source type="image/{{ $format }}" srcset="{{ range $i, $w := slice 480 960 1600 }}{{ if $i }}, {{ end }}{{ ($photo.Resize (printf "%dx %s q75" $w $format)).RelPermalink }} {{ $w }}w{{ end }}">
+{{ range slice "webp" "jpg" }}{{ $format := . }}<source type="image/{{ $format }}" srcset="
+{{- range $i, $w := slice 480 960 1600 }}{{ if $i }}, {{ end -}}
+{{ ($photo.Resize (printf "%dx %s q75" $w $format)).RelPermalink }} {{ $w }}w{{ end }}">
 {{ end }}</picture>{{ end }}
 {{ .Content }}{{ end }}
 """
-HUGO_BASE = '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n'
+HUGO_BASE = ('<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+             '<body>{{ block "main" . }}{{ end }}</body></html>\n')
 
 
 def camera_photo(path: Path, seed: int) -> None:
@@ -59,8 +62,8 @@ def write_sites(n: int, work: Path) -> tuple[Path, Path]:
     (ours / "site.yaml").write_text('title: "Ảnh"\nbase_url: "https://example.gov.vn/"\n', encoding="utf-8")
     for name in ("layouts/_default", "content/tin"):
         (hugo / name).mkdir(parents=True, exist_ok=True)
-    (hugo / "hugo.toml").write_text('baseURL = "https://example.gov.vn/"\ntitle = "Ảnh"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n',
-                                    encoding="utf-8")
+    (hugo / "hugo.toml").write_text('baseURL = "https://example.gov.vn/"\ntitle = "Ảnh"\n'
+                                    'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n', encoding="utf-8")
     (hugo / "layouts/_default/single.html").write_text(HUGO_PAGE, encoding="utf-8")
     (hugo / "layouts/_default/baseof.html").write_text(HUGO_BASE, encoding="utf-8")
     (hugo / "layouts/_default/list.html").write_text('{{ define "main" }}{{ range .Pages }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>'
