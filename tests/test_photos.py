@@ -245,3 +245,14 @@ def test_images_settings_choose_widths_and_formats_and_are_checked(site: SiteDir
     for line, text in ((3, "'images.widths' must be a list of widths"), (4, "'images.formats' must be a list of avif, webp, jpeg"),
                        (5, "'images.quality' must be a positive whole number"), (6, "'images' has no setting 'size'")):
         assert f"site.yaml:{line}: {text}" in result.stderr, text
+
+
+def test_a_delegate_s_portrait_beside_their_file_is_made_small_too(site: SiteDir) -> None:
+    site.photo("content/dai-bieu/nguyen-van-a.jpg", (1200, 1600))
+    site.write("content/dai-bieu/a.md", "---\ntitle: Nguyễn Văn A\nkhoa: XVII\ndon_vi_bau_cu: Đơn vị số 1\nimage: nguyen-van-a.jpg\n---\n")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    portrait = site.page("dai-bieu/nguyen-van-a").select_one("picture img.portrait")
+    assert portrait["alt"] == "Ảnh đại biểu Nguyễn Văn A" and (portrait["width"], portrait["height"]) == ("240", "320")
+    assert all(int(e.split()[1][:-1]) <= 480 for e in portrait["srcset"].split(", "))
+    assert (site.output / portrait["src"].lstrip("/")).is_file() and "tệp này không được bài nào dùng" not in result.stderr
