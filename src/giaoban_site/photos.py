@@ -111,23 +111,26 @@ class Photo:
         return [v for v in self.variants if v.format == name]
 
     @property
+    def _fallbacks(self) -> list[Variant]:
+        """The files of the format every browser shows, smallest first."""
+        return self.of_format(self.fallback_format) or list(self.variants)
+
+    @property
     def fallback(self) -> Variant:
         """The <img>'s own file: the fallback format at the width a phone at 2x picks, or the largest below it."""
-        files = self.of_format(self.fallback_format) or list(self.variants)
-        return next((v for v in reversed(files) if v.width <= 960), files[0])
+        return next((v for v in reversed(self._fallbacks) if v.width <= 960), self._fallbacks[0])
 
     @property
     def largest(self) -> Variant:
-        files = self.of_format(self.fallback_format) or list(self.variants)
-        return files[-1]
+        return self._fallbacks[-1]
 
     @property
     def thumbnail(self) -> Variant:
-        files = self.of_format(self.fallback_format) or list(self.variants)
-        return files[0]
+        return self._fallbacks[0]
 
     def files(self) -> list[str]:
-        return [v.url for v in self.variants] + ([self.original_url] if self.original_url else [])
+        """Every file it makes (an animation is one, at its own address)."""
+        return list(dict.fromkeys([v.url for v in self.variants] + ([self.original_url] if self.original_url else [])))
 
 
 @dataclass(frozen=True)
