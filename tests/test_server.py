@@ -153,6 +153,20 @@ def test_serves_drafts_and_reloads_after_an_edit(site: SiteDir, preview: Preview
     stream.close()
 
 
+def test_a_site_without_site_yaml_is_told_so_once_not_on_every_save(site: SiteDir) -> None:
+    (site.root / "site.yaml").unlink()
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Nội dung giao ban.")
+    preview = Preview(site.root)
+    try:
+        for n in range(1, 4):
+            site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body=f"Sửa lần {n}.")
+            preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body, n=n: f"Sửa lần {n}." in body)
+            preview.wait_for_line(lambda line: line.startswith("Đã dựng lại"))
+    finally:
+        preview.stop(signal.SIGKILL)
+    assert sum("không có tệp site.yaml" in line for line in preview.printed) == 1, preview.printed
+
+
 def test_broken_file_shows_the_error_keeps_the_last_site_and_recovers(site: SiteDir, preview: Preview) -> None:
     site.write("content/2024/05/giao-ban.md", "---\ntitle: Giao ban quý II\ndate: 31/02/2024\n---\n\nBản hỏng.\n")
     page = preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "giaoban-loi" in body)

@@ -150,6 +150,9 @@ _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "t
           "urls": dict, "menu": list, "footer_menu": list, "types": dict, "images": dict, "extra": dict}
 
 
+_SAID_MISSING: set[Path] = set()  # site roots whose missing site.yaml was reported
+
+
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     """Read ``root/site.yaml`` (defaults when absent), apply ``overrides``, validate everything.
 
@@ -158,7 +161,8 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     root = root.resolve()
     path = root / CONFIG_FILE
     raw, text = _read_yaml(path) if path.exists() else ({}, "")
-    if not path.exists():
+    if not path.exists() and root not in _SAID_MISSING:
+        _SAID_MISSING.add(root)  # once per process: a preview rebuilds on every save
         log.warning(msg("config_missing", root=root))
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
     problems: list[Problem] = []
