@@ -272,43 +272,33 @@ class FieldReader:
     def attachments(self) -> tuple[Attachment, ...]:
         """``attachments:`` as a file name, a list of names, or a list of ``{file, title}``."""
         name_of_field = self.attachment_field
-        value = self.fields.get(name_of_field)
-        if value is None:
-            return ()
-        line = self.line_of(name_of_field)
         folder = self.display.rsplit("/", 1)[0]
         found = []
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, dict) and isinstance(item.get("file"), str):
-                name, title = item["file"], item.get("title")
-            elif isinstance(item, str):
-                name, title = item, None
-            else:
-                raise self.fail(name_of_field, msg("attachment_bad", kind=kind_of(item)))
-            self.safe_path(name_of_field, name)
-            path = posixpath.normpath(posixpath.join(folder, nfc(name.strip())))
+        for name, title in self.files_with_labels(name_of_field, "title", "attachment_bad"):
+            path = posixpath.normpath(posixpath.join(folder, name))
             if not path.startswith("content/"):
                 raise self.fail(name_of_field, msg("attachment_outside", file=name))
-            title = " ".join(str(title).split()) if title not in (None, "") else path.rsplit("/", 1)[-1]
-            found.append(Attachment(path, title, line))
+            found.append(Attachment(path, title or path.rsplit("/", 1)[-1], self.line_of(name_of_field)))
         return tuple(found)
 
     def gallery(self) -> tuple[GalleryPhoto, ...]:
         """``gallery:`` as a list of photo paths, or of ``{file, caption}``."""
-        value = self.fields.get("gallery")
-        if value is None:
-            return ()
+        return tuple(GalleryPhoto(name, caption) for name, caption in self.files_with_labels("gallery", "caption", "gallery_bad"))
+
+    def files_with_labels(self, field_name: str, label: str, bad: str) -> list[tuple[str, str]]:
+        """A field of files: a path, a list of paths, or a list of ``{file, <label>}``; as (path, label or "")."""
+        value = self.fields.get(field_name)
         found = []
-        for item in value if isinstance(value, list) else [value]:
+        for item in [] if value is None else value if isinstance(value, list) else [value]:
             if isinstance(item, dict) and isinstance(item.get("file"), str):
-                name, caption = item["file"], item.get("caption")
+                name, text = item["file"], item.get(label)
             elif isinstance(item, str):
-                name, caption = item, None
+                name, text = item, None
             else:
-                raise self.fail("gallery", msg("gallery_bad", kind=kind_of(item)))
-            self.safe_path("gallery", name)
-            found.append(GalleryPhoto(nfc(name.strip()), " ".join(str(caption).split()) if caption not in (None, "") else ""))
-        return tuple(found)
+                raise self.fail(field_name, msg(bad, kind=kind_of(item)))
+            self.safe_path(field_name, name)
+            found.append((nfc(name.strip()), " ".join(str(text).split()) if text not in (None, "") else ""))
+        return found
 
     def title(self) -> str:
         if "title" not in self.fields:
