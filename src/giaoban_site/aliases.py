@@ -189,10 +189,11 @@ def read_redirects_file(config: SiteConfig) -> tuple[list[tuple[str, str, int]],
 
 def redirect_map(redirects: Iterable[Redirect], base_path: str) -> dict[str, str]:
     """What the 404 page's script looks up: each old address with a query, by ``alias_url``'s key, to its new URL."""
-    return {r.url: _absolute(r.target, base_path) for r in redirects if r.has_query}
+    return {r.url: redirect_href(r.target, base_path) for r in redirects if r.has_query}
 
 
-def _absolute(target: str, base_path: str) -> str:
+def redirect_href(target: str, base_path: str) -> str:
+    """A redirect's new address as a link: a page's, with the base path; a full URL as it is."""
     return target if target.startswith(("http://", "https://")) else base_path + target
 
 
@@ -208,8 +209,8 @@ class RedirectRules:
         redirects, base = project.site.redirects, project.config.base_path
         if not redirects:
             return
-        plain = [(base + _old_path(r), _quoted(_absolute(r.target, base))) for r in redirects if not r.has_query]
-        queried = [(base + r.path, r.query, _quoted(_absolute(r.target, base))) for r in redirects if r.has_query]
+        plain = [(base + _old_path(r), _quoted(redirect_href(r.target, base))) for r in redirects if not r.has_query]
+        queried = [(base + r.path, r.query, _quoted(redirect_href(r.target, base))) for r in redirects if r.has_query]
         write("_redirects", "".join(f"{quote(old)} {new} 301\n" for old, new in plain)
               + "".join(f"{quote(old)} {_netlify_query(query)} {new} 301\n" for old, query, new in queried))
         write(".htaccess", "# giaoban-site: old addresses, answered with 301 (mod_alias; mod_rewrite for those with a query)\n"

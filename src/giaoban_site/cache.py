@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -163,6 +164,15 @@ class BuildCache:
             handle.write(b" ".join([_MAGIC, code_digest().encode(), digest(payload).encode()]) + b"\n")
             handle.write(payload)
         os.replace(temporary, self.dir / name)
+
+
+def write_replacing(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader (or a build) never sees half a file; nor
+    does another thread writing the same file (the temporary's name is this thread's)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
 
 
 def _manifest_name(folder: Path) -> str | None:

@@ -23,22 +23,22 @@ import enum
 import hashlib
 import json
 import math
-import os
 import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from .aliases import REDIRECTS_FILE, read_redirects_file
+from .cache import write_replacing
 from .config import SiteConfig, load_config
 from .content_types import Feature
 from .errors import BuildFailed, ContentError, Problem
 from .imported import Batch, Imported, ListKind, OldList, Reader, Skipped
 from .legacy_text import ConversionMemo
 from .messages import msg
-from .nukeviet import NukeVietCsv, NukeVietDump
+from .nukeviet import UPLOAD_LINK, NukeVietCsv, NukeVietDump
 from .old_pages import PlainTextArticle, SavedPage
 from .site import paginated_url
 from .vietnamese import slugify
@@ -120,12 +120,12 @@ def import_sources(options: ImportOptions) -> ImportReport:
     state.update({path: _digest(data) for path, data in files.items() if outcomes[path] is not Outcome.KEPT})
     if not options.dry_run:
         for target, data in writes:
-            _write_replacing(target, data)
+            write_replacing(target, data)
         if added:
             _append_redirects(root / REDIRECTS_FILE, added)
         memo.save()
         if outcomes:
-            _write_replacing(root / STATE_FILE, (json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n").encode())
+            write_replacing(root / STATE_FILE, (json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n").encode())
     now = dt.datetime.now(dt.timezone.utc)
     return ImportReport({p: o for p, o in outcomes.items() if p in plan.texts}, {p: o for p, o in outcomes.items() if p in plan.copies},
                         {a.source: a.converted_from for a in articles if a.converted_from}, plan.missing,
@@ -195,10 +195,9 @@ class _Uploads:
             return article
 
         def local(match: re.Match) -> str:
-            name = match.group("name")
-            return f"](/uploads/{name}" if name in found else match.group(0)
+            return f"](/uploads/{match.group('path')}" if unquote(match.group("path")) in found else match.group(0)
 
-        return dataclasses.replace(article, body=re.sub(r"\]\(https?://[^/\s)]+/uploads/(?P<name>[^\s)]+)", local, article.body))
+        return dataclasses.replace(article, body=UPLOAD_LINK.sub(local, article.body))
 
 
 def _plan_article(article: Imported, uploads: _Uploads, plan: _Plan) -> None:
@@ -291,7 +290,7 @@ def _append_redirects(path: Path, added: dict[str, str]) -> None:
     if text and not text.endswith("\n"):
         text += "\n"
     text += "".join(f"{json.dumps(old, ensure_ascii=False)}: {json.dumps(new, ensure_ascii=False)}\n" for old, new in added.items())
-    _write_replacing(path, text.encode("utf-8"))
+    write_replacing(path, text.encode("utf-8"))
 
 
 def _outcome(target: Path, data: bytes, imported: str | None, force: bool) -> Outcome:
@@ -314,11 +313,3 @@ def _load_state(root: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) else {}
-
-
-def _write_replacing(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader (or a build) never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)

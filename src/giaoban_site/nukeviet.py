@@ -205,12 +205,13 @@ def _home_image(row: dict) -> tuple[str, tuple[str, ...]]:
     return f"uploads/{UPLOADS_FOLDER}/{file}", (f"{UPLOADS_FOLDER}/{file}",)
 
 
-_UPLOAD_LINK = re.compile(r"\]\((?:https?://[^/\s)]+)?/uploads/(?P<path>[^\s)]+)")
+# A Markdown link or image to a file of the old site's uploads/, on its host or on none.
+UPLOAD_LINK = re.compile(r"\]\((?:https?://[^/\s)]+)?/uploads/(?P<path>[^\s)]+)")
 
 
 def uploads_in(markdown: str) -> tuple[str, ...]:
     """The files of the old site's uploads/ a body shows or links to ("news/2014_10/a.jpg")."""
-    return tuple(dict.fromkeys(unquote(found.group("path")) for found in _UPLOAD_LINK.finditer(markdown)))
+    return tuple(dict.fromkeys(unquote(found.group("path")) for found in UPLOAD_LINK.finditer(markdown)))
 
 
 def old_addresses(category: str, alias: str, number: object, version_3: bool = False) -> tuple[str, ...]:

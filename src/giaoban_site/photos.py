@@ -23,7 +23,6 @@ import enum
 import hashlib
 import html
 import io
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from markupsafe import Markup, escape
 
+from .cache import write_replacing
+from .content import line_of_field
 from .errors import Problem
 from .messages import msg
 from .vietnamese import slugify
@@ -317,13 +318,16 @@ def _photo(file: str, header: _Header, settings: PhotoSettings, config: SiteConf
 
 
 def _line_of(path: Path, written: str, role: Role) -> int | None:
-    """The line of the document where it names the photo: its front matter field, or the body's line."""
+    """The line of the document where it names the photo: its ``image:`` field, or the first line
+    that names it (a gallery's item, the body's image)."""
+    if role is Role.LEAD:
+        return line_of_field(path, "image")
     try:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return None
     needle = written if role is Role.BODY else written.split("/")[-1]
-    return next((n for n, line in enumerate(lines, 1) if needle in line or (role is Role.LEAD and line.startswith("image:"))), None)
+    return next((n for n, line in enumerate(lines, 1) if needle in line), None)
 
 
 # --- markup -----------------------------------------------------------------------------------
@@ -404,11 +408,8 @@ def _made(photo: Photo, root: Path, store: Path) -> dict[str, bytes]:
     except OSError:
         pass
     files = make_files(photo, (root / photo.source).read_bytes())
-    folder.mkdir(parents=True, exist_ok=True)
     for url, data in files.items():
-        temporary = folder / f".{names[url]}.{os.getpid()}.{id(data)}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, folder / names[url])
+        write_replacing(folder / names[url], data)
     return files
 
 

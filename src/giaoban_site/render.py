@@ -16,7 +16,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from . import vietnamese
-from .aliases import Redirect
+from .aliases import Redirect, redirect_href
 from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
@@ -285,7 +285,7 @@ class PageRenderer:
         photos = self.site.photos.by_document.get(doc.source, {})
         context = {"item": doc, "content_type": content_type, "attachments": self.site.attachments.get(doc.source, ()),
                    "body_html": StoredBody(doc, self.store, link_targets(self.site, doc), self.site.config.base_path, photos),
-                   "photo": photos.get(doc.image) if doc.image else None,
+                   "photo": self.site.photos.of(doc, doc.image),
                    "gallery": [(photos[g.file], g.caption) for g in doc.gallery if g.file in photos],
                    **(register.item_context(doc) if register else {})}
         if not content_type.dated:
@@ -340,7 +340,7 @@ class PageRenderer:
         redirect = self.redirects[job.url]
         # The old address's page names the new one as canonical: a crawler moves its ranking there.
         config = self.site.config
-        href = redirect.target if "://" in redirect.target else config.base_path + redirect.target
+        href = redirect_href(redirect.target, config.base_path)
         return {"href": href, "target_title": redirect.title, "canonical": urljoin(config.base_url, href)}
 
     def _context_not_found(self, job: PageJob) -> dict:
