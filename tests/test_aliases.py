@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin
 import pytest
 from bs4 import BeautifulSoup
 from conftest import SiteDir, tree_digest
+from test_theme import VNU
 
 NEW = "2014/10/hoi-nghi-giao-ban/"
 ALIASES = ["/vi/news/tin-tuc/hoi-nghi-giao-ban-1234.html", "/tin-cu/giao-ban/", "/vi/news/Hội-nghị-giao-ban-99.html",
@@ -226,6 +227,9 @@ def test_chromium_asking_for_an_old_address_with_a_query_lands_on_the_new_page(s
     tab.goto(server.url + "index.php?nv=news&op=khong-co-1.html")  # an address the map does not hold: the 404 page stays
     assert tab.locator("h1").inner_text() == "Không tìm thấy trang"
     tab.close()
+    checked = subprocess.run(["java", "-jar", str(VNU), "--errors-only", str(site.output / "404.html")],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr  # the page with its script is valid HTML
 
 
 # --- redirects.yaml: old addresses that are not a document's ---------------------------------------

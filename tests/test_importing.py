@@ -280,6 +280,18 @@ def test_photos_and_files_are_copied_from_uploads_and_missing_ones_reported(site
     assert again.returncode == 0 and "3 bài giữ nguyên" in again.stdout and "0 tệp ảnh, đính kèm đã chép" in again.stdout
 
 
+def test_two_files_of_one_name_attached_in_one_month_are_both_kept(site: SiteDir) -> None:
+    draft_attaching = "(322, '', '<p>Nháp.</p>', '', '2014_09/bao-cao.pdf')"  # the draft of the same month
+    site.write("old/nv4.sql", NUKEVIET_4.replace("(322, '', '<p>Nháp.</p>', '', '')", draft_attaching))
+    uploads = old_uploads(site)
+    (uploads / "news/2014_09").mkdir()
+    (uploads / "news/2014_09/bao-cao.pdf").write_bytes(b"%PDF-1.4 another report")
+    assert giaoban_import(site, str(site.root / "old/nv4.sql"), "--uploads", str(uploads)).returncode == 0
+    assert (site.root / "content/2014/10/bao-cao.pdf").read_bytes() == b"%PDF-1.4 report"
+    assert (site.root / "content/2014/10/ban-nhap-bao-cao.pdf").read_bytes() == b"%PDF-1.4 another report"
+    assert 'attachments: ["ban-nhap-bao-cao.pdf"]' in (site.root / "content/2014/10/ban-nhap.md").read_text(encoding="utf-8")
+
+
 # --- old list addresses: categories, their pages, tags, topics, feeds -----------------------------
 
 def test_old_list_addresses_are_added_to_redirects_yaml_and_lead_to_the_new_lists(site: SiteDir) -> None:
@@ -378,12 +390,12 @@ def windows_1258(text: str) -> bytes:
 def test_windows_1258_and_viqr_text_is_converted_and_reported(site: SiteDir) -> None:
     (site.root / "old").mkdir()
     (site.root / "old/a.txt").write_bytes(windows_1258("Kỳ họp thứ mười hai\n\nNgày 10 tháng 12 năm 2019, HĐND tỉnh khai mạc kỳ họp.\n"))
-    (site.root / "old/b.txt").write_text("Tie^'p xu'c cu+? tri\n\nNga`y 5/3/2020, ddo^`ng chi' Chu? ti.ch HDDND tie^'p cu+? tri.\n",
-                                         encoding="ascii")
+    typed = "Tie^'p xu'c cu+? tri\n\nNga`y 5/3/2020, ddo^`ng chi' Chu? ti.ch HDDND tie^'p cu+? tri. Ai ho?i\\?\n"
+    (site.root / "old/b.txt").write_text(typed, encoding="ascii")
     result = giaoban_import(site, str(site.root / "old"))
     assert result.returncode == 0, result.stderr
     assert "old/a.txt: chữ gõ bằng bảng mã WINDOWS-1258, đã chuyển sang Unicode" in result.stdout
     assert "old/b.txt: chữ gõ bằng bảng mã VIQR, đã chuyển sang Unicode" in result.stdout
     assert 'title: "Kỳ họp thứ mười hai"' in (site.root / "content/2019/12/ky-hop-thu-muoi-hai.md").read_text(encoding="utf-8")
     viqr = (site.root / "content/2020/03/tiep-xuc-cu-tri.md").read_text(encoding="utf-8")
-    assert 'title: "Tiếp xúc cử tri"' in viqr and "Ngày 5/3/2020, đồng chí Chủ tịch HĐND tiếp cử tri." in viqr
+    assert 'title: "Tiếp xúc cử tri"' in viqr and "Ngày 5/3/2020, đồng chí Chủ tịch HĐND tiếp cử tri. Ai hỏi?" in viqr

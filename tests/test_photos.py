@@ -230,6 +230,10 @@ def test_a_missing_broken_or_too_large_photo_is_an_error_at_its_line(site: SiteD
     result = site.build(env={"GIAOBAN_LANG": "en"})
     assert result.returncode == 1  # 12 million pixels: refused before it is decoded
     assert "content/2014/10/giao-ban.md:4: photo 'uploads/hoi-nghi.jpg' is too large" in result.stderr
+    site.write("site.yaml", 'title: Thử\nbase_url: "https://example.gov.vn/"\nimages:\n  max_megabytes: 2\n')
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode == 1  # 5.6 MB: refused before it is read
+    assert "content/2014/10/giao-ban.md:4: photo 'uploads/hoi-nghi.jpg' is too large" in result.stderr
     assert tree_digest(site.output) == built  # the site as it was
 
 
