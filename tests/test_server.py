@@ -153,6 +153,13 @@ def test_serves_drafts_and_reloads_after_an_edit(site: SiteDir, preview: Preview
     stream.close()
 
 
+def test_an_edit_of_redirects_yaml_is_rebuilt_like_any_other(site: SiteDir, preview: Preview) -> None:
+    assert preview.get("/tin-cu/")[0] == 404
+    site.write("redirects.yaml", "/tin-cu/: 2024/05/giao-ban-quy-ii/\n")
+    page = preview.wait_for_page("/tin-cu/", lambda body: "url=/2024/05/giao-ban-quy-ii/" in body)
+    assert "Trang đã chuyển sang địa chỉ mới" in page
+
+
 def test_a_site_without_site_yaml_is_told_so_once_not_on_every_save(site: SiteDir) -> None:
     (site.root / "site.yaml").unlink()
     site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Nội dung giao ban.")
