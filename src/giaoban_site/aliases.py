@@ -28,10 +28,10 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import yaml
 
 from .config import SiteConfig
-from .content import line_of_field, unsafe_path
+from .content import Document, line_of_field, unsafe_path
 from .errors import Problem, yaml_error_line
 from .messages import msg
-from .site import Site, page_file
+from .site import page_file
 from .vietnamese import nfc
 
 if TYPE_CHECKING:
@@ -100,11 +100,11 @@ def query_key(query: str) -> str:
     return "&".join(f"{name}={value}" for name, value in sorted(parse_qsl(query, keep_blank_values=True)))
 
 
-def plan_redirects(site: Site, jobs: Iterable[PageJob], files: Iterable[str]) -> tuple[list[Redirect], list[Problem]]:
+def plan_redirects(documents: list[Document], config: SiteConfig, jobs: Iterable[PageJob],
+                   files: Iterable[str]) -> tuple[list[Redirect], list[Problem]]:
     """The redirects of every published document and of ``redirects.yaml``, and the old addresses
     that cannot be one: outside the site, the address of a page or of a file the build makes
     (``files``, and the rule files), or another one's old address (each problem names both files)."""
-    config = site.config
     jobs = list(jobs)
     made = {*files, *RULE_FILES, *(job.path for job in jobs if not job.source)}  # what giaoban makes itself
     pages = {job.path: job.source for job in jobs if job.source}
@@ -134,7 +134,7 @@ def plan_redirects(site: Site, jobs: Iterable[PageJob], files: Iterable[str]) ->
             return
         problems.append(Problem(source, line_of(), reason))
 
-    for doc in site.documents:
+    for doc in documents:
         for alias in doc.aliases:
             claim(doc.source, alias, doc.url, doc.title, lambda doc=doc: line_of_field(config.root / doc.source, "aliases"))
     entries, file_problems = read_redirects_file(config)
@@ -202,11 +202,11 @@ class RedirectRules:
     the 404 page reads for old addresses with a query."""
 
     def outputs(self, project: Project) -> list[str]:
-        redirects = project.site.redirects
+        redirects = [r for edition in project.editions for r in edition.site.redirects]
         return [*RULE_FILES, *([project.config.url("old_addresses")] if any(r.has_query for r in redirects) else [])] if redirects else []
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
-        redirects, base = project.site.redirects, project.config.base_path
+        redirects, base = [r for edition in project.editions for r in edition.site.redirects], project.config.base_path
         if not redirects:
             return
         plain = [(base + _old_path(r), _quoted(redirect_href(r.target, base))) for r in redirects if not r.has_query]

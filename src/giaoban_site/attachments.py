@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .build import Project
     from .changes import Asset
     from .extras import ExtraFiles
-    from .site import Site
+    from .content import Document
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,10 @@ class PublishedAttachment:
     file: str  # where it is, relative to the site root
 
 
-def attachments_of(site: Site, assets: dict[str, Asset],
+def attachments_of(documents: list[Document], unpublished: list[Document], assets: dict[str, Asset],
                    photos: set[str] = frozenset()) -> tuple[dict[str, tuple[PublishedAttachment, ...]], list[Problem]]:
     """Each published document's attachments, and a problem for each that is missing or would take
-    another's address.
+    another's address. The ``unpublished`` (drafts, scheduled) have their files too, only not yet.
 
     ``assets`` are the files under content/ that are not Markdown, with their hashes and sizes (changes.Sources).
     A file that no document lists (nor shows as a photo: ``photos``) is reported as a warning: it
@@ -42,7 +42,7 @@ def attachments_of(site: Site, assets: dict[str, Asset],
     """
     found: dict[str, tuple[PublishedAttachment, ...]] = {}
     problems, published = [], {}  # published: URL -> the file it serves
-    for doc in site.documents:
+    for doc in documents:
         mine = []
         for attachment in doc.attachments:
             if attachment.file not in assets:
@@ -61,7 +61,7 @@ def attachments_of(site: Site, assets: dict[str, Asset],
         if mine:
             found[doc.source] = tuple(mine)
     # Files of drafts and scheduled documents are used, only not yet.
-    used = {a.file for doc in site.documents + site.unpublished for a in doc.attachments} | photos  # photos: photos.py
+    used = {a.file for doc in [*documents, *unpublished] for a in doc.attachments} | photos  # photos: photos.py
     for name in sorted(assets.keys() - used):
         log.warning("%s", Problem(name, None, msg("unused_file")))
     return found, problems

@@ -28,10 +28,11 @@ from .cache import BuildCache, Manifest
 from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_digest, up_to_date
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
-from .content_types import Feature
+from .content_types import ContentType, Feature
 from .documents import document_references
 from .errors import BuildFailed, ContentError, GiaobanError, Problem
 from .extras import GENERATORS, ExtraFiles, Generator
+from .languages import Editions, MissingString, language_folder
 from .lock import output_lock
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
 from .messages import msg
@@ -42,6 +43,7 @@ from .render import PageJob, PageKind, PageRenderer, make_environment, plan_page
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
 from .site import Site, build_site, check_unique_urls, item_url
+from .translations import check_translations, link_translations
 from .store import Store
 from .workers import Background, default_jobs, run_parallel
 
@@ -85,6 +87,16 @@ class Project:
     options: BuildOptions = field(default_factory=BuildOptions)
     templates_digest: str = ""  # of every template file, which every page depends on
     cache: BuildCache | None = None  # where generators keep what they can reuse next build
+    translations: list[Project] = field(default_factory=list)  # the other languages' editions (languages.py)
+
+    @property
+    def editions(self) -> list[Project]:
+        """This project and its translations: every language's pages."""
+        return [self, *self.translations]
+
+    def cache_name(self, name: str) -> str:
+        """A name in the build cache for what this edition keeps: each language's under its own."""
+        return f"{self.config.prefix.rstrip('/')}-{name}" if self.config.prefix else name
 
     @property
     def store(self) -> Store:
@@ -141,22 +153,49 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         documents = load_documents(config, cache, options, sources.documents)
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
-        site = build_site(documents, config, now, options.drafts, cache.memo)
-        site.attachments, problems = attachments_of(site, sources.assets, photo_files(site.documents + site.unpublished, config))
-        site.photos, photo_problems = plan_photos(site, cache)
-        problems += photo_problems
-        arrange_registers(site)
-        problems += [problem for register in site.registers.values() for problem in register.problems()]
-        changes = [moment for register in site.registers.values() for moment in register.changes_at()]
-        site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)
-        project = Project(config, site, make_environment(config, site), plan_pages(site), output, options,
-                          templates or templates_digest(config), cache)
+        editions = Editions.of(config)
+        sites = _edition_sites(documents, editions, now, options, cache)
+        published = [doc for site in sites for doc in site.documents]
+        unpublished = [doc for site in sites for doc in site.unpublished]
+        attachments, problems = attachments_of(published, unpublished, sources.assets, photo_files(published + unpublished, config))
+        photos, photo_problems = plan_photos(published, config, cache)
+        problems += photo_problems + check_translations(sites)
+        templates = templates or templates_digest(config)
+        projects = []
+        for site in sites:
+            site.attachments, site.photos = attachments, photos  # one map for every language: pages of both may show a file
+            arrange_registers(site)
+            problems += [problem for register in site.registers.values() for problem in register.problems()]
+            changes = [moment for register in site.registers.values() for moment in register.changes_at()]
+            site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)
+            env = make_environment(site.config, site, editions.catalogues[site.config.language])
+            projects.append(Project(site.config, site, env, plan_pages(site), output, options, templates, cache))
+        project, project.translations = projects[0], projects[1:]
+        link_translations([(p.site, p.jobs, editions.catalogues[p.config.language].text("language_name")) for p in projects])
         # Old addresses may take no page's nor file's (the search index's files stay in its own folder).
-        files = {path for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(project)}
-        site.redirects, redirect_problems = plan_redirects(site, project.jobs, files)
-        project.jobs += redirect_jobs(site.redirects)
-        check_plan(project.jobs, project.env, config, problems + redirect_problems)
+        files = {path for p in projects for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(p)}
+        redirects, redirect_problems = plan_redirects(published, config, [job for p in projects for job in p.jobs], files)
+        language_of = {doc.source: doc.lang for doc in published}  # redirects.yaml's lines: the default language's
+        for p in projects:  # each old address's page in the language of the item it leads to
+            p.site.redirects = [r for r in redirects if language_of.get(r.source, config.language) == p.config.language]
+            p.jobs += redirect_jobs(p.site.redirects)
+        check_plan([job for p in projects for job in p.jobs], project.env, config, problems + redirect_problems)
     return project
+
+
+def _edition_sites(documents: list[Document], editions: Editions, now: dt.datetime, options: BuildOptions,
+                   cache: BuildCache) -> list[Site]:
+    """One site model per language that has content, the default language's always (first)."""
+    by_language: dict[str, list[Document]] = {code: [] for code in editions.configs}
+    for doc in documents:
+        by_language[doc.lang or editions.default].append(doc)
+    return [build_site(docs, editions.configs[code], now, options.drafts, _memo_of(cache, code, editions.default))
+            for code, docs in by_language.items() if docs or code == editions.default]
+
+
+def _memo_of(cache: BuildCache, code: str, default: str) -> Callable:
+    """The cache's memo, with each language's results under their own names."""
+    return cache.memo if code == default else lambda name, key, compute: cache.memo(f"{name}-{code}", key, compute)
 
 
 @contextmanager
@@ -187,14 +226,14 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     """
     previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
     documents: dict[str, Document] = {}
-    to_parse, problems = [], unclaimed_folders(config, sources)
+    loader = _DocumentLoader(config)
+    to_parse, problems = [], unclaimed_folders(loader, sources)
     for name, source_digest in sources.items():
         known = previous.get(source_digest)
         if known and known.source == name:
             documents[name] = known
-        elif config.types.for_source(name) is not None:
+        elif loader.content_type(name) is not None:
             to_parse.append((name, source_digest))
-    loader = _DocumentLoader(config)
     progress = _stage_progress(options, "parse", len(to_parse))
     parsed, bodies = [], []
     for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):
@@ -221,12 +260,12 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     return [documents[name] for name in sorted(documents)]
 
 
-def unclaimed_folders(config: SiteConfig, sources: dict[str, str]) -> list[Problem]:
+def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[Problem]:
     """One problem for each folder of content/ (or file right in it) that no content type claims."""
-    known = ", ".join(f"content/{t.folder}/" for t in config.types)
+    known = ", ".join(f"content/{t.folder}/" for t in loader.config.types)
     problems: dict[str, Problem] = {}
     for name in sources:
-        if config.types.for_source(name) is None:
+        if loader.content_type(name) is None:
             parts = name.split("/")
             where = "/".join(parts[:2]) + "/" if len(parts) > 2 else name
             message = msg("unclaimed_folder", folder=where, known=known) if len(parts) > 2 else msg("unclaimed_file", known=known)
@@ -239,27 +278,52 @@ class _DocumentLoader:
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
+        self.editions = Editions.of(config)
         self.renderer: MarkdownRenderer | None = None
+
+    def content_type(self, name: str) -> ContentType | None:
+        """The type of a content file, as its language's edition has it (content/en/pages/ is a page)."""
+        folder, inner = language_folder(name, self.config.language_codes)
+        return self.editions.configs[folder or self.editions.default].types.for_source(inner)
 
     def load(self, item: tuple[str, str]) -> tuple[bytes, store.Body] | Problem:
         """The packed document (store.pack) and its body for the store."""
         name, source_digest = item
-        content_type = self.config.types.for_source(name)
+        content_type = self.content_type(name)
         try:
             read = load_document(self.config.root / name, self.config.root, self.config.tz, content_type, model_of(content_type))
+            code, key = self.language_of(read)
         except ContentError as exc:
             return exc.problem
+        edition = self.editions.configs[code]
+        if content_type.name not in edition.types.by_name:  # a register's item with ``lang:`` of another language
+            return Problem(name, line_of_field(self.config.root / name, "lang"),
+                           msg("register_other_language", type=content_type.name, code=code))
         self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path,
                                                           policy=HtmlPolicy(self.config.embeds))
         html, toc, removals = self.renderer.convert_checked(read.body)
         warnings = tuple(Problem(name, read.body_line + removal.line - 1, removal.message) for removal in removals)
+        read = dataclasses.replace(read, lang=code, translation_key=read.translation_key or key)
         # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
-        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(self.config, read),
+        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(edition, read),
                                   warnings=read.warnings + warnings, references=document_references(html), images=images_in_html(html),
                                   summary=read.summary if read.summary is not None else first_paragraph_summary(html))
         text = plain_text(html)
-        record = search_record(doc, text) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output
+        shown_date = self.editions.catalogues[code].date_full
+        record = search_record(doc, text, shown_date) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output
         return store.pack(doc), (doc.digest, html, record, *index_words(doc, text))
+
+    def language_of(self, doc: Document) -> tuple[str, str]:
+        """Its language and translation key; a ``lang:`` the site does not declare is a ContentError at its line."""
+        try:
+            return self.editions.of_source(doc.source, doc.lang)
+        except ValueError:
+            known = ", ".join(self.editions.configs)
+            raise ContentError(doc.source, msg("lang_unknown", code=doc.lang, known=known),
+                               line_of_field(self.config.root / doc.source, "lang")) from None
+        except LookupError as exc:
+            raise ContentError(doc.source, msg("lang_folder_differs", folder=exc.args[0], code=doc.lang),
+                               line_of_field(self.config.root / doc.source, "lang")) from None
 
 
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig, problems: list[Problem] | None = None) -> None:
@@ -325,38 +389,44 @@ def _pages(files: dict[str, tuple[str, str]]) -> int:
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
-    keys = PageKeys(project.config, project.templates_digest, project.site.photos)
-    renderer = PageRenderer(project.site, project.env, project.store)
+    editions = project.editions
+    keys = [PageKeys(p.config, p.templates_digest, p.site.photos) for p in editions]
+    renderers = [PageRenderer(p.site, p.env, p.store) for p in editions]
     problems: set[Problem] = set()
-    for job in {job.template: job for job in project.jobs if job.template}.values():
-        try:
-            project.env.get_template(job.template)  # compiled once here, not once in every worker
-        except jinja2.TemplateError as exc:
-            problems.add(template_problem(exc, job))
+    for edition in editions:
+        for job in {job.template: job for job in edition.jobs if job.template}.values():
+            try:
+                edition.env.get_template(job.template)  # compiled once here, not once in every worker
+            except jinja2.TemplateError as exc:
+                problems.add(template_problem(exc, job))
     if problems:
         raise BuildFailed(list(problems))
     reuse = manifest.files
 
-    def render(item: tuple[PageJob, str | None]) -> tuple[str, str, str] | Problem:
-        job, key = item
+    def render(item: tuple[PageJob, str | None, int]) -> tuple[str, str, str] | Problem:
+        job, key, edition = item
+        renderer = renderers[edition]
         context = renderer.context(job)
         try:
             page = renderer.render(job, context)
         except jinja2.TemplateError as exc:
             return template_problem(exc, job)
-        return job.path, key or keys.of(job, context), writer.write(job.path, page)
+        except MissingString as exc:
+            return Problem(job.template, None, msg("string_missing", key=exc.args[0], code=editions[edition].config.language))
+        return job.path, key or keys[edition].of(job, context), writer.write(job.path, page)
 
     results: list = []
-    pending: list[tuple[PageJob, str | None]] = [(job, None) for job in project.jobs]
+    jobs = [(job, index) for index, edition in enumerate(editions) for job in edition.jobs]
+    pending: list[tuple[PageJob, str | None, int]] = [(job, None, index) for job, index in jobs]
     if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
         pending = []
-        for job in project.jobs:
-            key = keys.of(job, renderer.context(job))
+        for job, index in jobs:
+            key = keys[index].of(job, renderers[index].context(job))
             known = reuse.get(job.path)
             if known and known[0] == key and writer.keep(job.path, known[1]):
                 results.append((job.path, key, known[1]))
             else:
-                pending.append((job, key))
+                pending.append((job, key, index))
     # List pages share their items, each rendered once per process (PageRenderer.fragment): one
     # process takes them all, first, while the others render the rest.
     lists = [item for item in pending if item[0].kind is PageKind.LIST]
@@ -379,7 +449,9 @@ def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, ge
     files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files)
     for generator in generators:
-        generator.generate(project, write)
+        # Feeds, data and search for each language; the others once, for the whole site (they see every edition).
+        for edition in project.editions if getattr(generator, "per_language", False) else [project]:
+            generator.generate(edition, write)
     return files
 
 

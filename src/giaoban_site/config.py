@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from .content import MAX_DEPTH, MAX_NODES, first_unbounded
-from .content_types import ContentTypes, pattern_fills, types_from_config
+from .content_types import ContentTypes, Model, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
+from .languages import LANGUAGE_CODE, catalogue_files, load_catalogue, missing_strings
 from .messages import msg
 from .photos import PhotoSettings, settings_from
 
@@ -82,6 +83,29 @@ class Agency:
 
 
 AGENCY_FIELDS = tuple(f.name for f in dataclasses.fields(Agency))
+# Patterns a language's folder does not go before: shared by every language (photos, the map of old
+# addresses), or relative to a list's or a folder's own address (pagination, the feeds in each folder).
+UNPREFIXED_URLS = frozenset({"photos", "old_addresses", "pagination", "feed", "rss"})
+_LANGUAGE_KEYS = ("title", "description", "menu", "footer_menu", "urls", "strings", "agency", "name")
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the site besides the default one: an edition under its own folder ("en/")."""
+
+    code: str
+    title: str  # the site's name in that language
+    description: str = ""
+    menu: tuple[MenuItem, ...] = ()  # empty: the default menu, in that language
+    footer_menu: tuple[MenuItem, ...] = ()
+    urls: dict[str, str] = field(default_factory=dict)  # every pattern, under the folder: "en/topics/{slug}/"
+    strings: dict[str, str] = field(default_factory=dict)  # single strings of its catalogue, changed
+    agency: Agency | None = None  # the agency's name and address in that language (the rest as in the default)
+    name: str = ""  # its name in itself, for the language switch ("English"); default: its catalogue's
+
+    @property
+    def prefix(self) -> str:
+        return self.code + "/"
 
 
 @dataclass(frozen=True)
@@ -110,9 +134,12 @@ class SiteConfig:
     types: ContentTypes = field(default_factory=ContentTypes)  # content_types.py; site.yaml's ``types:``
     images: PhotoSettings = field(default_factory=PhotoSettings)  # photos.py: widths, formats, quality, limits
     extra: dict = field(default_factory=dict)
+    strings: dict[str, str] = field(default_factory=dict)  # single strings of the default language's catalogue, changed
+    languages: tuple[Language, ...] = ()  # the other languages (languages.py), each an edition under its folder
     # Set by the loader, not by site.yaml.
     root: Path = Path(".")
     from_file: bool = False
+    prefix: str = ""  # the folder of the edition this config is of: "" (the default language) or "en/"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -132,6 +159,27 @@ class SiteConfig:
         return self.urls[name].format(**values).lstrip("/")
 
     @property
+    def language_codes(self) -> frozenset[str]:
+        """The folders of content/ that hold another language's files."""
+        return frozenset(language.code for language in self.languages)
+
+    def edition(self, code: str) -> SiteConfig:
+        """The config as the pages of language ``code`` see it: its title, menu, agency and strings,
+        and every address under its folder. The default language's is this one."""
+        language = next((item for item in self.languages if item.code == code), None)
+        if language is None:
+            return self
+        agency = dataclasses.replace(self.agency, **{k: v for k, v in dataclasses.asdict(language.agency).items() if v}) \
+            if language.agency else self.agency
+        # An edition holds the plain types only: the registers (documents, sessions, delegates) are the default language's.
+        types = ContentTypes(tuple(dataclasses.replace(t, url=language.urls.get(t.name, language.prefix + t.url),
+                                                       index=language.prefix + t.index if t.index else "")
+                                   for t in self.types if t.model is Model.PLAIN))
+        return dataclasses.replace(self, language=code, title=language.title, description=language.description,
+                                   menu=language.menu, footer_menu=language.footer_menu,
+                                   agency=agency, urls=language.urls, types=types, strings=language.strings, prefix=language.prefix)
+
+    @property
     def content_dir(self) -> Path:
         return self.root / "content"
 
@@ -147,7 +195,8 @@ class SiteConfig:
 _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "timezone": str,
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
           "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "monitoring_script": str,
-          "urls": dict, "menu": list, "footer_menu": list, "types": dict, "images": dict, "extra": dict}
+          "urls": dict, "menu": list, "footer_menu": list, "types": dict, "images": dict, "extra": dict,
+          "strings": dict, "languages": dict}
 
 
 _SAID_MISSING: set[Path] = set()  # site roots whose missing site.yaml was reported
@@ -224,13 +273,9 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
     problems = [Problem(str(path), _line_of(text, key), message) for key, message in type_problems]
     for menu in ("menu", "footer_menu"):
         if menu in values:
-            values[menu] = tuple(MenuItem(str(item.get("title", "")), str(item.get("url", "")))
-                                 for item in values[menu] if isinstance(item, dict))
+            values[menu] = _menu(values[menu])
     if "agency" in values:
-        known = {k: " ".join(str(v).split()) for k, v in values["agency"].items() if k in AGENCY_FIELDS and v is not None}
-        for key in sorted(set(map(str, values["agency"])) - set(AGENCY_FIELDS)):
-            log.warning("%s:%s: %s", path, _line_of(text, f"agency.{key}") or "", msg("config_unknown", field=f"agency.{key}"))
-        values["agency"] = Agency(**known)
+        values["agency"] = _agency(values["agency"], "agency", path, text)
     if "images" in values:
         values["images"], image_problems = settings_from(values["images"])
         problems += [Problem(str(path), _line_of(text, key), message) for key, message in image_problems]
@@ -238,7 +283,57 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
         values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
+    if "languages" in values:
+        values["languages"], language_problems = _languages(values, root, path, text)
+        problems += language_problems
     return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values), problems
+
+
+def _menu(items: list) -> tuple[MenuItem, ...]:
+    return tuple(MenuItem(str(item.get("title", "")), str(item.get("url", ""))) for item in items if isinstance(item, dict))
+
+
+def _agency(given: dict, where: str, path: Path, text: str) -> Agency:
+    known = {k: " ".join(str(v).split()) for k, v in given.items() if k in AGENCY_FIELDS and v is not None}
+    for key in sorted(set(map(str, given)) - set(AGENCY_FIELDS)):
+        log.warning("%s:%s: %s", path, _line_of(text, f"{where}.{key}") or "", msg("config_unknown", field=f"{where}.{key}"))
+    return Agency(**known)
+
+
+def _languages(values: dict, root: Path, path: Path, text: str) -> tuple[tuple[Language, ...], list[Problem]]:
+    """site.yaml's ``languages:``, each language's settings and catalogue checked."""
+    default = str(values.get("language", SiteConfig.language))
+    reference, _ = load_catalogue(default, root / "templates", values.get("strings"))
+    languages, problems = [], []
+    for code, given in values["languages"].items():
+        code, where = str(code), f"languages.{code}"
+        line = _line_of(text, where)
+        if not LANGUAGE_CODE.match(code) or code == default:
+            problems.append(Problem(str(path), line, msg("language_bad_code", code=code, default=default)))
+            continue
+        if not isinstance(given, dict):
+            problems.append(Problem(str(path), line, msg("language_not_mapping", code=code)))
+            continue
+        for key in sorted(set(map(str, given)) - set(_LANGUAGE_KEYS)):
+            log.warning("%s:%s: %s", path, _line_of(text, f"{where}.{key}") or "", msg("config_unknown", field=f"{where}.{key}"))
+        strings = {str(k): v for k, v in given.get("strings", {}).items()} if isinstance(given.get("strings"), dict) else {}
+        catalogue, catalogue_problems = load_catalogue(code, root / "templates", strings)
+        problems += [Problem(file, None, msg("catalogue_unreadable", problem=problem)) for file, problem in catalogue_problems]
+        missing = missing_strings(catalogue, reference)
+        if missing:
+            files = " / ".join(str(file) for file in catalogue_files(code, root / "templates")) or f"templates/i18n/{code}.yaml"
+            problems.append(Problem(str(path), line, msg("catalogue_missing", code=code, count=len(missing),
+                                                         keys=", ".join(missing[:8]), file=files)))
+        urls = {**DEFAULT_URLS, **values.get("urls", {}), **catalogue.urls, **{str(k): str(v) for k, v in dict(given.get("urls") or {}).items()}}
+        prefix = code + "/"
+        languages.append(Language(
+            code=code, title=" ".join(str(given.get("title") or values.get("title", SiteConfig.title)).split()),
+            description=" ".join(str(given.get("description", "")).split()), menu=_menu(given.get("menu") or []),
+            footer_menu=_menu(given.get("footer_menu") or []),
+            urls={name: pattern if name in UNPREFIXED_URLS else prefix + pattern.lstrip("/") for name, pattern in urls.items()},
+            strings=strings, agency=_agency(given["agency"], f"{where}.agency", path, text) if isinstance(given.get("agency"), dict) else None,
+            name=str(given.get("name") or catalogue.strings.get("language_name", code))))
+    return tuple(languages), problems
 
 
 def _urls(given: dict) -> dict[str, str]:

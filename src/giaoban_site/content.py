@@ -31,7 +31,7 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 COMMON_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
-                 "image_caption", "draft", "template", "aliases", "attachments", "gallery"}
+                 "image_caption", "draft", "template", "aliases", "attachments", "gallery", "lang", "translation_key"}
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front matter is a few fields; these bounds keep a hostile file's cost small (a "billion laughs"
 # of YAML aliases expands to far more than MAX_NODES, and is stopped while it is counted).
@@ -97,6 +97,8 @@ class Document:
     references: tuple[str, ...] = ()  # the documents its body links to by number ("van-ban:15/2024/NQ-HĐND")
     images: tuple[str, ...] = ()  # the ``src`` of its body's images, as the HTML has them (photos.py)
     gallery: tuple[GalleryPhoto, ...] = ()
+    lang: str = ""  # its language's code: from its folder (content/en/), its ``lang:`` field, or the site's default
+    translation_key: str = ""  # what joins it to its translations: ``translation_key:``, or its path without the language folder
 
 
 def read_text(path: Path, display: str) -> str:
@@ -230,7 +232,7 @@ class FieldReader:
             summary=self.text("summary"), image=self.safe_path("image", self.text("image")),
             image_caption=self.text("image_caption"), draft=self.flag("draft"), template=self.text("template"),
             aliases=self.text_list("aliases"), attachments=self.attachments(),  # aliases: checked with the others (aliases.py)
-            gallery=self.gallery(),
+            gallery=self.gallery(), lang=self.text("lang") or "", translation_key=self.text("translation_key") or "",
             extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
 

@@ -375,6 +375,8 @@ class DocumentRegister:
 class DocumentSearch:
     """Generator of the documents' metadata for the search page (``tim-kiem/van-ban.json``)."""
 
+    per_language = True  # one for each edition (build._write_extras)
+
     def outputs(self, project: Project) -> list[str]:
         register = reference_register(project.site)
         return [project.config.url("search") + SEARCH_FILE] if register and register.docs else []

@@ -26,8 +26,10 @@ from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
 from .documents import link_targets, resolve_references
+from .languages import Catalogue
 from .messages import msg
 from .photos import with_pictures
+from .render import features_of
 from .public import absolute_url, absolutize_html, last_changed, public_items
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_TAXONOMIES = ("tag", "category")
 log = logging.getLogger(__name__)
-_TAXONOMY_LABEL = {"tag": "Chủ đề", "category": "Chuyên mục"}
+_TAXONOMY_LABEL = {"tag": "tags", "category": "categories"}  # their keys in the catalogue (languages.py)
 
 
 @dataclass(frozen=True)
@@ -62,21 +64,23 @@ def entry_id(config: SiteConfig, doc: Document) -> str:
     return f"tag:{parts.hostname or 'localhost'},{doc.date.astimezone(config.tz):%Y-%m-%d}:{specific}"
 
 
-def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig) -> list[Feed]:
-    """The site feed and one feed per tag and category, each cut to ``feed_entries`` articles."""
+def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig, t: Catalogue) -> list[Feed]:
+    """The site feed (at its edition's home) and one feed per tag and category, each cut to ``feed_entries`` articles."""
     public = set(id(d) for d in site_articles)
     limit = config.feed_entries
-    feeds = [Feed("", config.title, "", tuple(site_articles[:limit]))]
+    feeds = [Feed(config.prefix, config.title, config.prefix, tuple(site_articles[:limit]))]
     for kind in FEED_TAXONOMIES:
         for term in terms.get(kind, []):
             articles = tuple(d for d in term.articles if id(d) in public)[:limit]
             if articles:
-                feeds.append(Feed(term.url, f"{_TAXONOMY_LABEL[kind]}: {term.name} – {config.title}", term.url, articles))
+                feeds.append(Feed(term.url, f"{t(_TAXONOMY_LABEL[kind])}: {term.name} – {config.title}", term.url, articles))
     return feeds
 
 
 class Feeds:
     """Generator of an Atom and an RSS 2.0 feed (``urls.feed``, ``urls.rss``) for the site, each tag and each category."""
+
+    per_language = True  # each edition's feeds carry its own articles (build._write_extras)
 
     def outputs(self, project: Project) -> list[str]:
         config = project.config
@@ -103,9 +107,9 @@ class Feeds:
     @staticmethod
     def _feeds(project: Project) -> list[Feed]:
         """None when no content type takes part in feeds; otherwise the site's and every term's."""
-        if not project.config.types.with_feature(Feature.FEEDS):
+        if Feature.FEEDS.value not in features_of(project.site):  # another language with pages only has none
             return []
-        return site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, project.config)
+        return site_feeds(public_items(project.site, Feature.FEEDS), project.site.terms, project.config, project.env.globals["t"])
 
 
 def _body(project: Project, targets: dict[str, dict[str, str]], doc: Document) -> str:

@@ -305,6 +305,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_term": ("khóa '{value}' phải viết bằng số La Mã, như 'XVII'", "term '{value}' must be a Roman numeral, like 'XVII'"),
     "bad_changes": ("'bien_dong' phải là danh sách các mục có 'ngay' (ngày) và 'noi_dung' (chữ), như:\n  bien_dong:\n    - ngay: 2023-05-10\n      noi_dung: Được bầu bổ sung",
                     "'bien_dong' must be a list of items with 'ngay' (a date) and 'noi_dung' (text), like:\n  bien_dong:\n    - ngay: 2023-05-10\n      noi_dung: Elected in a by-election"),
+    "language_bad_code": ("'{code}' không phải mã ngôn ngữ dùng được: viết mã hai chữ thường như 'en' (BCP 47), khác ngôn ngữ chính '{default}'",
+                          "'{code}' is not a language code that can be used: write a lower-case code like 'en' (BCP 47), other than the default language '{default}'"),
+    "language_not_mapping": ("'languages.{code}' phải là nhóm trường (title, description, menu ...)",
+                             "'languages.{code}' must be a mapping (title, description, menu ...)"),
+    "catalogue_unreadable": ("không đọc được bảng chữ giao diện: {problem}", "the catalogue of theme strings cannot be read: {problem}"),
+    "catalogue_missing": ("ngôn ngữ '{code}' thiếu {count} chữ giao diện ({keys} ...): thêm chúng vào {file} hoặc vào 'strings:' của ngôn ngữ đó",
+                          "language '{code}' lacks {count} theme strings ({keys} ...): add them to {file} or to that language's 'strings:'"),
+    "lang_unknown": ("ngôn ngữ '{code}' chưa khai báo trong site.yaml; các ngôn ngữ của trang: {known}",
+                     "language '{code}' is not declared in site.yaml; the site's languages: {known}"),
+    "lang_folder_differs": ("tệp nằm trong thư mục của ngôn ngữ '{folder}' nhưng ghi 'lang: {code}'; bỏ dòng 'lang' hoặc chuyển tệp",
+                            "the file is in the folder of language '{folder}' but says 'lang: {code}'; remove the 'lang' line or move the file"),
+    "translation_taken": ("bản dịch '{key}' sang ngôn ngữ '{code}' đã có ở {other}; mỗi bài chỉ một bản cho mỗi ngôn ngữ (sửa 'translation_key')",
+                          "the '{code}' translation '{key}' is also claimed by {other}; one item per language (fix 'translation_key')"),
+    "string_missing": ("mẫu trang dùng chữ giao diện '{key}' mà bảng chữ của ngôn ngữ '{code}' không có; thêm vào templates/i18n/{code}.yaml hoặc 'strings:'",
+                       "the template uses the theme string '{key}', which the '{code}' catalogue lacks; add it to templates/i18n/{code}.yaml or to 'strings:'"),
+    "register_other_language": ("'{type}' chỉ đăng bằng ngôn ngữ chính; chuyển tệp ra khỏi thư mục content/{code}/",
+                                "'{type}' items are published in the default language only; move the file out of content/{code}/"),
 }
 
 _KINDS = {

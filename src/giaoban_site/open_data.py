@@ -53,7 +53,7 @@ def data_json(project: Project) -> bytes:
         "format": FORMAT,
         "site": project.config.title,
         "publisher": project.config.agency.name or project.config.title,
-        "url": absolute_url(project.config),
+        "url": absolute_url(project.config, project.config.prefix),
         "language": project.config.language,
         "items": [data_record(project, doc) for doc in items],
     }
@@ -62,6 +62,8 @@ def data_json(project: Project) -> bytes:
 
 class OpenData:
     """Generator of the site's data file (``urls.data`` in site.yaml)."""
+
+    per_language = True  # one for each edition (build._write_extras)
 
     def outputs(self, project: Project) -> list[str]:
         return [project.config.url("data")]

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from .config import SiteConfig
     from .content import Document
     from .extras import ExtraFiles
-    from .site import Site
 
 PROCESSING_VERSION = "1"  # bump when the files made from the same photo and settings change
 FORMATS = ("avif", "webp", "jpeg")  # the order a <picture> offers them in: smallest first
@@ -202,16 +201,15 @@ def images_in_html(fragment: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(html.unescape(m) for m in re.findall(r'<img [^>]*?src="([^"]+)"', fragment)))
 
 
-def plan_photos(site: Site, cache: BuildCache | None) -> tuple[PlannedPhotos, list[Problem]]:
+def plan_photos(documents: list[Document], config: SiteConfig, cache: BuildCache | None) -> tuple[PlannedPhotos, list[Problem]]:
     """Every photo the published documents show, and a problem (at the document's line) for each
     that cannot be read or is larger than ``images:`` allows; those that are missing are kept in
     ``missing``, which a build reports and ``check`` finds with the other broken links."""
-    config = site.config
     settings = dataclasses.replace(config.images, formats=writable_formats(config.images))
     headers: dict[str, tuple[tuple, _Header]] = cache.load("photos.pickle", dict) if cache else {}
     seen: dict[str, tuple[tuple, _Header]] = {}
     planned, problems = PlannedPhotos(), []
-    for doc in site.documents:
+    for doc in documents:
         for written, role in _uses(doc, config):
             file = _file_of(written, doc, config)
             if file is None:

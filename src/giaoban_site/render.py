@@ -21,6 +21,7 @@ from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
 from .documents import link_targets, reference_register, resolve_references
+from .languages import Catalogue, load_catalogue
 from .photos import BODY_SIZES, GALLERY_SIZES, THUMBNAIL_SIZES, Photo, picture, with_pictures
 from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
@@ -28,8 +29,8 @@ from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, RegisterKey, Site, Term,
 from .store import Store
 
 THEME_DIR = Path(__file__).parent / "templates"
-TAXONOMY_TITLES = {"tag": "Chủ đề", "category": "Chuyên mục", "author": "Tác giả"}
-HOME_HEADING = "Tin mới nhất"
+SEARCH_SCRIPT_STRINGS = ("search_hint", "search_more", "search_found", "search_none")  # what static/search.js writes
+TAXONOMY_TITLES = {"tag": "tags", "category": "categories", "author": "authors"}  # their keys in the catalogue (languages.py)
 
 
 class PageKind(enum.Enum):
@@ -76,15 +77,17 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Environment:
+def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Catalogue | None = None) -> jinja2.Environment:
     """Jinja with the site's own templates/ first and the default theme behind it, autoescaped.
-    With the ``site``, the menu leaves out the sections that have nothing in them."""
+    With the ``site``, the menu leaves out the sections that have nothing in them. Every string the
+    theme shows comes from ``catalogue`` (``t('key')``), the config's language's by default."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
                                   jinja2.FileSystemLoader(str(THEME_DIR))])
     # One environment serves one build, so templates need not be checked for changes on every use.
     env = _Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True, auto_reload=False)
     base = config.base_path
+    t = catalogue or load_catalogue(config.language, config.templates_dir, config.strings)[0]
 
     def url(path: str = "") -> str:
         """A site-relative path as a link from any page: "static/style.css" -> "/hdnd/static/style.css"."""
@@ -92,25 +95,32 @@ def make_environment(config: SiteConfig, site: Site | None = None) -> jinja2.Env
 
     env.globals.update(
         site=config,
+        t=t,
+        home=config.prefix,  # the edition's home page: "" or "en/"
         url=url,
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
-        menu=[item for item in default_menu(config) if site is None or item["url"].lstrip("/") not in empty_sections(site)],
+        menu=[item for item in default_menu(config, t, features_of(site) if site else None) if site is None or item["url"].lstrip("/") not in empty_sections(site)],
         # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
         # links to their pages are shown only when those pages exist.
-        features=config.types.features_in_use(),
+        features=features_of(site) if site else config.types.features_in_use(),
     )
     env.filters.update(
         # As a filter, ``'static/style.css' | url`` is worked out once, when the template is compiled.
         url=url,
         # ``'search' | url_of``: the link to a page named in site.yaml's ``urls``, also worked out once.
-        url_of=lambda name: url(config.url(name)),
-        file_size=vietnamese.format_size,
-        date_vi=vietnamese.format_date,
-        date_long=vietnamese.format_date_long,
-        weekday=vietnamese.weekday_in_text,
-        datetime_vi=lambda d: vietnamese.format_date(d, with_time=(d.hour, d.minute) != (0, 0)),
+        # The feeds are named relative to a folder: the site's own are at its edition's home.
+        url_of=lambda name: url((config.prefix if name in ("feed", "rss") else "") + config.url(name)),
+        # Dates and sizes in the page's language; date_vi and datetime_vi are the older names.
+        file_size=t.file_size,
+        date_full=t.date_full, date_vi=t.date_full,
+        date_time=t.date_time, datetime_vi=t.date_time,
+        date_short=t.date_short,
+        day_month=t.day_month,
+        date_long=t.date_long,
+        weekday=t.weekday_in_text,
+        month_name=t.month_name,
         iso=lambda d: d.isoformat(),
         save_url=save_url,
         absolute_links=lambda html, page: Markup(absolutize_html(str(html), absolute_url(config, page))),
@@ -137,13 +147,28 @@ def news_article_json_ld(config: SiteConfig, article: Document, canonical: str, 
     return Markup(f'<script type="application/ld+json">{htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))}</script>')
 
 
-def default_menu(config: SiteConfig) -> list[dict]:
+def features_of(site: Site) -> frozenset[str]:
+    """The features the site's pages take part in: any type's, for the default language; for another
+    language, those of the items it has (its pages alone get no empty archives, topics or search)."""
+    if not site.config.prefix:
+        return site.config.types.features_in_use()
+    types = site.config.types
+    return frozenset(feature.value for doc in site.documents for feature in types[doc.kind].features)
+
+
+def home_items(site: Site) -> list[Document]:
+    """What the home page lists: the news; in another language without news, its pages."""
+    return site.articles or (site.documents if site.config.prefix else [])
+
+
+def default_menu(config: SiteConfig, t: Catalogue, in_use: frozenset[str] | None = None) -> list[dict]:
     """The main navigation: site.yaml's ``menu`` or, without it, the usual council site sections."""
     if config.menu:
         return [{"title": item.title, "url": item.url} for item in config.menu]
-    in_use = config.types.features_in_use()
-    return [{"title": "Trang chủ", "url": ""}, *([{"title": "Chủ đề", "url": config.url("tag_index")}] if "taxonomies" in in_use else []),
-            *([{"title": "Lưu trữ", "url": config.url("archive")}] if "archives" in in_use else [])]
+    in_use = config.types.features_in_use() if in_use is None else in_use
+    return [{"title": t("home"), "url": config.prefix},
+            *([{"title": t("tags"), "url": config.url("tag_index")}] if "taxonomies" in in_use else []),
+            *([{"title": t("archive"), "url": config.url("archive")}] if "archives" in in_use else [])]
 
 
 def save_url(url: str) -> str:
@@ -163,25 +188,27 @@ def plan_pages(site: Site) -> list[PageJob]:
         jobs.append(PageJob(doc.url, doc.template or types[doc.kind].template, PageKind.ITEM, doc.source, source=doc.source))
         if types[doc.kind].has(Feature.PRINT):
             jobs.append(PageJob(save_url(doc.url), "save.html", PageKind.SAVE, doc.source, source=doc.source))
-    jobs += _listing_jobs(config, "", HOME, len(site.articles))
+    jobs += _listing_jobs(config, config.prefix, HOME, len(home_items(site)))
     for content_type in types:
         if content_type.name in site.registers:
             jobs += site.registers[content_type.name].jobs()
         elif content_type.has(Feature.INDEX):
             jobs += _listing_jobs(config, content_type.index, ListKey("type", content_type.name), len(site.items[content_type.name]))
-    if types.with_feature(Feature.TAXONOMIES):
+    features = features_of(site)
+    if Feature.TAXONOMIES.value in features:
         for kind, terms in site.terms.items():
             jobs.append(PageJob(config.url(TAXONOMY_INDEXES[kind]), "taxonomy.html", PageKind.TAXONOMY, kind))
             for term in terms:
                 jobs += _listing_jobs(config, term.url, term.key, len(term.articles))
-    if types.with_feature(Feature.ARCHIVES):
+    if Feature.ARCHIVES.value in features:
         jobs.append(PageJob(config.url("archive"), "archive.html", PageKind.ARCHIVE, ALL_YEARS))
         for year in site.years:
             jobs += [PageJob(a.url, "archive.html", PageKind.ARCHIVE, a.key) for a in (year, *year.months)]
-    jobs.append(PageJob(config.url("search"), "search.html", PageKind.SEARCH))
+    if not config.prefix or Feature.SEARCH.value in features:
+        jobs.append(PageJob(config.url("search"), "search.html", PageKind.SEARCH))
     # Search records are files of the plan like pages: made in parallel, and only when changed.
     jobs += [PageJob(path, "", PageKind.RECORD, doc.source) for path, doc in record_paths(public_items(site, Feature.SEARCH), config)]
-    jobs.append(PageJob("404.html", "404.html", PageKind.NOT_FOUND))
+    jobs.append(PageJob(config.prefix + "404.html", "404.html", PageKind.NOT_FOUND))
     return jobs
 
 
@@ -247,6 +274,7 @@ class PageRenderer:
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
         self.redirects = {r.url: r for r in site.redirects}
+        self.t: Catalogue = env.globals["t"]
         self._contexts = {
             PageKind.ITEM: self._context_item, PageKind.LIST: self._context_list, PageKind.TAXONOMY: self._context_taxonomy,
             PageKind.ARCHIVE: self._context_archive, PageKind.SEARCH: self._context_search,
@@ -267,8 +295,10 @@ class PageRenderer:
 
     def context(self, job: PageJob) -> dict:
         """Everything the template of ``job`` is given: it sees nothing else of the site."""
-        # A page's own canonical URL unless its context names another (a redirect's target).
-        return {"page_url": job.url, "canonical": self.site.config.base_url + job.url, **self._contexts[job.kind](job)}
+        # A page's own canonical URL unless its context names another (a redirect's target); its
+        # versions in the site's other languages (translations.py), none on a site of one language.
+        return {"page_url": job.url, "canonical": self.site.config.base_url + job.url,
+                "languages": self.site.alternates.get(job.url, ()), **self._contexts[job.kind](job)}
 
     def render(self, job: PageJob, context: dict | None = None) -> str:
         if job.kind is PageKind.RECORD:
@@ -301,16 +331,17 @@ class PageRenderer:
         term: Term | None = self.terms.get(job.key)
         own_type = types[job.key.name] if job.key.group == "type" else None
         if term:
-            articles, base, heading = term.articles, term.url, f"{TAXONOMY_TITLES[term.kind]}: {term.name}"
+            articles, base, heading = term.articles, term.url, f"{self.t(TAXONOMY_TITLES[term.kind])}: {term.name}"
         elif own_type:
             articles, base, heading = self.site.items[own_type.name], own_type.index, own_type.title
         else:
-            articles, base, heading = self.site.articles, "", HOME_HEADING
+            articles, base = home_items(self.site), self.site.config.prefix
+            heading = self.t("latest") if self.site.articles or not articles else self.t("home_pages")
         total = max(1, math.ceil(len(articles) / size))
         home = {k: v for r in self.site.registers.values() for k, v in r.home_context().items()} if job.key == HOME else {}
         return {
             **home, "heading": heading, "content_type": own_type,
-            "term": self.term_links[job.key] if term else None, "taxonomy_title": TAXONOMY_TITLES.get(term.kind) if term else None,
+            "term": self.term_links[job.key] if term else None, "taxonomy_title": self.t(TAXONOMY_TITLES[term.kind]) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
                 "number": job.number, "total": total, "count": len(articles),
@@ -321,7 +352,7 @@ class PageRenderer:
 
     def _context_taxonomy(self, job: PageJob) -> dict:
         terms = [self.term_links[t.key] for t in self.site.terms[job.key]]
-        return {"kind": job.key, "title": TAXONOMY_TITLES[job.key], "terms": terms}
+        return {"kind": job.key, "title": self.t(TAXONOMY_TITLES[job.key]), "terms": terms}
 
     def _context_archive(self, job: PageJob) -> dict:
         archive = self.archives.get(job.key)
@@ -334,6 +365,7 @@ class PageRenderer:
         # The host and path a general search engine's "site:" filter takes, for the form without JavaScript.
         register = reference_register(self.site)
         return {"search_site": re.sub(r"^[a-z]+://", "", self.site.config.base_url).rstrip("/"),
+                "search_strings": {key: self.t.strings[key] for key in SEARCH_SCRIPT_STRINGS},
                 "document_search": register.search_form() if register and register.docs else None}
 
     def _context_redirect(self, job: PageJob) -> dict:

@@ -19,6 +19,7 @@ prefix plus one small file per result shown.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from array import array
@@ -26,7 +27,7 @@ from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from .config import SiteConfig
 from .content import Document
@@ -84,9 +85,9 @@ def index_words(doc: Document, text: str) -> tuple[str, str]:
     return " ".join(title), " ".join(dict.fromkeys([*title, *words(terms)]))
 
 
-def search_record(doc: Document, text: str) -> str:
-    """What a result needs, as JSON: title, URL (site-relative), date shown and machine date, plain text."""
-    dates = {"d": format_date(doc.date), "i": doc.date.isoformat()} if doc.date else {"d": "", "i": ""}
+def search_record(doc: Document, text: str, shown_date: Callable[[dt.date], str] = format_date) -> str:
+    """What a result needs, as JSON: title, URL (site-relative), date shown (in the page's language) and machine date, plain text."""
+    dates = {"d": shown_date(doc.date), "i": doc.date.isoformat()} if doc.date else {"d": "", "i": ""}
     return _json({"t": doc.title, "u": doc.url, **dates, "x": text})
 
 
@@ -178,6 +179,8 @@ def record_paths(articles: list[Document], config: SiteConfig) -> list[tuple[str
 class SearchIndex:
     """Generator of the word index behind the search page (the page and the records are in the page plan)."""
 
+    per_language = True  # each edition's search page finds its own language's articles only
+
     def outputs(self, project: Project) -> list[str]:
         postings, _ = self._postings(project)
         return sorted({self._shard_path(project.config, shard_key(word)) for word in postings.body})
@@ -196,11 +199,11 @@ class SearchIndex:
             hashes[key] = known if unchanged and write.keep(path, known) else write(path, shard_json(words_in_shard, postings))
         postings.shard_hashes = hashes
         if project.cache:
-            project.cache.save("search-postings.pickle", postings)
+            project.cache.save(project.cache_name("search-postings.pickle"), postings)
 
     @staticmethod
     def _postings(project: Project) -> tuple[Postings, set[str] | None]:
-        previous = project.cache.load("search-postings.pickle", Postings) if project.cache else Postings()
+        previous = project.cache.load(project.cache_name("search-postings.pickle"), Postings) if project.cache else Postings()
         return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous, project.store)
 
     @staticmethod

@@ -98,6 +98,7 @@ class Site:
     photos: PlannedPhotos = field(default_factory=lambda: _no_photos())  # the photos the pages show (photos.py)
     attachments: dict[str, tuple[PublishedAttachment, ...]] = field(default_factory=dict)  # source -> its files
     registers: dict[str, Any] = field(default_factory=dict)  # type name -> its models.Register
+    alternates: dict[str, tuple] = field(default_factory=dict)  # page URL -> its translations.Alternate in every language
 
     @property
     def documents(self) -> list[Document]:

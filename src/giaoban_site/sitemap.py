@@ -20,10 +20,14 @@ if TYPE_CHECKING:
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
 @dataclass(frozen=True)
 class SitemapEntry:
     url: str  # site-relative
     lastmod: dt.datetime
+    alternates: tuple[tuple[str, str], ...] = ()  # (language code, site-relative URL) of its translations, itself included
 
 
 def sitemap_entries(project: Project) -> list[SitemapEntry]:
@@ -59,7 +63,8 @@ def sitemap_entries(project: Project) -> list[SitemapEntry]:
         else:
             articles = [d for d in listings.get(job.key, public) if d.source in public_sources]
             lastmod = newest_of[job.key] = _newest(articles) or newest_site
-        entries.append(SitemapEntry(job.url, lastmod))
+        translated = [a for a in site.alternates.get(job.url, ()) if a.translated]
+        entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in translated) if len(translated) > 1 else ()))
     return sorted(entries, key=lambda e: e.url)
 
 
@@ -68,11 +73,16 @@ def _newest(articles: list[Document]) -> dt.datetime | None:
 
 
 def sitemap_xml(entries: list[SitemapEntry], project: Project) -> bytes:
-    """The sitemap protocol's XML for ``entries``."""
+    """The sitemap protocol's XML for ``entries``, with each page's translations as Google reads them
+    (``xhtml:link rel="alternate" hreflang``, the page itself among them)."""
     config = project.config
     rows = [f"  <url>\n    <loc>{escape(absolute_url(config, e.url))}</loc>\n"
-            f"    <lastmod>{e.lastmod.astimezone(config.tz).isoformat()}</lastmod>\n  </url>\n" for e in entries]
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+            f"    <lastmod>{e.lastmod.astimezone(config.tz).isoformat()}</lastmod>\n"
+            + "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" href="{escape(absolute_url(config, url))}"/>\n'
+                      for code, url in e.alternates)
+            + "  </url>\n" for e in entries]
+    namespaces = f' xmlns:xhtml="{XHTML_NS}"' if any(e.alternates for e in entries) else ""
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP_NS}"{namespaces}>\n'
             + "".join(rows) + "</urlset>\n").encode("utf-8")
 
 
@@ -92,5 +102,6 @@ class Sitemap:
         return ["sitemap.xml", "robots.txt"]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
-        write("sitemap.xml", sitemap_xml(sitemap_entries(project), project))
+        entries = sorted((e for edition in project.editions for e in sitemap_entries(edition)), key=lambda e: e.url)
+        write("sitemap.xml", sitemap_xml(entries, project))
         write("robots.txt", robots_txt(project))

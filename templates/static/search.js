@@ -11,11 +11,18 @@
   var indexUrl = form.getAttribute("data-index");
   var baseUrl = form.getAttribute("data-base");
   var PAGE = 10, KEY_LENGTH = 3, SNIPPET = 220;  // KEY_LENGTH as in search.py
+  // What it writes, in the page's language: the catalogue's strings (languages.py), given by the page.
+  var strings = JSON.parse(form.getAttribute("data-strings") || "{}");
+  function say(key, values) {
+    var text = strings[key] || key;
+    if (typeof text === "object") text = values && values.count === 1 && text.one ? text.one : text.other;
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? values[name] : all; });
+  }
   var shards = {}, docs = {}, current = null, timer = null;
 
   form.removeAttribute("action");
   form.querySelector("input[name=as_sitesearch]").disabled = true;
-  if (note) note.textContent = "Gõ từ khóa, có dấu hoặc không dấu (ví dụ: hội đồng hoặc hoi dong).";
+  if (note) note.textContent = say("search_hint");
 
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d");
@@ -190,10 +197,9 @@
       state.list.className = "search-result-list";
       state.more = document.createElement("button");
       state.more.type = "button";
-      state.more.textContent = "Xem thêm kết quả";
+      state.more.textContent = say("search_more");
       state.more.addEventListener("click", function () { showPage(state); });
-      var found = ids.length ? "Tìm thấy " + ids.length + " bài viết cho «" + query.trim() + "»."
-                             : "Không tìm thấy bài viết nào cho «" + query.trim() + "».";
+      var found = say(ids.length ? "search_found" : "search_none", {count: ids.length, query: query.trim()});
       out.replaceChildren(status(found), state.list, state.more);
       return showPage(state);
     });
