@@ -13,8 +13,8 @@ from .messages import msg
 if TYPE_CHECKING:
     from .build import Project
     from .changes import Asset
-    from .extras import ExtraFiles
     from .content import Document
+    from .extras import ExtraFiles
 
 log = logging.getLogger(__name__)
 

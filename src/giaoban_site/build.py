@@ -43,8 +43,8 @@ from .render import PageJob, PageKind, PageRenderer, make_environment, plan_page
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
 from .site import Site, build_site, check_unique_urls, item_url
-from .translations import check_translations, link_translations
 from .store import Store
+from .translations import check_translations, link_translations
 from .workers import Background, default_jobs, run_parallel
 
 log = logging.getLogger(__name__)
@@ -374,14 +374,15 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         for extra in extras:  # let them finish writing into the spare folder before anything else does
             extra.wait()
         raise
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), project.site.scheduled)
+    scheduled = sum(edition.site.scheduled for edition in project.editions)
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled)
     with _timed("commit"):
         writer.finish(set(files))
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
     removed = sorted(set(before) - set(files))
-    return BuildReport(project.output, _pages(files), written, len(files) - written, project.site.scheduled, 0.0, removed)
+    return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed)
 
 
 def _pages(files: dict[str, tuple[str, str]]) -> int:
@@ -412,7 +413,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
         except jinja2.TemplateError as exc:
             return template_problem(exc, job)
         except MissingString as exc:
-            return Problem(job.template, None, msg("string_missing", key=exc.args[0], code=editions[edition].config.language))
+            return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
         return job.path, key or keys[edition].of(job, context), writer.write(job.path, page)
 
     results: list = []
@@ -456,8 +457,9 @@ def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, ge
 
 
 def _publish_next(project: Project) -> float | None:
-    """When the earliest scheduled article becomes due (a build then has work to do)."""
-    return project.site.publish_next.timestamp() if project.site.publish_next else None
+    """When the earliest scheduled article of any language becomes due (a build then has work to do)."""
+    due = [edition.site.publish_next for edition in project.editions if edition.site.publish_next]
+    return min(due).timestamp() if due else None
 
 
 def _stage_progress(options: BuildOptions, stage: str, total: int) -> Callable[[int], None] | None:

@@ -23,6 +23,7 @@ from .aliases import REDIRECTS_FILE
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
+from .languages import catalogue_files
 from .messages import language
 from .photos import PlannedPhotos
 from .render import THEME_DIR, PageJob, PageKind, StoredBody
@@ -86,8 +87,11 @@ def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources
 def parse_settings(config: SiteConfig) -> str:
     """What a parsed document depends on besides its own file."""
     # The language too: a document keeps the warnings found when it was parsed, in words.
+    # Its languages' addresses and catalogues too: an item's URL and the date its search record shows come from them.
+    catalogues = [path.read_bytes() for code in (config.language, *config.language_codes)
+                  for path in catalogue_files(code, config.templates_dir)]
     return digest(code_digest(), config.timezone, str(config.allow_raw_html), repr(config.embeds), config.base_url,
-                  repr(config.urls), repr(config.types), language())
+                  repr(config.urls), repr(config.types), repr(config.languages), repr(config.strings), *catalogues, language())
 
 
 def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> str:

@@ -39,7 +39,7 @@ def check_site(options: BuildOptions) -> CheckReport:
             project = prepare(options, cache=cache)
         except BuildFailed as exc:
             return CheckReport(errors=list(exc.problems))
-        documents = project.site.documents
+        documents = [doc for edition in project.editions for doc in edition.site.documents]
         found = {doc.source: links_of(doc, project.config, project.store) for doc in documents}  # parsed once for both checks
         warnings = [warning for doc in documents for warning in document_warnings(project, doc, found[doc.source])]
         return CheckReport(_sorted(find_broken_links(project, found=found)), _sorted(warnings), len(documents))

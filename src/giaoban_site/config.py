@@ -15,7 +15,7 @@ import yaml
 from .content import MAX_DEPTH, MAX_NODES, first_unbounded
 from .content_types import ContentTypes, Model, pattern_fills, types_from_config
 from .errors import BuildFailed, Problem, yaml_error_line
-from .languages import LANGUAGE_CODE, catalogue_files, load_catalogue, missing_strings
+from .languages import LANGUAGE_CODE, Catalogue, catalogue_files, load_catalogue, missing_strings
 from .messages import msg
 from .photos import PhotoSettings, settings_from
 
@@ -306,34 +306,38 @@ def _languages(values: dict, root: Path, path: Path, text: str) -> tuple[tuple[L
     reference, _ = load_catalogue(default, root / "templates", values.get("strings"))
     languages, problems = [], []
     for code, given in values["languages"].items():
-        code, where = str(code), f"languages.{code}"
-        line = _line_of(text, where)
+        code, line = str(code), _line_of(text, f"languages.{code}")
         if not LANGUAGE_CODE.match(code) or code == default:
             problems.append(Problem(str(path), line, msg("language_bad_code", code=code, default=default)))
-            continue
-        if not isinstance(given, dict):
+        elif not isinstance(given, dict):
             problems.append(Problem(str(path), line, msg("language_not_mapping", code=code)))
-            continue
-        for key in sorted(set(map(str, given)) - set(_LANGUAGE_KEYS)):
-            log.warning("%s:%s: %s", path, _line_of(text, f"{where}.{key}") or "", msg("config_unknown", field=f"{where}.{key}"))
-        strings = {str(k): v for k, v in given.get("strings", {}).items()} if isinstance(given.get("strings"), dict) else {}
-        catalogue, catalogue_problems = load_catalogue(code, root / "templates", strings)
-        problems += [Problem(file, None, msg("catalogue_unreadable", problem=problem)) for file, problem in catalogue_problems]
-        missing = missing_strings(catalogue, reference)
-        if missing:
-            files = " / ".join(str(file) for file in catalogue_files(code, root / "templates")) or f"templates/i18n/{code}.yaml"
-            problems.append(Problem(str(path), line, msg("catalogue_missing", code=code, count=len(missing),
-                                                         keys=", ".join(missing[:8]), file=files)))
-        urls = {**DEFAULT_URLS, **values.get("urls", {}), **catalogue.urls, **{str(k): str(v) for k, v in dict(given.get("urls") or {}).items()}}
-        prefix = code + "/"
-        languages.append(Language(
-            code=code, title=" ".join(str(given.get("title") or values.get("title", SiteConfig.title)).split()),
-            description=" ".join(str(given.get("description", "")).split()), menu=_menu(given.get("menu") or []),
-            footer_menu=_menu(given.get("footer_menu") or []),
-            urls={name: pattern if name in UNPREFIXED_URLS else prefix + pattern.lstrip("/") for name, pattern in urls.items()},
-            strings=strings, agency=_agency(given["agency"], f"{where}.agency", path, text) if isinstance(given.get("agency"), dict) else None,
-            name=str(given.get("name") or catalogue.strings.get("language_name", code))))
+        else:
+            language, language_problems = _language(code, given, values, reference, root, path, text)
+            languages.append(language)
+            problems += language_problems
     return tuple(languages), problems
+
+
+def _language(code: str, given: dict, values: dict, reference: Catalogue, root: Path, path: Path,
+              text: str) -> tuple[Language, list[Problem]]:
+    where = f"languages.{code}"
+    for key in sorted(set(map(str, given)) - set(_LANGUAGE_KEYS)):
+        log.warning("%s:%s: %s", path, _line_of(text, f"{where}.{key}") or "", msg("config_unknown", field=f"{where}.{key}"))
+    strings = {str(k): v for k, v in given["strings"].items()} if isinstance(given.get("strings"), dict) else {}
+    catalogue, unreadable = load_catalogue(code, root / "templates", strings)
+    problems = [Problem(file, None, msg("catalogue_unreadable", problem=problem)) for file, problem in unreadable]
+    if missing := missing_strings(catalogue, reference):
+        files = " / ".join(map(str, catalogue_files(code, root / "templates"))) or f"templates/i18n/{code}.yaml"
+        problems.append(Problem(str(path), _line_of(text, where), msg("catalogue_missing", code=code, count=len(missing),
+                                                                       keys=", ".join(missing[:8]), file=files)))
+    # The default language's patterns, then the catalogue's own words, then the site's for that language; under its folder.
+    urls = {**values["urls"], **catalogue.urls, **{str(k): str(v) for k, v in dict(given.get("urls") or {}).items()}}
+    urls = {name: pattern if name in UNPREFIXED_URLS else f"{code}/{pattern.lstrip('/')}" for name, pattern in urls.items()}
+    agency = _agency(given["agency"], f"{where}.agency", path, text) if isinstance(given.get("agency"), dict) else None
+    return Language(code=code, title=" ".join(str(given.get("title") or values.get("title", SiteConfig.title)).split()),
+                    description=" ".join(str(given.get("description", "")).split()), menu=_menu(given.get("menu") or []),
+                    footer_menu=_menu(given.get("footer_menu") or []), urls=urls, strings=strings, agency=agency,
+                    name=str(given.get("name") or catalogue.strings.get("language_name", code))), problems
 
 
 def _urls(given: dict) -> dict[str, str]:

@@ -29,8 +29,8 @@ from .documents import link_targets, resolve_references
 from .languages import Catalogue
 from .messages import msg
 from .photos import with_pictures
-from .render import features_of
 from .public import absolute_url, absolutize_html, last_changed, public_items
+from .render import features_of
 
 if TYPE_CHECKING:
     from .build import Project

@@ -105,9 +105,11 @@ def exists(path: str, files: set[str]) -> bool:
 
 def planned_files(project: Project) -> set[str]:
     """Every file a build of ``project`` would write, without writing anything."""
-    files = {job.path for job in project.jobs}
-    for generator in GENERATORS:
-        files.update(generator.outputs(project))
+    files = set()
+    for edition in project.editions:
+        files.update(job.path for job in edition.jobs)
+        for generator in GENERATORS:
+            files.update(generator.outputs(edition))
     return files
 
 
@@ -131,7 +133,7 @@ def find_broken_links(project: Project, files: set[str] | None = None,
     config = project.config
     register = reference_register(project.site)
     problems = []
-    for doc in project.site.documents:
+    for doc in [doc for edition in project.editions for doc in edition.site.documents]:
         for link in found[doc.source] if found is not None else links_of(doc, config, project.store):
             if link.url.startswith(REFERENCE_SCHEME):  # a document by its number (documents.py)
                 problem = register.link_problem(link.url) if register else None
@@ -145,7 +147,8 @@ def find_broken_links(project: Project, files: set[str] | None = None,
             problem = _check(image, doc.url, "img", files, config)
             if problem:
                 problems.append(Problem(doc.source, line_of_field(config.root / doc.source, "image"), problem))
-    return problems + _menu_problems(config, files, empty_sections(project.site))
+    return problems + [problem for edition in project.editions
+                       for problem in _menu_problems(edition.config, files, empty_sections(edition.site))]
 
 
 def _check(url: str, page_url: str, kind: str, files: set[str], config: SiteConfig) -> str | None:

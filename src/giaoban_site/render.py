@@ -101,7 +101,8 @@ def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Ca
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
-        menu=[item for item in default_menu(config, t, features_of(site) if site else None) if site is None or item["url"].lstrip("/") not in empty_sections(site)],
+        menu=[item for item in default_menu(config, t, features_of(site) if site else None)
+              if site is None or item["url"].lstrip("/") not in empty_sections(site)],
         # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
         # links to their pages are shown only when those pages exist.
         features=features_of(site) if site else config.types.features_in_use(),

@@ -44,8 +44,8 @@ def check_translations(sites: list[Site]) -> list[Problem]:
         for doc in site.documents + site.unpublished:
             other = first.setdefault(doc.translation_key, doc.source)
             if other != doc.source:
-                problems += [Problem(doc.source, None, msg("translation_taken", key=doc.translation_key, code=doc.lang, other=other)),
-                             Problem(other, None, msg("translation_taken", key=doc.translation_key, code=doc.lang, other=doc.source))]
+                problems += [Problem(doc.source, None, msg("translation_taken", name=doc.translation_key, code=doc.lang, other=other)),
+                             Problem(other, None, msg("translation_taken", name=doc.translation_key, code=doc.lang, other=doc.source))]
     return problems
 
 
