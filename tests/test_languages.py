@@ -50,7 +50,8 @@ def _two_languages(root: Path) -> SiteDir:
     for number in range(11):
         site.article(f"content/en/2015/01/news-{number}.md", f"English news {number}", f"2015-01-{number + 1:02d}", "Budget hearing.")
     site.write("content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\nslug: gioi-thieu\n---\n\nHội đồng nhân dân tỉnh.\n")
-    site.write("content/en/pages/about.md", "---\ntitle: About the council\nslug: about\ntranslation_key: pages/gioi-thieu.md\n---\n\nThe council.\n")
+    site.write("content/en/pages/about.md",
+               "---\ntitle: About the council\nslug: about\ntranslation_key: pages/gioi-thieu.md\n---\n\nThe council.\n")
     return site
 
 
@@ -270,7 +271,8 @@ def test_two_items_claiming_one_translation_are_both_named(tmp_path: Path) -> No
     site.write("content/en/pages/about-too.md", "---\ntitle: About again\ntranslation_key: pages/gioi-thieu.md\n---\n\nAgain.\n")
     result = site.build()
     assert result.returncode != 0
-    assert "content/en/pages/about-too.md: bản dịch 'pages/gioi-thieu.md' sang ngôn ngữ 'en' đã có ở content/en/pages/about.md" in result.stderr
+    claimed = "bản dịch 'pages/gioi-thieu.md' sang ngôn ngữ 'en' đã có ở"
+    assert f"content/en/pages/about-too.md: {claimed} content/en/pages/about.md" in result.stderr
     assert "content/en/pages/about.md: bản dịch" in result.stderr
 
 
