@@ -27,8 +27,11 @@ def article_text(title: str, day: int, tags: list[str], body: str) -> str:
     return f'---\ntitle: "{title}"\ndate: 2024-05-{day:02d} 08:00\ntags: [{tag_list}]\n---\n\n{body}\n'
 
 
+SITE_YAML = 'title: "Thử"\npage_size: {size}\nlanguages:\n  en:\n    title: "Trial"\n'
+
+
 def initial_site(root: Path) -> None:
-    (root / "site.yaml").write_text('title: "Thử"\npage_size: 2\n', encoding="utf-8")
+    (root / "site.yaml").write_text(SITE_YAML.format(size=2), encoding="utf-8")
     for i in range(5):
         write(root, f"content/2024/05/a{i}.md", article_text(f"Bài số {i}", i + 1, TAGS[i % 3: i % 3 + 2], f"Thân bài {i}."))
     write(root, "content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\n\nVề chúng tôi.\n")
@@ -72,11 +75,18 @@ def apply_edit(root: Path, edit: tuple, n: int) -> None:
     elif kind == "template":
         write(root, "templates/article.html", TEMPLATE_EDIT.replace("{{ n }}", str(n)))
     elif kind == "page_size":
-        (root / "site.yaml").write_text(f'title: "Thử"\npage_size: {value % 4 + 1}\n', encoding="utf-8")
+        (root / "site.yaml").write_text(SITE_YAML.format(size=value % 4 + 1), encoding="utf-8")
     elif kind == "touch":
         os.utime(target)
     elif kind == "alias":  # a new old address, each edit its own, replacing the article's earlier one
         set_field(target, "aliases", f'["/cu/{n}.html", "/tin-cu/{n}/"]')
+    elif kind == "translate":  # an English version of the article, joined by its path: hreflang, switch, /en/ lists
+        write(root, target.relative_to(root).as_posix().replace("content/", "content/en/", 1),
+              article_text(f"Article {n}", value % 28 + 1, ["budget"], "In English."))
+    elif kind == "untranslate":
+        english = sorted((root / "content/en").rglob("*.md"))
+        if english:
+            english[value % len(english)].unlink()
     elif kind == "attach":  # the shared attachment gets new bytes, and one more article lists it
         (root / "content/2024/05/tep.pdf").write_bytes(b"%PDF-" + str(n).encode() * (value + 1))
         set_field(target, "attachments", '[{file: tep.pdf, title: "Tệp đính kèm"}]')
@@ -90,7 +100,7 @@ def set_field(path: Path, name: str, value: str) -> None:
 
 
 EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template",
-                                   "page_size", "touch", "alias", "attach"]),
+                                   "page_size", "touch", "alias", "attach", "translate", "untranslate"]),
                   st.integers(0, 20), st.integers(0, 100))
 
 
@@ -107,6 +117,7 @@ def assert_incremental_equals_clean(root: Path, scratch: Path) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDITS, min_size=1, max_size=6))
 @example([("alias", 0, 1), ("attach", 1, 2), ("alias", 0, 3), ("attach", 2, 5), ("delete", 1, 0)])  # old URLs and files move
+@example([("translate", 0, 1), ("translate", 1, 2), ("title", 0, 0), ("untranslate", 0, 0), ("delete", 1, 0)])  # languages come and go
 def test_incremental_build_equals_clean_build_after_any_edits(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root, scratch = Path(tmp) / "site", Path(tmp) / "scratch"
