@@ -89,3 +89,15 @@ def test_new_document_takes_its_summary_and_leaves_the_number_type_and_date_to_f
     path.write_text(text.replace('ngay_ban_hanh: ""', "ngay_ban_hanh: 2024-05-30").replace("draft: true", "draft: false"), encoding="utf-8")
     assert site.build(env=NOW).returncode == 0
     assert text_of(site.page("van-ban/20-2024-nq-hdnd"), "main .lead") == "Về giá đất năm 2025"
+
+
+def test_new_english_article_goes_under_content_en_and_builds_under_en(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: Thử\nlanguages:\n  en:\n    title: "Trial council"\n')
+    result = run_giaoban("new", "Visit of the Guangxi delegation", "--lang", "en", "--source", str(site.root), env=NOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(site.root / "content/en/2024/06/visit-of-the-guangxi-delegation.md")
+    assert site.build("--drafts", env=NOW).returncode == 0
+    page = site.page("en/2024/06/visit-of-the-guangxi-delegation")
+    assert page.html["lang"] == "en" and text_of(page, ".draft-note") == "Draft – not published"
+    unknown = run_giaoban("new", "Visite", "--lang", "fr", "--source", str(site.root), env=NOW)
+    assert unknown.returncode == 1 and "ngôn ngữ 'fr' chưa khai báo trong site.yaml; các ngôn ngữ của trang: vi, en" in unknown.stderr

@@ -109,12 +109,14 @@ _SOURCE = click.option("--source", "-s", type=click.Path(path_type=Path), defaul
 @click.option("--type", "content_type", default="article", show_default=True,
               help="Content type of the new file (article, page, or one declared under types: in site.yaml).")
 @click.option("--author", default=None, help="Author name [default: author in site.yaml].")
+@click.option("--lang", default="", help="Another language of the site (languages: in site.yaml): the file goes in content/LANG/.")
 @_SOURCE
 @click.option("--now", default=None, hidden=True, envvar="GIAOBAN_NOW", help="Pretend it is this moment.")
-def new_command(title: str, page: bool, content_type: str, author: str | None, source: Path, now: str | None) -> None:
+def new_command(title: str, page: bool, content_type: str, author: str | None, lang: str, source: Path, now: str | None) -> None:
     """Create a draft article (or --page, or --type NAME) named TITLE and print its path."""
     try:
-        path = create_document(NewOptions(source, title, page=page, content_type=content_type, author=author, now=_parse_now(now)))
+        path = create_document(NewOptions(source, title, page=page, content_type=content_type, author=author, lang=lang,
+                                          now=_parse_now(now)))
     except GiaobanError as exc:
         _echo_problems(exc.problems if isinstance(exc, BuildFailed) else [str(exc)])
         sys.exit(1)

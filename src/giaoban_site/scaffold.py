@@ -22,6 +22,7 @@ class NewOptions:
     page: bool = False  # the same as content_type="page"
     content_type: str = "article"  # a name from the registry (content_types.py, site.yaml's types:)
     author: str | None = None  # default: ``author`` from site.yaml
+    lang: str = ""  # another language of site.yaml's ``languages:``: the file goes under content/<lang>/
     now: dt.datetime | None = None  # default: now
 
 
@@ -32,6 +33,11 @@ def create_document(options: NewOptions) -> Path:
     Returns the new file's path. Raises ``GiaobanError`` rather than overwrite an existing file.
     """
     config = load_config(options.source)
+    folder = config.content_dir
+    if options.lang and options.lang != config.language:
+        if options.lang not in config.language_codes:
+            raise GiaobanError(msg("lang_unknown", code=options.lang, known=", ".join([config.language, *config.language_codes])))
+        config, folder = config.edition(options.lang), folder / options.lang  # its types: the registers are not there
     name = "page" if options.page else options.content_type
     if name not in config.types.by_name:
         raise GiaobanError(msg("new_unknown_type", name=name, known=", ".join(t.name for t in config.types)))
@@ -48,7 +54,7 @@ def create_document(options: NewOptions) -> Path:
         author = options.author if options.author is not None else config.author
         fields.update({"date": now.isoformat(), "author": author, "tags": []})
     fields.update({spec.name: _placeholder(spec) for spec in content_type.fields if spec.name not in fields})
-    path = config.content_dir / content_type.new_path(slug, f"{now:%Y}", f"{now:%m}")
+    path = folder / content_type.new_path(slug, f"{now:%Y}", f"{now:%m}")
     _write_new(path, front_matter({**fields, "draft": True}))
     return path
 
