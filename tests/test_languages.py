@@ -329,3 +329,19 @@ def test_the_repository_site_has_the_english_pages_the_decree_asks_for(tmp_path:
     contact = pages["en/contact"].select_one("table").get_text()
     assert all(column in contact for column in ("Name", "Position and unit", "Telephone", "Fax", "E-mail"))
     assert _hreflang(pages["en/organisation"])["vi"] == "https://hdndcaobang.gov.vn/gioi-thieu/"
+
+
+def test_a_register_item_in_the_english_folder_is_told_where_files_can_go(tmp_path: Path) -> None:
+    site = _two_languages(tmp_path / "site")
+    site.write("content/en/van-ban/nq-15.md", "---\nso_ky_hieu: 15/2024/NQ-HĐND\n---\n")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode != 0
+    assert "content/en/van-ban/: no content type uses folder content/en/van-ban/" in result.stderr
+    assert "(content/en/[0-9][0-9][0-9][0-9]/, content/en/pages/)" in result.stderr
+    (site.root / "content/en/van-ban/nq-15.md").unlink()
+    # A register's item with ``lang: en`` in the Vietnamese folder: registers are the default language's.
+    site.write("content/van-ban/nq-15.md", "---\nso_ky_hieu: 15/2024/NQ-HĐND\nloai: Nghị quyết\ntrich_yeu: Về ngân sách\n"
+                                           "ngay_ban_hanh: 2024-07-12\nlang: en\n---\n")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert "content/van-ban/nq-15.md:6: 'van-ban' items are published in the default language only; remove the line 'lang: en'" \
+        in result.stderr

@@ -164,10 +164,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         projects = []
         for site in sites:
             site.attachments, site.photos = attachments, photos  # one map for every language: pages of both may show a file
-            arrange_registers(site)
-            problems += [problem for register in site.registers.values() for problem in register.problems()]
-            changes = [moment for register in site.registers.values() for moment in register.changes_at()]
-            site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)
+            problems += _arrange_registers(site)
             env = make_environment(site.config, site, editions.catalogues[site.config.language])
             projects.append(Project(site.config, site, env, plan_pages(site), output, options, templates, cache))
         project, project.translations = projects[0], projects[1:]
@@ -181,6 +178,14 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
             p.jobs += redirect_jobs(p.site.redirects)
         check_plan([job for p in projects for job in p.jobs], project.env, config, problems + redirect_problems)
     return project
+
+
+def _arrange_registers(site: Site) -> list[Problem]:
+    """The registers' relations and pages (models.py), and what is wrong in them."""
+    arrange_registers(site)
+    changes = [moment for register in site.registers.values() for moment in register.changes_at()]
+    site.publish_next = min(filter(None, [site.publish_next, *changes]), default=None)
+    return [problem for register in site.registers.values() for problem in register.problems()]
 
 
 def _edition_sites(documents: list[Document], editions: Editions, now: dt.datetime, options: BuildOptions,
@@ -261,13 +266,16 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
 
 def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[Problem]:
-    """One problem for each folder of content/ (or file right in it) that no content type claims."""
-    known = ", ".join(f"content/{t.folder}/" for t in loader.config.types)
+    """One problem for each folder of content/ or of a language's folder (content/en/), or file right
+    in it, that no content type (of that language's edition) claims."""
     problems: dict[str, Problem] = {}
     for name in sources:
         if loader.content_type(name) is None:
-            parts = name.split("/")
-            where = "/".join(parts[:2]) + "/" if len(parts) > 2 else name
+            code, inner = language_folder(name, loader.config.language_codes)
+            top = f"content/{code}/" if code else "content/"
+            known = ", ".join(f"{top}{t.folder}/" for t in loader.editions.configs[code or loader.editions.default].types)
+            parts = inner.split("/")
+            where = f"{top}{parts[1]}/" if len(parts) > 2 else name
             message = msg("unclaimed_folder", folder=where, known=known) if len(parts) > 2 else msg("unclaimed_file", known=known)
             problems.setdefault(where, Problem(where, None, message))
     return list(problems.values())

@@ -320,8 +320,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the '{code}' translation '{name}' is also claimed by {other}; one item per language (fix 'translation_key')"),
     "string_missing": ("mẫu trang dùng chữ giao diện '{name}' mà bảng chữ của ngôn ngữ '{code}' không có; thêm vào templates/i18n/{code}.yaml hoặc 'strings:'",
                        "the template uses the theme string '{name}', which the '{code}' catalogue lacks; add it to templates/i18n/{code}.yaml or to 'strings:'"),
-    "register_other_language": ("'{type}' chỉ đăng bằng ngôn ngữ chính; chuyển tệp ra khỏi thư mục content/{code}/",
-                                "'{type}' items are published in the default language only; move the file out of content/{code}/"),
+    "register_other_language": ("mục '{type}' chỉ đăng bằng ngôn ngữ chính; bỏ dòng 'lang: {code}'",
+                                "'{type}' items are published in the default language only; remove the line 'lang: {code}'"),
 }
 
 _KINDS = {
