@@ -1,6 +1,18 @@
 /* Site search without a server: folds the query the way giaoban_site/vietnamese.py folds the
    index (lower case, no diacritics, đ -> d), fetches only the index shards of the query's words,
    and draws results with the match highlighted. Plain JavaScript, no framework. */
+/* What both searches write, in the page's language: the catalogue's strings (languages.py), which
+   the page gives the search form as JSON. A string with "one" and "other" is chosen by the count. */
+function giaobanSay(form) {
+  "use strict";
+  var strings = JSON.parse(form.getAttribute("data-strings") || "{}");
+  return function (key, values) {
+    var text = strings[key] || key;
+    if (typeof text === "object") text = values && values.count === 1 && text.one ? text.one : text.other;
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? values[name] : all; });
+  };
+}
+
 (function () {
   "use strict";
   var form = document.querySelector("form.search-form[data-index]");
@@ -11,13 +23,7 @@
   var indexUrl = form.getAttribute("data-index");
   var baseUrl = form.getAttribute("data-base");
   var PAGE = 10, KEY_LENGTH = 3, SNIPPET = 220;  // KEY_LENGTH as in search.py
-  // What it writes, in the page's language: the catalogue's strings (languages.py), given by the page.
-  var strings = JSON.parse(form.getAttribute("data-strings") || "{}");
-  function say(key, values) {
-    var text = strings[key] || key;
-    if (typeof text === "object") text = values && values.count === 1 && text.one ? text.one : text.other;
-    return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? values[name] : all; });
-  }
+  var say = giaobanSay(form);
   var shards = {}, docs = {}, current = null, timer = null;
 
   form.removeAttribute("action");
@@ -224,7 +230,8 @@
   var form = document.querySelector("form.document-form[data-documents]");
   if (!form || !window.fetch) return;
   var out = document.getElementById("ket-qua-van-ban");
-  var base = document.querySelector("form.search-form").getAttribute("data-base");
+  var articleForm = document.querySelector("form.search-form");
+  var base = articleForm.getAttribute("data-base"), say = giaobanSay(articleForm);
   var data = null, timer = null;
   form.hidden = false;
   function fold(text) {
@@ -248,7 +255,7 @@
     li.className = "document";
     p.className = "document-number";
     a.href = base + d.u;
-    a.textContent = d.k + " số " + d.n;
+    a.textContent = say("doc_kind_number", {kind: d.k, number: d.n});
     p.appendChild(a);
     if (d.s) {
       var mark = document.createElement("strong");
@@ -258,7 +265,7 @@
     }
     var meta = document.createElement("p"), summary = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = "Ban hành " + d.d;
+    meta.textContent = say("doc_issued_on") + " " + d.d;
     summary.className = "summary";
     summary.textContent = d.t;
     li.append(p, meta, summary);
@@ -271,7 +278,7 @@
       var found = items.filter(function (d) { return matches(d, terms, kind, year); });
       var status = document.createElement("p"), list = document.createElement("ol");
       status.className = "search-status";
-      status.textContent = found.length ? "Tìm thấy " + found.length + " văn bản." : "Không tìm thấy văn bản nào.";
+      status.textContent = say(found.length ? "docs_search_found" : "docs_search_none", {count: found.length});
       list.className = "document-list";
       found.slice(0, 50).forEach(function (d) { list.appendChild(entry(d)); });
       out.replaceChildren(status, list);
