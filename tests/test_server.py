@@ -347,3 +347,16 @@ def _page_of(root: Path, article: Path, server: Preview) -> str:
         if f"<h1>{title}</h1>" in page.read_text(encoding="utf-8") or title in page.read_text(encoding="utf-8")[:3000]:
             return "/" + page.parent.relative_to(server.output).as_posix() + "/"
     raise AssertionError(f"no page for {article}")
+
+
+def test_a_missing_english_page_gets_the_english_404_page(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nlanguages:\n  en:\n    title: "Trial council"\n')
+    site.write("content/en/pages/contact.md", "---\ntitle: Contact\n---\n\nThe office.\n")
+    server = Preview(site.root)
+    try:
+        status, page, _ = server.get("/en/no-such-page/")
+        assert status == 404 and "Page not found" in page and 'lang="en"' in page
+        status, page, _ = server.get("/khong-co/trang-nay/")
+        assert status == 404 and "Không tìm thấy trang" in page
+    finally:
+        assert server.stop() == 0

@@ -105,7 +105,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 return self._redirect("/" + path.lstrip("/") + "/")
             target = target / "index.html"
         if target is None or not target.is_file():
-            return self._not_found(send_body)
+            return self._not_found(target, send_body)
         self._send_file(200, target, send_body)
 
     def _send_file(self, status: int, target: Path, send_body: bool) -> None:
@@ -120,9 +120,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             kind += "; charset=utf-8"
         self._send(status, data, kind, send_body)
 
-    def _not_found(self, send_body: bool) -> None:
-        page = self.server.root / "404.html"
-        if page.is_file():
+    def _not_found(self, target: Path | None, send_body: bool) -> None:
+        """The nearest 404.html above the missing file (as Cloudflare Pages answers): under /en/, the English one."""
+        root = self.server.root
+        folders = [folder for folder in (target.parents if target else ()) if folder.is_relative_to(root)] or [root]
+        page = next((folder / "404.html" for folder in folders if (folder / "404.html").is_file()), None)
+        if page is not None:
             return self._send_file(404, page, send_body)
         self._send(404, b"404", "text/plain; charset=utf-8", send_body)
 
