@@ -47,8 +47,7 @@ class Catalogue:
             value = value["one"] if values.get("count") == 1 and "one" in value else value["other"]
         return str(value).format(**values) if values else str(value)
 
-    def __call__(self, key: str, **values: object) -> str:
-        return self.text(key, **values)
+    __call__ = text  # templates write ``t('key')``
 
     @property
     def urls(self) -> dict[str, str]:
