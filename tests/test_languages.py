@@ -266,6 +266,27 @@ def test_an_undeclared_language_is_an_error_at_its_line_and_output_stays(bilingu
     assert tree_digest(site.output) == before
 
 
+def test_a_lang_field_that_contradicts_the_folder_is_an_error_at_its_line(tmp_path: Path) -> None:
+    site = _two_languages(tmp_path / "site")
+    site.write("content/en/2014/12/mixed.md", "---\ntitle: Mixed\ndate: 2014-12-02\nlang: vi\n---\n\nText.\n")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert ("content/en/2014/12/mixed.md:4: the file is in the folder of language 'en' but says 'lang: vi'; "
+            "remove the 'lang' line or move the file") in result.stderr
+
+
+def test_a_default_language_without_a_whole_catalogue_is_an_error_at_its_line(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Conseil"\nlanguage: fr\n')
+    site.article("content/2024/05/a.md", "Séance", "2024-05-01")
+    result = site.build(env={"GIAOBAN_LANG": "en"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert re.search(r"site\.yaml:2: language 'fr' lacks \d+ theme string\(s\) .*: add them to templates/i18n/fr\.yaml", result.stderr)
+    english = (REPO / "src/giaoban_site/templates/i18n/en.yaml").read_text(encoding="utf-8").replace("English", "Français")
+    site.write("templates/i18n/fr.yaml", english)  # a whole catalogue (here the English words): the site builds
+    assert site.build().returncode == 0
+    assert site.page("").html["lang"] == "fr"
+
+
 def test_two_items_claiming_one_translation_are_both_named(tmp_path: Path) -> None:
     site = _two_languages(tmp_path / "site")
     site.write("content/en/pages/about-too.md", "---\ntitle: About again\ntranslation_key: pages/gioi-thieu.md\n---\n\nAgain.\n")

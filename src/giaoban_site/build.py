@@ -149,11 +149,11 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     output = _output_dir(options, config)
     cache = cache or BuildCache(output)
     sources = sources if sources is not None else scan_sources(config, cache)
+    editions = Editions.of(config)  # each language's config and catalogue, for parsing and pages alike
     with _timed("parse"):
-        documents = load_documents(config, cache, options, sources.documents)
+        documents = load_documents(config, cache, options, sources.documents, editions)
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
-        editions = Editions.of(config)
         sites = _edition_sites(documents, editions, now, options, cache)
         published = [doc for site in sites for doc in site.documents]
         unpublished = [doc for site in sites for doc in site.unpublished]
@@ -224,14 +224,15 @@ def _output_dir(options: BuildOptions, config: SiteConfig) -> Path:
 
 # --- content -----------------------------------------------------------------------------------
 
-def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions, sources: dict[str, str]) -> list[Document]:
+def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions, sources: dict[str, str],
+                   editions: Editions) -> list[Document]:
     """Read, validate and convert every content file, reusing the cache's store for unchanged files.
 
     The converted bodies go to ``cache.store``. All problems are raised together.
     """
     previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
     documents: dict[str, Document] = {}
-    loader = _DocumentLoader(config)
+    loader = _DocumentLoader(config, editions)
     to_parse, problems = [], unclaimed_folders(loader, sources)
     for name, source_digest in sources.items():
         known = previous.get(source_digest)
@@ -271,7 +272,7 @@ def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[
     problems: dict[str, Problem] = {}
     for name in sources:
         if loader.content_type(name) is None:
-            code, inner = language_folder(name, loader.config.language_codes)
+            code, inner = language_folder(name, loader.editions.others)
             top = f"content/{code}/" if code else "content/"
             known = ", ".join(f"{top}{t.folder}/" for t in loader.editions.configs[code or loader.editions.default].types)
             parts = inner.split("/")
@@ -284,14 +285,14 @@ def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[
 class _DocumentLoader:
     """Parses one file into a document, its HTML and its search record; one Markdown per process."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, editions: Editions) -> None:
         self.config = config
-        self.editions = Editions.of(config)
+        self.editions = editions
         self.renderer: MarkdownRenderer | None = None
 
     def content_type(self, name: str) -> ContentType | None:
         """The type of a content file, as its language's edition has it (content/en/pages/ is a page)."""
-        folder, inner = language_folder(name, self.config.language_codes)
+        folder, inner = language_folder(name, self.editions.others)
         return self.editions.configs[folder or self.editions.default].types.for_source(inner)
 
     def load(self, item: tuple[str, str]) -> tuple[bytes, store.Body] | Problem:

@@ -86,7 +86,7 @@ AGENCY_FIELDS = tuple(f.name for f in dataclasses.fields(Agency))
 # Patterns a language's folder does not go before: shared by every language (photos, the map of old
 # addresses), or relative to a list's or a folder's own address (pagination, the feeds in each folder).
 UNPREFIXED_URLS = frozenset({"photos", "old_addresses", "pagination", "feed", "rss"})
-_LANGUAGE_KEYS = ("title", "description", "menu", "footer_menu", "urls", "strings", "agency", "name")
+_LANGUAGE_KEYS = ("title", "description", "menu", "footer_menu", "urls", "strings", "agency")
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,6 @@ class Language:
     urls: dict[str, str] = field(default_factory=dict)  # every pattern, under the folder: "en/topics/{slug}/"
     strings: dict[str, str] = field(default_factory=dict)  # single strings of its catalogue, changed
     agency: Agency | None = None  # the agency's name and address in that language (the rest as in the default)
-    name: str = ""  # its name in itself, for the language switch ("English"); default: its catalogue's
 
     @property
     def prefix(self) -> str:
@@ -283,8 +282,14 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
         values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
+    # The default language's catalogue, held to the theme's own (every key the theme uses): a site in
+    # another default language needs its catalogue whole. It is then what the other languages are held to.
+    default = str(values.get("language", SiteConfig.language))
+    reference, catalogue_problems = _catalogue(default, values.get("strings"), load_catalogue(SiteConfig.language)[0], root,
+                                               path, _line_of(text, "language"))
+    problems += catalogue_problems
     if "languages" in values:
-        values["languages"], language_problems = _languages(values, root, path, text)
+        values["languages"], language_problems = _languages(values, reference, root, path, text)
         problems += language_problems
     return dataclasses.replace(SiteConfig(), root=root, from_file=from_file, **values), problems
 
@@ -300,10 +305,9 @@ def _agency(given: dict, where: str, path: Path, text: str) -> Agency:
     return Agency(**known)
 
 
-def _languages(values: dict, root: Path, path: Path, text: str) -> tuple[tuple[Language, ...], list[Problem]]:
-    """site.yaml's ``languages:``, each language's settings and catalogue checked."""
+def _languages(values: dict, reference: Catalogue, root: Path, path: Path, text: str) -> tuple[tuple[Language, ...], list[Problem]]:
+    """site.yaml's ``languages:``, each language's settings checked, and its catalogue against ``reference`` (the default language's)."""
     default = str(values.get("language", SiteConfig.language))
-    reference, _ = load_catalogue(default, root / "templates", values.get("strings"))
     languages, problems = [], []
     for code, given in values["languages"].items():
         code, line = str(code), _line_of(text, f"languages.{code}")
@@ -318,26 +322,33 @@ def _languages(values: dict, root: Path, path: Path, text: str) -> tuple[tuple[L
     return tuple(languages), problems
 
 
+def _catalogue(code: str, strings: dict | None, reference: Catalogue, root: Path, path: Path,
+               line: int | None) -> tuple[Catalogue, list[Problem]]:
+    """The catalogue of ``code``, and its problems: a file that cannot be read, keys of ``reference`` it
+    lacks (said at ``line`` of site.yaml, which names the language)."""
+    catalogue, unreadable = load_catalogue(code, root / "templates", strings)
+    problems = [Problem(file, None, msg("catalogue_unreadable", problem=problem)) for file, problem in unreadable]
+    if missing := missing_strings(catalogue, reference):
+        files = " / ".join(map(str, catalogue_files(code, root / "templates"))) or f"templates/i18n/{code}.yaml"
+        problems.append(Problem(str(path), line, msg("catalogue_missing", code=code, count=len(missing),
+                                                     keys=", ".join(missing[:8]), file=files)))
+    return catalogue, problems
+
+
 def _language(code: str, given: dict, values: dict, reference: Catalogue, root: Path, path: Path,
               text: str) -> tuple[Language, list[Problem]]:
     where = f"languages.{code}"
     for key in sorted(set(map(str, given)) - set(_LANGUAGE_KEYS)):
         log.warning("%s:%s: %s", path, _line_of(text, f"{where}.{key}") or "", msg("config_unknown", field=f"{where}.{key}"))
     strings = {str(k): v for k, v in given["strings"].items()} if isinstance(given.get("strings"), dict) else {}
-    catalogue, unreadable = load_catalogue(code, root / "templates", strings)
-    problems = [Problem(file, None, msg("catalogue_unreadable", problem=problem)) for file, problem in unreadable]
-    if missing := missing_strings(catalogue, reference):
-        files = " / ".join(map(str, catalogue_files(code, root / "templates"))) or f"templates/i18n/{code}.yaml"
-        problems.append(Problem(str(path), _line_of(text, where), msg("catalogue_missing", code=code, count=len(missing),
-                                                                       keys=", ".join(missing[:8]), file=files)))
+    catalogue, problems = _catalogue(code, strings, reference, root, path, _line_of(text, where))
     # The default language's patterns, then the catalogue's own words, then the site's for that language; under its folder.
     urls = {**values["urls"], **catalogue.urls, **{str(k): str(v) for k, v in dict(given.get("urls") or {}).items()}}
     urls = {name: pattern if name in UNPREFIXED_URLS else f"{code}/{pattern.lstrip('/')}" for name, pattern in urls.items()}
     agency = _agency(given["agency"], f"{where}.agency", path, text) if isinstance(given.get("agency"), dict) else None
     return Language(code=code, title=" ".join(str(given.get("title") or values.get("title", SiteConfig.title)).split()),
                     description=" ".join(str(given.get("description", "")).split()), menu=_menu(given.get("menu") or []),
-                    footer_menu=_menu(given.get("footer_menu") or []), urls=urls, strings=strings, agency=agency,
-                    name=str(given.get("name") or catalogue.strings.get("language_name", code))), problems
+                    footer_menu=_menu(given.get("footer_menu") or []), urls=urls, strings=strings, agency=agency), problems
 
 
 def _urls(given: dict) -> dict[str, str]:

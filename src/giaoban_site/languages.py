@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -102,14 +102,16 @@ def _dated(catalogue: Catalogue, key: str, value: dt.date) -> str:
     return catalogue.strings[key].format(**parts)
 
 
-def catalogue_files(code: str, site_templates: Path) -> list[Path]:
-    """The catalogue files of ``code`` that exist, the theme's first."""
-    return [path for path in (THEME_CATALOGUES / f"{code}.yaml", site_templates / "i18n" / f"{code}.yaml") if path.is_file()]
+def catalogue_files(code: str, site_templates: Path | None) -> list[Path]:
+    """The catalogue files of ``code`` that exist, the theme's first (only the theme's without ``site_templates``)."""
+    candidates = [THEME_CATALOGUES / f"{code}.yaml", *([site_templates / "i18n" / f"{code}.yaml"] if site_templates else [])]
+    return [path for path in candidates if path.is_file()]
 
 
-def load_catalogue(code: str, site_templates: Path, overrides: dict | None = None) -> tuple[Catalogue, list[tuple[str, str]]]:
-    """The catalogue of ``code``, and its problems as (file, what) pairs: a file that cannot be
-    read, or keys the default catalogue has and this one lacks (``missing_strings``)."""
+def load_catalogue(code: str, site_templates: Path | None = None,
+                   overrides: dict | None = None) -> tuple[Catalogue, list[tuple[str, str]]]:
+    """The catalogue of ``code`` (the theme's, then the site's, then ``overrides``), and its problems
+    as (file, what) pairs: files that cannot be read."""
     strings: dict = {}
     problems = []
     for path in catalogue_files(code, site_templates):
@@ -149,6 +151,11 @@ class Editions:
     configs: dict = field(hash=False)  # code -> SiteConfig
     catalogues: dict = field(hash=False)  # code -> Catalogue
 
+    @cached_property  # asked for every content file
+    def others(self) -> frozenset[str]:
+        """The codes of the languages besides the default: the folders of content/ they hold."""
+        return frozenset(self.configs) - {self.default}
+
     @classmethod
     def of(cls, config) -> Editions:  # config: SiteConfig (config.py imports this module)
         configs = {config.language: config, **{language.code: config.edition(language.code) for language in config.languages}}
@@ -159,7 +166,7 @@ class Editions:
         """The language of a content file and its translation key, from its folder or its ``lang:``
         field (``declared``); raises ValueError(code) for a ``lang`` that is not declared, or
         LookupError(folder) for one that differs from the file's folder."""
-        folder, inner = language_folder(source, frozenset(self.configs) - {self.default})
+        folder, inner = language_folder(source, self.others)
         if declared and declared not in self.configs:
             raise ValueError(declared)
         if folder and declared and declared != folder:

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from .extras import ExtraFiles
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-
-
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
@@ -63,8 +61,7 @@ def sitemap_entries(project: Project) -> list[SitemapEntry]:
         else:
             articles = [d for d in listings.get(job.key, public) if d.source in public_sources]
             lastmod = newest_of[job.key] = _newest(articles) or newest_site
-        translated = [a for a in site.alternates.get(job.url, ()) if a.translated]
-        entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in translated) if len(translated) > 1 else ()))
+        entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in site.alternates.get(job.url, ()) if a.translated)))
     return sorted(entries, key=lambda e: e.url)
 
 

@@ -32,7 +32,7 @@ class Alternate:
     code: str  # "en"
     name: str  # the language in itself: "English"
     url: str  # site-relative
-    translated: bool  # the page's own translation (else: that language's home page)
+    translated: bool  # a version of the page, which has two or more (else: that language's home page)
     current: bool = False  # the language of the page that shows it
 
 
