@@ -247,10 +247,22 @@ def test_a_language_with_pages_only_gets_no_empty_archives(tmp_path: Path) -> No
 
 def test_one_string_of_the_theme_can_be_changed_in_site_yaml(tmp_path: Path) -> None:
     site = _two_languages(tmp_path / "site")
+    assert site.build().returncode == 0  # then each change below rebuilds from this one
     site.write("site.yaml", SITE_YAML + '    strings:\n      skip_link: "Go to the content"\nstrings:\n  skip_link: "Đọc nội dung"\n')
     assert site.build().returncode == 0
     assert text_of(site.page("en/"), ".skip-link") == "Go to the content"
     assert text_of(site.page(""), ".skip-link") == "Đọc nội dung"
+    site.write("templates/i18n/en.yaml", 'back_to_top: "↑ Top"\n')  # the site's own catalogue file
+    assert site.build().returncode == 0
+    assert text_of(site.page("en/2014/12/investment-conference/"), 'a[href="#dau-trang"]') == "↑ Top"
+
+
+def test_check_finds_a_broken_link_in_the_english_menu(tmp_path: Path) -> None:
+    site = _two_languages(tmp_path / "site")
+    site.write("site.yaml", SITE_YAML + '    menu:\n      - title: Contact\n        url: "en/contact/"\n')
+    result = run_giaoban("check", "--source", str(site.root), env={"GIAOBAN_LANG": "en"})
+    assert result.returncode != 0
+    assert "site.yaml:9: link to /en/contact/ leads to no page or file of the site" in result.stderr
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
