@@ -30,13 +30,15 @@ from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import ContentType, Feature
 from .documents import document_references
+from .embeds import find_embeds, with_cards
 from .errors import BuildFailed, ContentError, GiaobanError, Problem
 from .extras import GENERATORS, ExtraFiles, Generator
 from .languages import Editions, MissingString, language_folder
 from .lock import output_lock
-from .markup import MarkdownRenderer, first_paragraph_summary, plain_text
+from .markup import MarkdownRenderer, first_paragraph_summary, plain_text, prefix_root_links
 from .messages import msg
 from .models import arrange_registers, model_of
+from .newsroom import Upcoming, read_authors, read_views
 from .output import OutputWriter
 from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
@@ -73,6 +75,12 @@ class BuildReport:
     scheduled: int  # articles waiting for their date
     seconds: float
     removed: list[str] = field(default_factory=list)
+    upcoming: tuple[Upcoming, ...] = ()  # what later builds will publish or remove (newsroom.py)
+
+    def next_day(self, now: dt.datetime) -> list[Upcoming]:
+        """What the builds of the next 24 hours from ``now`` will publish or remove."""
+        start, end = now.timestamp(), (now + dt.timedelta(hours=24)).timestamp()
+        return [event for event in self.upcoming if start < event.moment <= end]
 
 
 @dataclass
@@ -130,7 +138,8 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
         inputs = inputs_digest(config, options.drafts, output, sources, templates)
     if up_to_date(manifest, inputs, options.now, output):
         count = len(manifest.files)
-        return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started)
+        return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started,
+                           upcoming=getattr(manifest, "upcoming", ()))
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
     if project.site.photos.missing:
         raise BuildFailed(project.site.photos.missing)
@@ -159,7 +168,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         unpublished = [doc for site in sites for doc in site.unpublished]
         attachments, problems = attachments_of(published, unpublished, sources.assets, photo_files(published + unpublished, config))
         photos, photo_problems = plan_photos(published, config, cache)
-        problems += photo_problems + check_translations(sites)
+        problems += photo_problems + check_translations(sites) + _newsroom_files(sites, config, published)
         templates = templates or templates_digest(config)
         projects = []
         for site in sites:
@@ -178,6 +187,22 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
             p.jobs += redirect_jobs(p.site.redirects)
         check_plan([job for p in projects for job in p.jobs], project.env, config, problems + redirect_problems)
     return project
+
+
+def _newsroom_files(sites: list[Site], config: SiteConfig, published: list[Document]) -> list[Problem]:
+    """views.csv and authors.yaml (newsroom.py), read once for every language; their errors, and
+    warnings for front page blocks that name nothing."""
+    views, problems, warnings = read_views(config.root, published, config.base_url)
+    profiles, profile_problems = read_authors(config.root)
+    for site in sites:
+        site.views, site.profiles = views, profiles
+    for block in config.front_page.blocks:
+        if block.name and not any(t.slug == block.name for t in sites[0].terms.get(block.kind.value, [])):
+            known = ", ".join(t.slug for t in sites[0].terms.get(block.kind.value, [])) or "-"
+            warnings.append(Problem(CONFIG_FILE, None, msg("front_block_unknown", kind=block.kind.value, name=block.name, known=known)))
+    for warning in warnings:
+        log.warning("%s", warning)
+    return problems + profile_problems
 
 
 def _arrange_registers(site: Site) -> list[Problem]:
@@ -310,14 +335,21 @@ class _DocumentLoader:
                            msg("register_other_language", type=content_type.name, code=code))
         self.renderer = self.renderer or MarkdownRenderer(self.config.allow_raw_html, self.config.base_path,
                                                           policy=HtmlPolicy(self.config.embeds))
-        html, toc, removals = self.renderer.convert_checked(read.body)
+        body, embeds, refused = find_embeds(read.body, self.config.embed_hosts)
+        if refused:  # a frame from anywhere would be a third party's script on our pages
+            line, url = refused[0]
+            return Problem(name, read.body_line + line - 1, msg("embed_refused", url=url, hosts=", ".join(self.config.embed_hosts)))
+        html, toc, removals = self.renderer.convert_checked(body)
+        if embeds:
+            catalogue = self.editions.catalogues[code]
+            html = prefix_root_links(with_cards(html, embeds, lambda host: catalogue("embed_open", host=host)), self.config.base_path)
         warnings = tuple(Problem(name, read.body_line + removal.line - 1, removal.message) for removal in removals)
+        text = plain_text(html)
         read = dataclasses.replace(read, lang=code, translation_key=read.translation_key or key)
         # The URL is known here already: it depends on the parse settings only (changes.parse_settings).
-        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(edition, read),
+        doc = dataclasses.replace(read, body="", toc=toc, digest=source_digest, url=item_url(edition, read), words=len(text.split()),
                                   warnings=read.warnings + warnings, references=document_references(html), images=images_in_html(html),
                                   summary=read.summary if read.summary is not None else first_paragraph_summary(html))
-        text = plain_text(html)
         shown_date = self.editions.catalogues[code].date_full
         record = search_record(doc, text, shown_date) if content_type.has(Feature.SEARCH) else ""  # ready to copy into the output
         return store.pack(doc), (doc.digest, html, record, *index_words(doc, text))
@@ -384,14 +416,15 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             extra.wait()
         raise
     scheduled = sum(edition.site.scheduled for edition in project.editions)
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled)
+    upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming)
     with _timed("commit"):
         writer.finish(set(files))
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
     removed = sorted(set(before) - set(files))
-    return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed)
+    return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
 
 def _pages(files: dict[str, tuple[str, str]]) -> int:

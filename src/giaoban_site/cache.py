@@ -69,6 +69,7 @@ class Manifest:
     publish_next: float | None = None  # when the next scheduled article becomes due
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # output path -> (input key, bytes hash)
     scheduled: int = 0  # articles waiting for their date, to report when nothing needs building
+    upcoming: tuple = ()  # newsroom.Upcoming: what later builds publish or remove, to report
 
     def checksums(self) -> dict[str, str]:
         """Each file's bytes hash, by path."""

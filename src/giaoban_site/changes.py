@@ -25,6 +25,7 @@ from .config import SiteConfig
 from .content import Document, discover, is_document, visible_files
 from .languages import catalogue_files
 from .messages import language
+from .newsroom import AUTHORS_FILE, VIEWS_FILE
 from .photos import PlannedPhotos
 from .render import THEME_DIR, PageJob, PageKind, StoredBody
 
@@ -90,7 +91,8 @@ def parse_settings(config: SiteConfig) -> str:
     # Its languages' addresses and catalogues too: an item's URL and the date its search record shows come from them.
     catalogues = [path.read_bytes() for code in (config.language, *config.language_codes)
                   for path in catalogue_files(code, config.templates_dir)]
-    return digest(code_digest(), config.timezone, str(config.allow_raw_html), repr(config.embeds), config.base_url,
+    return digest(code_digest(), config.timezone, str(config.allow_raw_html), repr(config.embeds), repr(config.embed_hosts),
+                  config.base_url,
                   repr(config.urls), repr(config.types), repr(config.languages), repr(config.strings), *catalogues, language())
 
 
@@ -101,9 +103,9 @@ def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sourc
     # static/ by each file's size and times, not its bytes: it holds the photos (gigabytes at 10,000
     # articles), and any write to a file changes its change time.
     parts += [f"{p}:{s.st_size}:{s.st_mtime_ns}:{s.st_ctime_ns}:{s.st_ino}" for p in visible_files(config.static_dir) if (s := p.stat())]
-    redirects = config.root / REDIRECTS_FILE
-    if redirects.is_file():
-        parts.append(digest(redirects.read_bytes()))
+    for name in (REDIRECTS_FILE, VIEWS_FILE, AUTHORS_FILE):  # the data files beside site.yaml
+        if (config.root / name).is_file():
+            parts.append(name + digest((config.root / name).read_bytes()))
     return digest(*parts)
 
 

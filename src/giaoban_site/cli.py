@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .build import BuildOptions, build
+from .build import BuildOptions, BuildReport, build
 from .check import check_site
 from .errors import BuildFailed, GiaobanError, Problem
 from .links import check_built_site
@@ -88,10 +88,20 @@ def build_command(source: Path, output: Path | None, drafts: bool, base_url: str
                    output=report.output, seconds=report.seconds))
     if report.scheduled:
         click.echo(msg("scheduled_waiting", count=report.scheduled))
+    _echo_next_day(report, options.now or dt.datetime.now(dt.timezone.utc))
     if broken:
         _echo_problems(broken)
         click.echo(msg("links_failed", count=len(broken)), err=True)
         sys.exit(1)
+
+
+def _echo_next_day(report: BuildReport, now: dt.datetime) -> None:
+    """What the next 24 hours' builds will publish or remove, so that an editor can check it in time."""
+    coming = report.next_day(now)
+    for event in coming:
+        click.echo(msg(f"upcoming_{event.event}", moment=event.shown, title=event.title, source=event.source))
+    if report.upcoming and not coming:
+        click.echo(msg("upcoming_none"))
 
 
 def _echo_problems(problems: list[Problem] | list[str]) -> None:

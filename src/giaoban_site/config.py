@@ -14,10 +14,13 @@ import yaml
 
 from .content import MAX_DEPTH, MAX_NODES, first_unbounded
 from .content_types import ContentTypes, Model, pattern_fills, types_from_config
+from .embeds import DEFAULT_EMBED_HOSTS
 from .errors import BuildFailed, Problem, yaml_error_line
 from .languages import LANGUAGE_CODE, Catalogue, catalogue_files, load_catalogue, missing_strings
 from .messages import msg
+from .newsroom import Categories, Expiry, FrontPage, categories_from, expiry_from, front_page_from
 from .photos import PhotoSettings, settings_from
+from .vietnamese import slugify
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ DEFAULT_URLS = {
     "tag": "chu-de/{slug}/",
     "category": "chuyen-muc/{slug}/",
     "author": "tac-gia/{slug}/",
+    "series": "dong-su-kien/{slug}/",
     "year": "{year}/",
     "month": "{year}/{month}/",
     "pagination": "trang/{number}/",
@@ -37,6 +41,7 @@ DEFAULT_URLS = {
     "tag_index": "chu-de/",
     "category_index": "chuyen-muc/",
     "author_index": "tac-gia/",
+    "series_index": "dong-su-kien/",
     "archive": "luu-tru/",
     "search": "tim-kiem/",
     "feed": "feed.xml",  # Atom, at the site's root and in every tag's and category's folder
@@ -45,12 +50,12 @@ DEFAULT_URLS = {
     "old_addresses": "du-lieu/dia-chi-cu.json",  # old addresses with a query, for the 404 page (aliases.py)
     "photos": "anh/",  # the photos' files in their widths and formats (photos.py)
 }
-TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index"}
-_URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}",
+TAXONOMY_INDEXES = {"tag": "tag_index", "category": "category_index", "author": "author_index", "series": "series_index"}
+_URL_NEEDS = {"article": "{slug}", "page": "{slug}", "tag": "{slug}", "category": "{slug}", "author": "{slug}", "series": "{slug}",
               "year": "{year}", "month": "{month}", "pagination": "{number}"}
 # What each pattern may hold (the others hold none).
 _URL_PLACEHOLDERS = {"article": ("slug", "year", "month", "day"), "page": ("slug",), "tag": ("slug",), "category": ("slug",),
-                     "author": ("slug",), "year": ("year",), "month": ("year", "month"), "pagination": ("number",)}
+                     "author": ("slug",), "series": ("slug",), "year": ("year",), "month": ("year", "month"), "pagination": ("number",)}
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,10 @@ class SiteConfig:
     feed_entries: int = 20
     allow_raw_html: bool = False
     embeds: tuple[str, ...] = ()  # hosts whose <iframe>s raw HTML may keep: "www.youtube-nocookie.com"
+    embed_hosts: tuple[str, ...] = DEFAULT_EMBED_HOSTS  # what ``@[title](url)`` may show as a card (embeds.py)
+    front_page: FrontPage = field(default_factory=FrontPage)  # the home page's blocks (newsroom.py)
+    categories: Categories = field(default_factory=Categories)  # the tree of categories
+    expired: Expiry = Expiry.REMOVE  # what ``expires:`` does to an article once past
     agency: Agency = field(default_factory=Agency)
     logo: str = "static/logo.svg"  # site-relative: the site's emblem, in the header and as its icon
     # The one monitoring script state portals may be asked to embed (an https URL); off by default,
@@ -156,6 +165,10 @@ class SiteConfig:
         The one place URLs come from, for Python and (as ``url_of``) for templates.
         """
         return self.urls[name].format(**values).lstrip("/")
+
+    def term_slug(self, kind: str, name: str) -> str:
+        """The slug of the page of a tag, category, author or series an item names (a declared category's own)."""
+        return self.categories.slug_of(name) if kind == "category" else slugify(name)
 
     @property
     def language_codes(self) -> frozenset[str]:
@@ -195,7 +208,7 @@ _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "t
           "page_size": int, "author": str, "related_count": int, "feed_entries": int,
           "allow_raw_html": bool, "embeds": list, "agency": dict, "logo": str, "monitoring_script": str,
           "urls": dict, "menu": list, "footer_menu": list, "types": dict, "images": dict, "extra": dict,
-          "strings": dict, "languages": dict}
+          "strings": dict, "languages": dict, "embed_hosts": list, "front_page": dict, "categories": dict, "expired": str}
 
 
 _SAID_MISSING: set[Path] = set()  # site roots whose missing site.yaml was reported
@@ -278,8 +291,13 @@ def _make_config(values: dict, root: Path, from_file: bool, path: Path, text: st
     if "images" in values:
         values["images"], image_problems = settings_from(values["images"])
         problems += [Problem(str(path), _line_of(text, key), message) for key, message in image_problems]
-    if "embeds" in values:
-        values["embeds"] = tuple(str(host).strip().lower() for host in values["embeds"])
+    for hosts in ("embeds", "embed_hosts"):
+        if hosts in values:
+            values[hosts] = tuple(str(host).strip().lower() for host in values[hosts])
+    for name, reader in (("front_page", front_page_from), ("categories", categories_from), ("expired", expiry_from)):
+        if name in values:
+            values[name], read_problems = reader(values[name])
+            problems += [Problem(str(path), _line_of(text, key), message) for key, message in read_problems]
     if "base_url" in values and not values["base_url"].endswith("/"):
         values["base_url"] += "/"
     # The default language's catalogue, held to the theme's own (every key the theme uses): a site in

@@ -30,8 +30,16 @@ class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
+# The newsroom's fields (featured, series ...) are common too: any dated type may carry them.
+NEWSROOM_FIELDS = {"featured", "pinned", "series", "categories", "expires", "source", "source_url", "external_url",
+                   "seo_title", "seo_description"}
+# The names ``giaoban import`` writes (nukeviet.py), as NukeViet's editors know them: read as the field they stand for.
+VIETNAMESE_NAMES = {"dong_su_kien": "series", "chuyen_muc_khac": "categories", "het_han": "expires", "nguon": "source",
+                    "lien_ket_ngoai": "external_url"}
 COMMON_FIELDS = {"title", "date", "updated", "slug", "tags", "category", "author", "summary", "image",
-                 "image_caption", "draft", "template", "aliases", "attachments", "gallery", "lang", "translation_key"}
+                 "image_caption", "draft", "template", "aliases", "attachments", "gallery", "lang", "translation_key",
+                 *NEWSROOM_FIELDS, *VIETNAMESE_NAMES}
+FEATURED_UNRANKED = 1000  # ``featured: true``: after every article given a rank (``featured: 1`` leads)
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front matter is a few fields; these bounds keep a hostile file's cost small (a "billion laughs"
 # of YAML aliases expands to far more than MAX_NODES, and is stopped while it is counted).
@@ -79,7 +87,7 @@ class Document:
     date: dt.datetime | None = None
     updated: dt.datetime | None = None
     tags: tuple[str, ...] = ()
-    category: str | None = None
+    category: str | None = None  # the main one: the first of ``categories``
     authors: tuple[str, ...] = ()
     summary: str | None = None
     image: str | None = None
@@ -99,6 +107,19 @@ class Document:
     gallery: tuple[GalleryPhoto, ...] = ()
     lang: str = ""  # its language's code: from its folder (content/en/), its ``lang:`` field, or the site's default
     translation_key: str = ""  # what joins it to its translations: ``translation_key:``, or its path without the language folder
+    # The newsroom (newsroom.py): what leads the front page, the series it belongs to, when it expires.
+    categories: tuple[str, ...] = ()  # every category it is filed in, its main one first
+    featured: int = 0  # its rank in the front page's lead block ("Tiêu điểm"); 0: not there
+    pinned: bool = False  # kept at the top of its categories' lists ...
+    pinned_until: dt.datetime | None = None  # ... until then (None: for as long as it is pinned)
+    series: str | None = None  # the series ("dòng sự kiện") it belongs to
+    expires: dt.datetime | None = None  # when it leaves lists, feeds, sitemap and search (site.yaml's ``expired``)
+    news_source: str | None = None  # ``source:``, where the news came from: "Nguồn: Báo Cao Bằng"
+    news_source_url: str | None = None  # ``source_url:``
+    external_url: str | None = None  # an article that only links out: lists and feeds lead there
+    seo_title: str | None = None  # for search engines and shares, when it should differ from the title shown
+    seo_description: str | None = None
+    words: int = 0  # of its text, for the reading time
 
 
 def read_text(path: Path, display: str) -> str:
@@ -212,29 +233,67 @@ class FieldReader:
     """Validates front matter fields one by one, each error pointing at the field's line."""
 
     def __init__(self, display: str, head: str, fields: dict, tz: ZoneInfo) -> None:
-        self.display, self.head, self.fields, self.tz = display, head, fields, tz
+        self.display, self.head, self.tz = display, head, tz
+        self.fields = dict(fields)
+        self.written_as: dict[str, str] = {}  # a field read under its Vietnamese name: for its line
+        for vietnamese, name in VIETNAMESE_NAMES.items():
+            if vietnamese in fields and name not in fields:
+                self.fields[name] = self.fields.pop(vietnamese)
+                self.written_as[name] = vietnamese
         self.attachment_field = "attachments"  # a document's model reads them from its ``file:``
 
     def fail(self, field_name: str, message: str) -> ContentError:
         return ContentError(self.display, message, self.line_of(field_name))
 
     def line_of(self, field_name: str) -> int:
-        return _field_line(self.head, field_name, missing=1)
+        return _field_line(self.head, self.written_as.get(field_name, field_name), missing=1)
 
     def document(self, content_type: ContentType, body: str, body_line: int) -> Document:
         title = self.title()
         date = self.date("date", required=content_type.dated)
         declared = {spec.name: self.declared(spec, content_type.name) for spec in content_type.fields}
+        categories = self.categories()
+        pinned = self.fields.get("pinned")
         return Document(
             source=self.display, kind=content_type.name, title=title, slug=self.slug(title), body=body, body_line=body_line,
             date=date, updated=self.date("updated", required=False), tags=self.terms(self.text_list("tags"), "tags"),
-            category=self.terms((self.text("category"),), "category")[0], authors=self.terms(self.authors(), "author"),
+            category=categories[0] if categories else None, categories=categories, authors=self.terms(self.authors(), "author"),
+            featured=self.featured(), pinned=pinned not in (None, False), series=self.terms((self.text("series"),), "series")[0],
+            pinned_until=None if isinstance(pinned, bool) or pinned is None else self.date("pinned", required=False),
+            expires=self.date("expires", required=False), news_source=self.text("source"),
+            news_source_url=self.web_address("source_url"),
+            external_url=self.web_address("external_url"), seo_title=self.text("seo_title"), seo_description=self.text("seo_description"),
             summary=self.text("summary"), image=self.safe_path("image", self.text("image")),
             image_caption=self.text("image_caption"), draft=self.flag("draft"), template=self.text("template"),
             aliases=self.text_list("aliases"), attachments=self.attachments(),  # aliases: checked with the others (aliases.py)
             gallery=self.gallery(), lang=self.text("lang") or "", translation_key=self.text("translation_key") or "",
             extra={**{k: v for k, v in self.fields.items() if k not in COMMON_FIELDS}, **declared},
         )
+
+    def categories(self) -> tuple[str, ...]:
+        """``category:`` and ``categories:`` together, the main one first, each once."""
+        main = self.text("category")
+        others = self.one_or_more("categories") if self.fields.get("categories") not in (None, "", []) else ()
+        named = tuple(dict.fromkeys(name for name in (main, *others) if name))
+        return self.terms(named, "categories" if not main else "category")
+
+    def featured(self) -> int:
+        """``featured: true`` or a rank (1 leads); false, absent: 0."""
+        value = self.fields.get("featured", False)
+        if value is True:
+            return FEATURED_UNRANKED
+        if value is False or value is None:
+            return 0
+        if isinstance(value, int) and 1 <= value < FEATURED_UNRANKED:
+            return value
+        raise self.fail("featured", msg("bad_featured", value=value))
+
+    def web_address(self, name: str) -> str | None:
+        """A link out: an http(s) address, or a site-relative path."""
+        value = self.text(name)
+        if value is not None and not re.match(r"^(https?://[^\s/]+|/)[^\s]*$", value):
+            raise self.fail(name, msg("bad_web_address", field=name, value=value))
+        return value
 
     def terms(self, values: tuple, field_name: str) -> tuple:
         """Tags, a category or authors, each of which must make an address of its own page."""

@@ -30,16 +30,15 @@ from .languages import Catalogue
 from .messages import msg
 from .photos import with_pictures
 from .public import absolute_url, absolutize_html, last_changed, public_items
-from .render import features_of
+from .render import TAXONOMY_TITLES, features_of
 
 if TYPE_CHECKING:
     from .build import Project
     from .extras import ExtraFiles
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_TAXONOMIES = ("tag", "category")
+FEED_TAXONOMIES = ("tag", "category", "author", "series")
 log = logging.getLogger(__name__)
-_TAXONOMY_LABEL = {"tag": "tags", "category": "categories"}  # their keys in the catalogue (languages.py)
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig, t
         for term in terms.get(kind, []):
             articles = tuple(d for d in term.articles if id(d) in public)[:limit]
             if articles:
-                feeds.append(Feed(term.url, f"{t(_TAXONOMY_LABEL[kind])}: {term.name} – {config.title}", term.url, articles))
+                feeds.append(Feed(term.url, f"{t(TAXONOMY_TITLES[kind])}: {term.name} – {config.title}", term.url, articles))
     return feeds
 
 

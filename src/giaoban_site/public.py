@@ -20,7 +20,9 @@ def public_items(site: Site, feature: Feature) -> list[Document]:
     """
     now, types = site.now or dt.datetime.now(dt.timezone.utc), site.config.types
     # Only dated types wait for their date (site.build_site): a page's own date is only shown.
-    return [doc for doc in site.with_feature(feature) if not doc.draft and not (types[doc.kind].dated and doc.date > now)]
+    # Nor expired ones whose page stays (newsroom.Expiry.NOTICE): out of every feed, the sitemap and search.
+    return [doc for doc in site.with_feature(feature)
+            if not doc.draft and not (types[doc.kind].dated and doc.date > now) and doc.source not in site.expired]
 
 
 def absolute_url(config: SiteConfig, path: str = "") -> str:

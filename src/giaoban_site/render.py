@@ -9,19 +9,19 @@ import math
 import re
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import jinja2
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from . import vietnamese
 from .aliases import Redirect, redirect_href
 from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
 from .documents import link_targets, reference_register, resolve_references
 from .languages import Catalogue, load_catalogue
+from .newsroom import BlockKind, FrontPage, most_read, pinned_first, reading_minutes
 from .photos import BODY_SIZES, GALLERY_SIZES, THUMBNAIL_SIZES, Photo, picture, with_pictures
 from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
@@ -32,7 +32,10 @@ THEME_DIR = Path(__file__).parent / "templates"
 # What static/search.js writes: the article search's words, and the document search's.
 SEARCH_SCRIPT_STRINGS = ("search_hint", "search_more", "search_found", "search_none", "doc_kind_number", "doc_issued_on",
                          "docs_search_found", "docs_search_none")
-TAXONOMY_TITLES = {"tag": "tags", "category": "categories", "author": "authors"}  # their keys in the catalogue (languages.py)
+# Their keys in the catalogue (languages.py).
+TAXONOMY_TITLES = {"tag": "tags", "category": "categories", "author": "authors", "series": "series"}
+# Taxonomies whose index page is there even while empty (the footer links to it); a series index only once there is a series.
+ALWAYS_INDEXED = frozenset({"tag", "category", "author"})
 
 
 class PageKind(enum.Enum):
@@ -102,7 +105,9 @@ def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Ca
         url=url,
         absolute_url=functools.partial(absolute_url, config),
         news_article=functools.partial(news_article_json_ld, config),
-        term_url=lambda kind, name: base + config.url(kind, slug=vietnamese.slugify(name)),
+        term_url=lambda kind, name: base + config.url(kind, slug=config.term_slug(kind, name)),
+        breadcrumb_data=functools.partial(breadcrumb_json_ld, config),
+        share_links=share_links,
         menu=[item for item in default_menu(config, t, features_of(site) if site else None)
               if site is None or item["url"].lstrip("/") not in empty_sections(site)],
         # Which site features any content type takes part in ("taxonomies", "archives", "feeds" ...):
@@ -148,6 +153,27 @@ def news_article_json_ld(config: SiteConfig, article: Document, canonical: str, 
         data["image"] = [image]
     # htmlsafe_json_dumps escapes <, >, & and ' so a title holding "</script>" cannot end the element early.
     return Markup(f'<script type="application/ld+json">{htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))}</script>')
+
+
+def breadcrumb_json_ld(config: SiteConfig, crumbs: list[Crumb]) -> Markup:
+    """schema.org BreadcrumbList data of a page's trail, as the <script> element for its <head>."""
+    data = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": number, "name": crumb.title, "item": absolute_url(config, crumb.url)}
+        for number, crumb in enumerate(crumbs, 1)]}
+    return Markup(f'<script type="application/ld+json">{htmlsafe_json_dumps(data, ensure_ascii=False, separators=(",", ":"))}</script>')
+
+
+# Plain links that share a page: no script of theirs on ours, nothing loads until the reader chooses one.
+# Zalo documents only its script button; zalo.me/share?url= is the address that button and Vietnamese sites link to.
+SHARE_LINKS = (("share_zalo", "https://zalo.me/share?url={url}"),
+               ("share_facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+               ("share_email", "mailto:?subject={title}&body={url}"))
+
+
+def share_links(url: str, title: str) -> list[tuple[str, str]]:
+    """(catalogue key of its name, address) of each way to share the page at absolute ``url``."""
+    values = {"url": quote(url, safe=""), "title": quote(title, safe="")}
+    return [(name, pattern.format(**values)) for name, pattern in SHARE_LINKS]
 
 
 def features_of(site: Site) -> frozenset[str]:
@@ -200,7 +226,8 @@ def plan_pages(site: Site) -> list[PageJob]:
     features = features_of(site)
     if Feature.TAXONOMIES.value in features:
         for kind, terms in site.terms.items():
-            jobs.append(PageJob(config.url(TAXONOMY_INDEXES[kind]), "taxonomy.html", PageKind.TAXONOMY, kind))
+            if terms or kind in ALWAYS_INDEXED:
+                jobs.append(PageJob(config.url(TAXONOMY_INDEXES[kind]), "taxonomy.html", PageKind.TAXONOMY, kind))
             for term in terms:
                 jobs += _listing_jobs(config, term.url, term.key, len(term.articles))
     if Feature.ARCHIVES.value in features:
@@ -251,6 +278,17 @@ class StoredBody:
         return 'class="highlight"' in self.store.html(self.doc)
 
 
+SERIES_BOX = 20  # the most articles of its series an article lists
+
+
+@dataclasses.dataclass(frozen=True)
+class Crumb:
+    """One step of a page's breadcrumb trail."""
+
+    title: str
+    url: str  # site-relative
+
+
 @dataclasses.dataclass(frozen=True)
 class TermLink:
     """A term as listing and index pages show it: its articles only counted.
@@ -264,6 +302,8 @@ class TermLink:
     slug: str
     url: str
     count: int
+    depth: int = 0  # a category's place in the tree
+    description: str = ""
 
 
 class PageRenderer:
@@ -273,7 +313,8 @@ class PageRenderer:
         self.site, self.env, self.store = site, env, store
         self.documents = {d.source: d for d in site.documents}
         self.terms = {t.key: t for terms in site.terms.values() for t in terms}
-        self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles)) for key, t in self.terms.items()}
+        self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles), t.depth, t.description)
+                           for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
         self.redirects = {r.url: r for r in site.redirects}
@@ -321,10 +362,38 @@ class PageRenderer:
                    "photo": self.site.photos.of(doc, doc.image),
                    "gallery": [(photos[g.file], g.caption) for g in doc.gallery if g.file in photos],
                    **(register.item_context(doc) if register else {})}
+        context["breadcrumbs"] = self._item_breadcrumbs(doc, content_type)
         if not content_type.dated:
             return {**context, "page": doc}
+        series = self.terms.get(ListKey("series", self.site.config.term_slug("series", doc.series))) if doc.series else None
         return {**context, "article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
-                "related": self.site.related.get(doc.source, [])}
+                "related": self.site.related.get(doc.source, []), "expired": doc.source in self.site.expired,
+                "reading_minutes": reading_minutes(doc.words) if doc.words else None,
+                "series": self.term_links[series.key] if series else None,
+                "series_articles": series.articles[:SERIES_BOX] if series else []}
+
+    def _item_breadcrumbs(self, doc: Document, content_type: ContentType) -> list[Crumb]:
+        """Home, the main category and its ancestors (dated items), the item."""
+        trail = self._category_trail(doc.category) if doc.category and content_type.has(Feature.TAXONOMIES) else []
+        return [self._home_crumb(), *trail, Crumb(doc.title, doc.url)]
+
+    def _home_crumb(self) -> Crumb:
+        return Crumb(self.t("home"), self.site.config.prefix)
+
+    def _category_trail(self, name: str) -> list[Crumb]:
+        slug = self.site.config.term_slug("category", name)
+        tree = self.site.config.categories
+        found = [self.terms.get(ListKey("category", s)) for s in (*tree.ancestors(slug), slug)]
+        return [Crumb(term.name, term.url) for term in found if term]
+
+    def _list_breadcrumbs(self, term: Term | None, own_type: ContentType | None) -> list[Crumb]:
+        if own_type:
+            return [self._home_crumb(), Crumb(own_type.title, own_type.index)]
+        if term is None:
+            return []
+        index = Crumb(self.t(TAXONOMY_TITLES[term.kind]), self.site.config.url(TAXONOMY_INDEXES[term.kind]))
+        trail = self._category_trail(term.slug) if term.kind == "category" else [Crumb(term.name, term.url)]
+        return [self._home_crumb(), index, *trail]
 
     def _context_register(self, job: PageJob) -> dict:
         return self.site.registers[job.key.type_name].context(job.key, job.number)
@@ -335,6 +404,8 @@ class PageRenderer:
         own_type = types[job.key.name] if job.key.group == "type" else None
         if term:
             articles, base, heading = term.articles, term.url, f"{self.t(TAXONOMY_TITLES[term.kind])}: {term.name}"
+            if term.kind == "category":  # its pinned articles first, until their pin ends
+                articles = pinned_first(articles, self.site.now)
         elif own_type:
             articles, base, heading = self.site.items[own_type.name], own_type.index, own_type.title
         else:
@@ -342,8 +413,11 @@ class PageRenderer:
             heading = self.t("latest") if self.site.articles or not articles else self.t("home_pages")
         total = max(1, math.ceil(len(articles) / size))
         home = {k: v for r in self.site.registers.values() for k, v in r.home_context().items()} if job.key == HOME else {}
+        if job.key == HOME and job.number == 1:
+            home["blocks"] = self._front_blocks(home)
         return {
-            **home, "heading": heading, "content_type": own_type,
+            **home, "heading": heading, "content_type": own_type, "breadcrumbs": self._list_breadcrumbs(term, own_type),
+            "profile": self.site.profiles.get(term.slug) if term and term.kind == "author" else None,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": self.t(TAXONOMY_TITLES[term.kind]) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
@@ -352,6 +426,38 @@ class PageRenderer:
                 "older_url": paginated_url(self.site.config, base, job.number + 1) if job.number < total else None,
             },
         }
+
+    def _front_blocks(self, home: dict) -> list[dict]:
+        """The home page's blocks in site.yaml's order, each with what it shows; those with nothing
+        to show left out. None (the plain list) when that leaves only the session box and the latest news."""
+        site, front = self.site, self.site.config.front_page
+        blocks = []
+        for block in front.blocks:
+            shown: dict = {"kind": block.kind.value, "heading": block.title}
+            if block.kind is BlockKind.FEATURED:
+                shown.update(articles=site.featured, heading=block.title or self.t("featured"))
+            elif block.kind is BlockKind.LATEST:
+                shown.update(heading=block.title or self.t("latest"), articles=site.articles[:site.config.page_size],
+                             url=paginated_url(site.config, site.config.prefix, 2) if len(site.articles) > site.config.page_size else "")
+            elif block.kind in (BlockKind.CATEGORY, BlockKind.SERIES):
+                term = self.terms.get(ListKey(block.kind.value, block.name))
+                if term:
+                    listed = pinned_first(term.articles, site.now) if term.kind == "category" else term.articles
+                    shown.update(heading=block.title or term.name, url=term.url, articles=listed[:block.count],
+                                 more=self.t("more_of", name=term.name))
+            elif block.kind is BlockKind.MOST_READ:
+                shown.update(heading=block.title or self.t("most_read"), articles=most_read(site.articles, site.views, block.count))
+            elif block.kind is BlockKind.SESSION:
+                shown.update(session=home.get("session"), under_way=home.get("session_under_way"))
+            elif block.kind is BlockKind.DOCUMENTS:
+                register = reference_register(site)
+                docs = register.docs[:block.count] if register else []
+                shown.update(heading=block.title or self.t("newest_documents"), entries=[register.entries[d.source] for d in docs],
+                             url=register.type.index if docs else "")
+            if shown.get("articles") or shown.get("session") or shown.get("entries") or block.kind is BlockKind.LATEST:
+                blocks.append(shown)
+        plain = front == FrontPage() and [b["kind"] for b in blocks if b["kind"] != "session"] == ["latest"]
+        return [] if plain else blocks
 
     def _context_taxonomy(self, job: PageJob) -> dict:
         terms = [self.term_links[t.key] for t in self.site.terms[job.key]]

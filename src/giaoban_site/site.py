@@ -12,6 +12,7 @@ from .content import Document
 from .content_types import Feature
 from .errors import Problem
 from .messages import msg
+from .newsroom import Categories, Expiry, Upcoming, changes_at, has_expired, lead_articles, upcoming
 from .vietnamese import collation_key, slugify
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from .attachments import PublishedAttachment
     from .photos import PlannedPhotos
 
-TAXONOMIES = ("tag", "category", "author")
+TAXONOMIES = ("tag", "category", "author", "series")
 # memo(name, key, compute): compute() or, when ``key`` is the one it was last computed for, its result then.
 Memo = Callable[[str, str, Callable[[], Any]], Any]
 
@@ -58,7 +59,10 @@ class Term:
     name: str
     slug: str
     url: str
-    articles: list[Document] = field(default_factory=list)
+    articles: list[Document] = field(default_factory=list)  # a category's: its children's too
+    parent: str = ""  # a category's parent's slug (site.yaml's ``categories:``)
+    description: str = ""
+    depth: int = 0  # how many ancestors it has
 
     @property
     def key(self) -> ListKey:
@@ -99,6 +103,11 @@ class Site:
     attachments: dict[str, tuple[PublishedAttachment, ...]] = field(default_factory=dict)  # source -> its files
     registers: dict[str, Any] = field(default_factory=dict)  # type name -> its models.Register
     alternates: dict[str, tuple] = field(default_factory=dict)  # page URL -> its translations.Alternate in every language
+    featured: list[Document] = field(default_factory=list)  # the front page's lead block (newsroom.py)
+    expired: frozenset[str] = frozenset()  # sources of the items past ``expires:`` whose pages stay, marked
+    upcoming: tuple[Upcoming, ...] = ()  # what later builds will publish or remove
+    views: dict[str, int] = field(default_factory=dict)  # source -> page views (views.csv)
+    profiles: dict[str, Any] = field(default_factory=dict)  # author slug -> newsroom.AuthorProfile
 
     @property
     def documents(self) -> list[Document]:
@@ -110,7 +119,7 @@ class Site:
         return _with_feature(self.items, self.config, feature)
 
     def term_of(self, kind: str, name: str) -> Term | None:
-        slug = slugify(name)
+        slug = self.config.term_slug(kind, name)
         return next((t for t in self.terms[kind] if t.slug == slug), None)
 
 
@@ -156,24 +165,33 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
     ``memo`` keeps results that outlive one build (the build cache's ``memo``).
     """
     items: dict[str, list[Document]] = {t.name: [] for t in config.types}
-    scheduled, unpublished = [], []
+    scheduled, unpublished, expired = [], [], set()
     for doc in documents:
         if doc.draft and not drafts:
             unpublished.append(doc)
         elif doc.date is not None and config.types[doc.kind].dated and doc.date > now and not drafts:
-            scheduled.append(doc.date)
+            scheduled.append(doc)
+            unpublished.append(doc)
+        elif has_expired(doc, now) and config.expired is Expiry.REMOVE:
             unpublished.append(doc)
         else:
             items[doc.kind].append(doc)
+            if has_expired(doc, now):
+                expired.add(doc.source)
     for content_type in config.types:
         _order(items[content_type.name], content_type.dated)
-    site = Site(config, _with_feature(items, config, Feature.HOME), _taxonomies(_with_feature(items, config, Feature.TAXONOMIES), config),
-                _archives(_with_feature(items, config, Feature.ARCHIVES), config), scheduled=len(scheduled),
-                publish_next=min(scheduled, default=None), now=now, items=items, unpublished=unpublished)
+    # Lists, archives, feeds, the sitemap and search show what has not expired; an expired item's page may stay.
+    listed = {name: [doc for doc in of_type if doc.source not in expired] for name, of_type in items.items()} if expired else items
+    moments = [doc.date for doc in scheduled] + changes_at((d for of_type in items.values() for d in of_type), now)
+    site = Site(config, _with_feature(listed, config, Feature.HOME), _taxonomies(_with_feature(listed, config, Feature.TAXONOMIES), config),
+                _archives(_with_feature(listed, config, Feature.ARCHIVES), config), scheduled=len(scheduled),
+                publish_next=min(moments, default=None), now=now, items=items, unpublished=unpublished, expired=frozenset(expired),
+                upcoming=upcoming(scheduled, (d for of_type in items.values() for d in of_type), now))
+    site.featured = lead_articles(site.articles, config.front_page.featured)
     for newer, older in zip(site.articles, site.articles[1:]):
         site.older[newer.source] = older
         site.newer[older.source] = newer
-    site.related = related_articles(site.with_feature(Feature.RELATED), config.related_count, memo)
+    site.related = related_articles(_with_feature(listed, config, Feature.RELATED), config.related_count, memo)
     return site
 
 
@@ -190,23 +208,47 @@ def _order(items: list[Document], dated: bool) -> None:
 def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[Term]]:
     names: dict[tuple[str, str], Counter] = defaultdict(Counter)
     members: dict[tuple[str, str], list[Document]] = defaultdict(list)
+    tree = config.categories
     for doc in articles:
         authors = doc.authors or ((config.author,) if config.author else ())
-        for kind, values in (("tag", doc.tags), ("category", (doc.category,) if doc.category else ()), ("author", authors)):
+        for kind, values in (("tag", doc.tags), ("category", doc.categories or ((doc.category,) if doc.category else ())),
+                             ("author", authors), ("series", (doc.series,) if doc.series else ())):
             for name in values:
-                key = (kind, slugify(name))
+                key = (kind, tree.slug_of(name) if kind == "category" else slugify(name))
                 if not key[1]:
                     continue
                 names[key][name] += 1
                 members[key].append(doc)
+    _with_children(names, members, tree, articles)
     terms: dict[str, list[Term]] = {kind: [] for kind in TAXONOMIES}
     for (kind, slug), counter in names.items():
-        # Spellings that differ only in case share one page, named by the most used spelling.
-        name = min(counter, key=lambda n: (-counter[n], collation_key(n)))
-        terms[kind].append(Term(kind, name, slug, config.url(kind, slug=slug), members[(kind, slug)]))
+        declared = tree.by_slug.get(slug) if kind == "category" else None
+        # Spellings that differ only in case share one page, named by the most used spelling (a declared category: by its title).
+        name = declared.title if declared else min(counter, key=lambda n: (-counter[n], collation_key(n)))
+        terms[kind].append(Term(kind, name, slug, config.url(kind, slug=slug), members[(kind, slug)],
+                                parent=declared.parent if declared else "", description=declared.description if declared else "",
+                                depth=len(tree.ancestors(slug))))
     for kind in TAXONOMIES:
         terms[kind].sort(key=lambda t: (collation_key(t.name), t.slug))
+    terms["category"].sort(key=lambda t: tree.sort_key(t.slug))
     return terms
+
+
+def _with_children(names: dict, members: dict, tree: Categories, articles: list[Document]) -> None:
+    """A declared category's list holds its children's articles too (each once, in the site's order),
+    and a parent with no article of its own still has its page."""
+    rank = {doc.source: number for number, doc in enumerate(articles)}
+    below: dict[str, set[str]] = defaultdict(set)
+    for (kind, slug), docs in list(members.items()):
+        if kind == "category":
+            for parent in tree.ancestors(slug):
+                below[parent].update(doc.source for doc in docs)
+    by_source = {doc.source: doc for doc in articles}
+    for parent, sources in below.items():
+        own = members[("category", parent)]
+        sources |= {doc.source for doc in own}
+        members[("category", parent)] = [by_source[s] for s in sorted(sources, key=rank.__getitem__)]
+        names.setdefault(("category", parent), Counter())
 
 
 def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
@@ -271,8 +313,7 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
 
 def _groups_of(doc: Document) -> list[tuple[str, str]]:
     keys = [("tag", slugify(t)) for t in doc.tags]
-    if doc.category:
-        keys.append(("category", slugify(doc.category)))
+    keys += [("category", slugify(c)) for c in doc.categories or ((doc.category,) if doc.category else ())]
     return keys
 
 
