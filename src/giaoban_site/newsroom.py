@@ -134,7 +134,7 @@ class AuthorProfile:
 
     pen_name: str
     name: str = ""  # the full name, when the pen name is not it
-    photo: str = ""  # site-relative: "static/tac-gia/tuyet-nhung.jpg"
+    photo: str = ""  # a file of static/, by its address: "tac-gia/tuyet-nhung.jpg"
     bio: str = ""
     line: int = 0
 
@@ -342,7 +342,7 @@ def read_authors(root: Path) -> tuple[dict[str, AuthorProfile], list[Problem]]:
             problems.append(Problem(AUTHORS_FILE, line, msg("author_bad", name=name)))
             continue
         photo = str(given.get("photo") or "").lstrip("/")
-        if photo and not (root / photo).is_file():
+        if photo and not (root / "static" / photo).is_file():
             problems.append(Problem(AUTHORS_FILE, line, msg("author_photo_missing", name=name, photo=photo)))
             continue
         profiles[slugify(name)] = AuthorProfile(name, " ".join(str(given.get("name") or "").split()), photo,

@@ -9,7 +9,7 @@ import math
 import re
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 from jinja2.utils import htmlsafe_json_dumps
@@ -130,6 +130,7 @@ def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Ca
         weekday=t.weekday_in_text,
         month_name=t.month_name,
         iso=lambda d: d.isoformat(),
+        host=lambda address: (urlsplit(address).hostname or address).removeprefix("www."),
         save_url=save_url,
         absolute_links=lambda html, page: Markup(absolutize_html(str(html), absolute_url(config, page))),
     )
