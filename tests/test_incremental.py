@@ -27,8 +27,16 @@ def article_text(title: str, day: int, tags: list[str], body: str) -> str:
     return f'---\ntitle: "{title}"\ndate: 2024-05-{day:02d} 08:00\ntags: [{tag_list}]\n---\n\n{body}\n'
 
 
-SITE_YAML = 'title: "Thử"\npage_size: {size}\nlanguages:\n  en:\n    title: "Trial"\n'
-
+SITE_YAML = 'title: "Thử"\npage_size: {size}\nlanguages:\n  en:\n    title: "Trial"\n' + """
+expired: notice
+front_page:
+  featured: 2
+  blocks: [featured, latest, {category: hoat-dong}, most_read, {series: giao-ban}]
+categories:
+  hoat-dong: {title: "Hoạt động"}
+  ky-hop: {title: "Kỳ họp", parent: hoat-dong}
+"""
+CATEGORIES = ["Kỳ họp", "Hoạt động", "Tin địa phương"]
 
 def initial_site(root: Path) -> None:
     (root / "site.yaml").write_text(SITE_YAML.format(size=2), encoding="utf-8")
@@ -87,6 +95,20 @@ def apply_edit(root: Path, edit: tuple, n: int) -> None:
         english = sorted((root / "content/en").rglob("*.md"))
         if english:
             english[value % len(english)].unlink()
+    elif kind == "featured":  # into the lead block, by rank or not, or out of it
+        set_field(target, "featured", ["false", "true", "1", "2"][value % 4])
+    elif kind == "pinned":  # at the top of its categories: until a date past or to come, or not at all
+        set_field(target, "pinned", ["false", "true", "2024-01-01", "2099-01-01"][value % 4])
+    elif kind == "series":
+        set_field(target, "series", ["Giao ban", "Kỳ họp thứ 9"][value % 2])
+    elif kind == "category":  # a child of a declared category, a parent, one no one declared; and more than one
+        set_field(target, "category", f'"{CATEGORIES[value % 3]}"')
+        set_field(target, "categories", f'["{CATEGORIES[(value + 1) % 3]}"]' if value % 2 else "[]")
+    elif kind == "expires":  # past (its page stays, marked, out of lists) or to come
+        set_field(target, "expires", ["2024-06-01", "2099-06-01"][value % 2])
+    elif kind == "views":  # the most read block's data file
+        write(root, "views.csv", "address,views\n" + "".join(f"{p.relative_to(root).as_posix()},{(i * value) % 7}\n"
+                                                            for i, p in enumerate(articles(root))))
     elif kind == "attach":  # the shared attachment gets new bytes, and one more article lists it
         (root / "content/2024/05/tep.pdf").write_bytes(b"%PDF-" + str(n).encode() * (value + 1))
         set_field(target, "attachments", '[{file: tep.pdf, title: "Tệp đính kèm"}]')
@@ -100,7 +122,8 @@ def set_field(path: Path, name: str, value: str) -> None:
 
 
 EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template",
-                                   "page_size", "touch", "alias", "attach", "translate", "untranslate"]),
+                                   "page_size", "touch", "alias", "attach", "translate", "untranslate", "featured",
+                                   "pinned", "series", "category", "expires", "views"]),
                   st.integers(0, 20), st.integers(0, 100))
 
 
@@ -118,6 +141,7 @@ def assert_incremental_equals_clean(root: Path, scratch: Path) -> None:
 @given(st.lists(EDITS, min_size=1, max_size=6))
 @example([("alias", 0, 1), ("attach", 1, 2), ("alias", 0, 3), ("attach", 2, 5), ("delete", 1, 0)])  # old URLs and files move
 @example([("translate", 0, 1), ("translate", 1, 2), ("title", 0, 0), ("untranslate", 0, 0), ("delete", 1, 0)])  # languages come and go
+@example([("category", 0, 1), ("featured", 1, 3), ("series", 2, 0), ("expires", 0, 0), ("views", 0, 3), ("pinned", 3, 1)])  # the newsroom
 def test_incremental_build_equals_clean_build_after_any_edits(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root, scratch = Path(tmp) / "site", Path(tmp) / "scratch"

@@ -18,8 +18,8 @@ def meta(page: BeautifulSoup) -> dict[str, str]:
     return found
 
 
-def json_ld(page: BeautifulSoup) -> list[dict]:
-    return [json.loads(s.string) for s in page.select('script[type="application/ld+json"]')]
+def json_ld(page: BeautifulSoup, kind: str = "NewsArticle") -> list[dict]:
+    return [data for s in page.select('script[type="application/ld+json"]') if (data := json.loads(s.string))["@type"] == kind]
 
 
 def test_article_has_open_graph_twitter_and_news_article(site: SiteDir) -> None:
@@ -81,9 +81,11 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(site: SiteDir) -> None:
     assert site.build().returncode == 0
     html = (site.output / "2024/05/hostile/index.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
-    assert len(page.select("script")) == 1  # only the JSON-LD; no injected script element
+    assert len(page.select("script")) == 2  # only the JSON-LD, the article's and its breadcrumbs'; no injected script element
     [ld] = json_ld(page)
     assert ld["headline"] == HOSTILE
+    [trail] = json_ld(page, "BreadcrumbList")
+    assert trail["itemListElement"][-1]["name"] == HOSTILE
     assert meta(page)["og:title"] == HOSTILE
     head = html.split("</head>")[0]
-    assert head.count("</script>") == 1
+    assert head.count("</script>") == 2

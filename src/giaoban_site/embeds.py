@@ -101,4 +101,4 @@ def _card(embed: Embed, label: str) -> str:
     e = html.escape
     poster = f'<img src="{e(embed.poster)}" alt="" loading="lazy" decoding="async">' if embed.poster else ""
     return (f'<figure class="embed-card"><a href="{e(embed.url)}" rel="external noopener">{poster}'
-            f'<span class="embed-title">{e(embed.title)}</span><span class="embed-host">{e(label)}</span></a></figure>')
+            f'<span class="embed-title">{e(embed.title)}</span> <span class="embed-host">{e(label)}</span></a></figure>')

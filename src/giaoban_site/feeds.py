@@ -131,6 +131,11 @@ def _content_html(doc: Document, config: SiteConfig, body: str) -> str:
     return absolutize_html(body, absolute_url(config, doc.url))
 
 
+def _link(config: SiteConfig, doc: Document) -> str:
+    """Where an entry leads: the article's page, or the site it only links out to (``external_url``)."""
+    return absolute_url(config, doc.external_url or doc.url)
+
+
 def _authors(doc: Document, config: SiteConfig) -> tuple[str, ...]:
     return doc.authors or ((config.author,) if config.author else ())
 
@@ -173,7 +178,7 @@ def atom(feed: Feed, config: SiteConfig, body: Callable[[Document], str]) -> byt
         entry = _sub(root, a + "entry")
         _sub(entry, a + "id", entry_id(config, doc))
         _sub(entry, a + "title", doc.title)
-        _sub(entry, a + "link", rel="alternate", type="text/html", href=absolute_url(config, doc.url))
+        _sub(entry, a + "link", rel="alternate", type="text/html", href=_link(config, doc))
         _sub(entry, a + "published", doc.date.astimezone(config.tz).isoformat())
         _sub(entry, a + "updated", last_changed(doc).astimezone(config.tz).isoformat())
         for name in _authors(doc, config):
@@ -210,7 +215,7 @@ def rss(feed: Feed, config: SiteConfig, body: Callable[[Document], str]) -> byte
     for doc in feed.articles:
         item = _sub(channel, "item")
         _sub(item, "title", doc.title)
-        _sub(item, "link", absolute_url(config, doc.url))
+        _sub(item, "link", _link(config, doc))
         _sub(item, "guid", entry_id(config, doc), isPermaLink="false")
         _sub(item, "pubDate", email.utils.format_datetime(doc.date.astimezone(config.tz)))
         for name in _authors(doc, config):

@@ -66,7 +66,7 @@ class ListKind(enum.Enum):
     HOME = "home"
     CATEGORY = "category"
     TAG = "tag"
-    TOPIC = "topic"  # a series ("dòng sự kiện"): the site has no page of its own for one yet, so its search
+    TOPIC = "topic"  # a series ("dòng sự kiện"): its page
     FEED = "feed"
     CATEGORY_FEED = "category_feed"
 

@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from .aliases import REDIRECTS_FILE, read_redirects_file
 from .cache import write_replacing
@@ -38,6 +38,7 @@ from .errors import BuildFailed, ContentError, Problem
 from .imported import Batch, Imported, ListKind, OldList, Reader, Skipped
 from .legacy_text import ConversionMemo
 from .messages import msg
+from .newsroom import VIEWS_FILE
 from .nukeviet import UPLOAD_LINK, NukeVietCsv, NukeVietDump
 from .old_pages import PlainTextArticle, SavedPage
 from .site import paginated_url
@@ -88,6 +89,7 @@ class _Plan:
 
     texts: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, bytes] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)  # the site's data files: views.csv
     missing: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -112,9 +114,11 @@ def import_sources(options: ImportOptions) -> ImportReport:
         raise BuildFailed(problems)
     for article in articles:
         _plan_article(article, uploads, plan)
+    if views := _views_file(articles):
+        plan.data[VIEWS_FILE] = views
     lists = [old for batch in batches for old in batch.lists]
     added, unplaced = _new_redirects(lists, articles, config)
-    state, files = _load_state(root), dict(sorted({**plan.texts, **plan.copies}.items()))
+    state, files = _load_state(root), dict(sorted({**plan.texts, **plan.copies, **plan.data}.items()))
     outcomes = {path: _outcome(root / path, data, state.get(path), options.force) for path, data in files.items()}
     writes = [(root / path, data) for path, data in files.items() if outcomes[path] in (Outcome.NEW, Outcome.UPDATED)]
     state.update({path: _digest(data) for path, data in files.items() if outcomes[path] is not Outcome.KEPT})
@@ -243,6 +247,14 @@ def with_new_links(articles: list[Imported], pattern: str, base_path: str) -> li
     return [dataclasses.replace(a, body=link.sub(relink, a.body)) if a.body else a for a in articles]
 
 
+def _views_file(articles: list[Imported]) -> bytes:
+    """views.csv (newsroom.py) from the old site's view counts (NukeViet's ``hitstotal``), by content file."""
+    rows = sorted((a.path(), int(a.extra["luot_xem"])) for a in articles if str(a.extra.get("luot_xem", "")).isdigit())
+    if not rows:
+        return b""
+    return ("address,views\n" + "".join(f"{path},{count}\n" for path, count in rows)).encode("utf-8")
+
+
 def _new_redirects(lists: list[OldList], articles: list[Imported], config: SiteConfig) -> tuple[dict[str, str], list[str]]:
     """Old list addresses not yet in redirects.yaml, each to the page of the new site that shows the
     same (a category's page N to the page holding the same articles); and those that have no such
@@ -250,8 +262,11 @@ def _new_redirects(lists: list[OldList], articles: list[Imported], config: SiteC
     now = dt.datetime.now(dt.timezone.utc)
     published = [a for a in articles if not a.draft and _moment(a.date) <= now]
     features = config.types["article"].features
-    in_category = Counter(slugify(a.category) for a in published if a.category)
+    # Every category an article is filed in has its page now (the main one and ``chuyen_muc_khac``).
+    filed = [c for a in published for c in (a.category, *a.extra.get("chuyen_muc_khac", ())) if c]
+    in_category = Counter(config.term_slug("category", c) for c in filed)
     tags = {slugify(t) for a in published for t in a.tags}
+    series = {slugify(str(a.extra["dong_su_kien"])) for a in published if a.extra.get("dong_su_kien")}
 
     def target(old: OldList) -> str | None:
         slug = slugify(old.name)
@@ -259,12 +274,13 @@ def _new_redirects(lists: list[OldList], articles: list[Imported], config: SiteC
             return "/"
         if old.kind is ListKind.FEED:
             return config.url("rss") if Feature.FEEDS in features else None
-        if old.kind is ListKind.TOPIC:
-            return config.url("search") + "?q=" + quote(old.name) if Feature.SEARCH in features else None
+        if old.kind is ListKind.TOPIC:  # a series: its own page
+            return config.url("series", slug=slug) if slug in series and Feature.TAXONOMIES in features else None
         if Feature.TAXONOMIES not in features:
             return None
         if old.kind is ListKind.TAG:
             return config.url("tag", slug=slug) if slug in tags else None
+        slug = config.term_slug("category", old.name)
         if not in_category[slug]:
             return None
         base = config.url("category", slug=slug)

@@ -22,7 +22,7 @@ import yaml
 
 from .errors import Problem, yaml_error_line
 from .messages import kind_of, msg
-from .vietnamese import slugify
+from .vietnamese import collation_key, slugify
 
 if TYPE_CHECKING:
     from .content import Document
@@ -119,13 +119,12 @@ class Categories:
             parent = self.by_slug[parent].parent
         return found
 
-    def sort_key(self, slug: str) -> tuple:
-        """Where a category goes in the tree's order: under its ancestors, by ``order``, then title."""
-        from .vietnamese import collation_key
-
-        path = [*self.ancestors(slug), slug]
-        return tuple((self.by_slug[s].order, collation_key(self.by_slug[s].title)) if s in self.by_slug else (0, collation_key(s))
-                     for s in path)
+    def sort_key(self, slug: str, name: str) -> tuple:
+        """Where a category goes in the tree's order: under its ancestors, by ``order``, then title;
+        those no one declared (named ``name``) after the tree."""
+        if slug not in self.by_slug:
+            return (True, collation_key(name))
+        return (False, *((self.by_slug[s].order, collation_key(self.by_slug[s].title)) for s in (*self.ancestors(slug), slug)))
 
 
 @dataclass(frozen=True)

@@ -363,9 +363,9 @@ class PageRenderer:
                    "photo": self.site.photos.of(doc, doc.image),
                    "gallery": [(photos[g.file], g.caption) for g in doc.gallery if g.file in photos],
                    **(register.item_context(doc) if register else {})}
-        context["breadcrumbs"] = self._item_breadcrumbs(doc, content_type)
         if not content_type.dated:
             return {**context, "page": doc}
+        context["breadcrumbs"] = self._item_breadcrumbs(doc, content_type)
         series = self.terms.get(ListKey("series", self.site.config.term_slug("series", doc.series))) if doc.series else None
         return {**context, "article": doc, "older": self.site.older.get(doc.source), "newer": self.site.newer.get(doc.source),
                 "related": self.site.related.get(doc.source, []), "expired": doc.source in self.site.expired,
@@ -374,7 +374,7 @@ class PageRenderer:
                 "series_articles": series.articles[:SERIES_BOX] if series else []}
 
     def _item_breadcrumbs(self, doc: Document, content_type: ContentType) -> list[Crumb]:
-        """Home, the main category and its ancestors (dated items), the item."""
+        """Home, the main category and its ancestors, the item (a dated one: a standing page sits right under home)."""
         trail = self._category_trail(doc.category) if doc.category and content_type.has(Feature.TAXONOMIES) else []
         return [self._home_crumb(), *trail, Crumb(doc.title, doc.url)]
 

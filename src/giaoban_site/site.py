@@ -230,7 +230,7 @@ def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[
                                 depth=len(tree.ancestors(slug))))
     for kind in TAXONOMIES:
         terms[kind].sort(key=lambda t: (collation_key(t.name), t.slug))
-    terms["category"].sort(key=lambda t: tree.sort_key(t.slug))
+    terms["category"].sort(key=lambda t: tree.sort_key(t.slug, t.name))
     return terms
 
 
