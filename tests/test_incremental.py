@@ -31,10 +31,10 @@ SITE_YAML = 'title: "Thử"\npage_size: {size}\nlanguages:\n  en:\n    title: "T
 expired: notice
 front_page:
   featured: 2
-  blocks: [featured, latest, {category: hoat-dong}, most_read, {series: giao-ban}]
+  blocks: [featured, latest, {{category: hoat-dong}}, most_read, {{series: giao-ban}}]
 categories:
-  hoat-dong: {title: "Hoạt động"}
-  ky-hop: {title: "Kỳ họp", parent: hoat-dong}
+  hoat-dong: {{title: "Hoạt động"}}
+  ky-hop: {{title: "Kỳ họp", parent: hoat-dong}}
 """
 CATEGORIES = ["Kỳ họp", "Hoạt động", "Tin địa phương"]
 
