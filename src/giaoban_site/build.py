@@ -38,7 +38,7 @@ from .lock import output_lock
 from .markup import MarkdownRenderer, first_paragraph_summary, plain_text, prefix_root_links
 from .messages import msg
 from .models import arrange_registers, model_of
-from .newsroom import Upcoming, read_authors, read_views
+from .newsroom import AUTHORS_FILE, Upcoming, read_authors, read_views
 from .output import OutputWriter
 from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
@@ -167,8 +167,10 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         published = [doc for site in sites for doc in site.documents]
         unpublished = [doc for site in sites for doc in site.unpublished]
         attachments, problems = attachments_of(published, unpublished, sources.assets, photo_files(published + unpublished, config))
-        photos, photo_problems = plan_photos(published, config, cache)
-        problems += photo_problems + check_translations(sites) + _newsroom_files(sites, config, published)
+        profiles, profile_problems = read_authors(config.root)  # their photos are made with the documents'
+        author_photos = [(p.photo_file, AUTHORS_FILE, p.line) for p in profiles.values() if p.photo]
+        photos, photo_problems = plan_photos(published, config, cache, author_photos)
+        problems += profile_problems + photo_problems + check_translations(sites) + _newsroom_files(sites, config, published, profiles)
         templates = templates or templates_digest(config)
         projects = []
         for site in sites:
@@ -189,11 +191,10 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     return project
 
 
-def _newsroom_files(sites: list[Site], config: SiteConfig, published: list[Document]) -> list[Problem]:
-    """views.csv and authors.yaml (newsroom.py), read once for every language; their errors, and
-    warnings for front page blocks that name nothing."""
+def _newsroom_files(sites: list[Site], config: SiteConfig, published: list[Document], profiles: dict) -> list[Problem]:
+    """views.csv (newsroom.py), read once for every language, and the authors' profiles given to each
+    site; the errors of views.csv, and warnings for front page blocks that name nothing."""
     views, problems, warnings = read_views(config.root, published, config.base_url)
-    profiles, profile_problems = read_authors(config.root)
     for site in sites:
         site.views, site.profiles = views, profiles
     for block in config.front_page.blocks:
@@ -202,7 +203,7 @@ def _newsroom_files(sites: list[Site], config: SiteConfig, published: list[Docum
             warnings.append(Problem(CONFIG_FILE, None, msg("front_block_unknown", kind=block.kind.value, name=block.name, known=known)))
     for warning in warnings:
         log.warning("%s", warning)
-    return problems + profile_problems
+    return problems
 
 
 def _arrange_registers(site: Site) -> list[Problem]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 import yaml
 
+from .content import unsafe_path
 from .errors import Problem, yaml_error_line
 from .messages import kind_of, msg
 from .vietnamese import collation_key, slugify
@@ -136,6 +137,11 @@ class AuthorProfile:
     photo: str = ""  # a file of static/, by its address: "tac-gia/tuyet-nhung.jpg"
     bio: str = ""
     line: int = 0
+
+    @property
+    def photo_file(self) -> str:
+        """The photo's file, from the site root (photos.py makes its sizes)."""
+        return "static/" + self.photo
 
 
 # --- site.yaml ------------------------------------------------------------------------------
@@ -341,7 +347,7 @@ def read_authors(root: Path) -> tuple[dict[str, AuthorProfile], list[Problem]]:
             problems.append(Problem(AUTHORS_FILE, line, msg("author_bad", name=name)))
             continue
         photo = str(given.get("photo") or "").lstrip("/")
-        if photo and not (root / "static" / photo).is_file():
+        if photo and (unsafe_path(photo) or not (root / "static" / photo).is_file()):
             problems.append(Problem(AUTHORS_FILE, line, msg("author_photo_missing", name=name, photo=photo)))
             continue
         profiles[slugify(name)] = AuthorProfile(name, " ".join(str(given.get("name") or "").split()), photo,

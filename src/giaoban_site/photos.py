@@ -201,10 +201,12 @@ def images_in_html(fragment: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(html.unescape(m) for m in re.findall(r'<img [^>]*?src="([^"]+)"', fragment)))
 
 
-def plan_photos(documents: list[Document], config: SiteConfig, cache: BuildCache | None) -> tuple[PlannedPhotos, list[Problem]]:
+def plan_photos(documents: list[Document], config: SiteConfig, cache: BuildCache | None,
+                others: Iterable[tuple[str, str, int | None]] = ()) -> tuple[PlannedPhotos, list[Problem]]:
     """Every photo the published documents show, and a problem (at the document's line) for each
     that cannot be read or is larger than ``images:`` allows; those that are missing are kept in
-    ``missing``, which a build reports and ``check`` finds with the other broken links."""
+    ``missing``, which a build reports and ``check`` finds with the other broken links. ``others``
+    are photos pages show that no document names (an author's: the file, and where it is named, at which line)."""
     settings = dataclasses.replace(config.images, formats=writable_formats(config.images))
     headers: dict[str, tuple[tuple, _Header]] = cache.load("photos.pickle", dict) if cache else {}
     seen: dict[str, tuple[tuple, _Header]] = {}
@@ -228,6 +230,15 @@ def plan_photos(documents: list[Document], config: SiteConfig, cache: BuildCache
                     continue
                 planned.by_file[file] = photo
             planned.by_document.setdefault(doc.source, {})[written] = photo
+    for file, named_in, line in others:
+        photo, problem = planned.by_file.get(file), ""
+        if photo is None:
+            photo, problem = _plan_one(file, config, settings, headers, seen)
+        if problem:
+            message = msg("broken_image", url=file) if problem == "photo_missing" else msg(problem, image=file)
+            problems.append(Problem(named_in, line, message))
+        else:
+            planned.by_file[file] = photo
     if cache and seen != headers:
         cache.save("photos.pickle", seen)
     return planned, problems

@@ -418,7 +418,8 @@ class PageRenderer:
             home["blocks"] = self._front_blocks(home)
         return {
             **home, "heading": heading, "content_type": own_type, "breadcrumbs": self._list_breadcrumbs(term, own_type),
-            "profile": self.site.profiles.get(term.slug) if term and term.kind == "author" else None,
+            "profile": (profile := self.site.profiles.get(term.slug) if term and term.kind == "author" else None),
+            "profile_photo": self.site.photos.by_file.get(profile.photo_file) if profile and profile.photo else None,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": self.t(TAXONOMY_TITLES[term.kind]) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
