@@ -13,6 +13,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import SiteDir, StaticServer, text_of, tree_digest
+from test_sessions import session_site
 from test_theme import AXE, AXE_TAGS, VNU, phone_page
 
 BASE = "https://hdnd.example.gov.vn/"
@@ -157,6 +158,24 @@ def test_without_front_page_settings_the_home_page_is_the_plain_list(site: SiteD
     assert site.build().returncode == 0
     home = site.page("")
     assert [" ".join(h.get_text().split()) for h in home.select("section.front-block > h2")] == ["Tiêu điểm", "Tin mới nhất"]
+
+
+def test_the_session_and_the_newest_documents_are_blocks_where_site_yaml_puts_them(site: SiteDir) -> None:
+    session_site(site)
+    site.write("site.yaml", f'''
+        title: "HĐND"
+        base_url: "{BASE}"
+        front_page:
+          blocks: [latest, {{documents: , count: 1}}, session]
+        ''')
+    assert site.build("--now", "2024-07-12T15:00:00+07:00").returncode == 0  # the session's last day, its documents out
+    home = site.page("")
+    kinds = [node.get("class")[-1] if node.name == "section" else "session" for node in home.select("main > section, main > aside")]
+    assert kinds == ["front-latest", "front-documents", "session"]
+    documents = home.select_one(".front-documents")
+    assert [a.get_text() for a in documents.select(".document-number a")] == ["Nghị quyết số 15/2024/NQ-HĐND"]
+    assert documents.select_one("h2 a")["href"] == "/van-ban/"
+    assert "Kỳ họp đang diễn ra" in text_of(home, ".session-box")
 
 
 # --- categories, series, breadcrumbs --------------------------------------------------------------

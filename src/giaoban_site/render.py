@@ -21,7 +21,7 @@ from .content import Document
 from .content_types import ContentType, Feature
 from .documents import link_targets, reference_register, resolve_references
 from .languages import Catalogue, load_catalogue
-from .newsroom import BlockKind, FrontPage, most_read, pinned_first, reading_minutes
+from .newsroom import Block, BlockKind, FrontPage, most_read, pinned_first, reading_minutes
 from .photos import BODY_SIZES, GALLERY_SIZES, THUMBNAIL_SIZES, Photo, picture, with_pictures
 from .public import absolute_url, absolutize_html, public_items
 from .search import record_paths
@@ -416,10 +416,10 @@ class PageRenderer:
         home = {k: v for r in self.site.registers.values() for k, v in r.home_context().items()} if job.key == HOME else {}
         if job.key == HOME and job.number == 1:
             home["blocks"] = self._front_blocks(home)
+        profile = self.site.profiles.get(term.slug) if term and term.kind == "author" else None
         return {
             **home, "heading": heading, "content_type": own_type, "breadcrumbs": self._list_breadcrumbs(term, own_type),
-            "profile": (profile := self.site.profiles.get(term.slug) if term and term.kind == "author" else None),
-            "profile_photo": self.site.photos.by_file.get(profile.photo_file) if profile and profile.photo else None,
+            "profile": profile, "profile_photo": self.site.photos.by_file.get(profile.photo_file) if profile and profile.photo else None,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": self.t(TAXONOMY_TITLES[term.kind]) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
             "pagination": {
@@ -430,36 +430,45 @@ class PageRenderer:
         }
 
     def _front_blocks(self, home: dict) -> list[dict]:
-        """The home page's blocks in site.yaml's order, each with what it shows; those with nothing
-        to show left out. None (the plain list) when that leaves only the session box and the latest news."""
-        site, front = self.site, self.site.config.front_page
-        blocks = []
-        for block in front.blocks:
-            shown: dict = {"kind": block.kind.value, "heading": block.title}
-            if block.kind is BlockKind.FEATURED:
-                shown.update(articles=site.featured, heading=block.title or self.t("featured"))
-            elif block.kind is BlockKind.LATEST:
-                shown.update(heading=block.title or self.t("latest"), articles=site.articles[:site.config.page_size],
-                             url=paginated_url(site.config, site.config.prefix, 2) if len(site.articles) > site.config.page_size else "")
-            elif block.kind in (BlockKind.CATEGORY, BlockKind.SERIES):
-                term = self.terms.get(ListKey(block.kind.value, block.name))
-                if term:
-                    listed = pinned_first(term.articles, site.now) if term.kind == "category" else term.articles
-                    shown.update(heading=block.title or term.name, url=term.url, articles=listed[:block.count],
-                                 more=self.t("more_of", name=term.name))
-            elif block.kind is BlockKind.MOST_READ:
-                shown.update(heading=block.title or self.t("most_read"), articles=most_read(site.articles, site.views, block.count))
-            elif block.kind is BlockKind.SESSION:
-                shown.update(session=home.get("session"), under_way=home.get("session_under_way"))
-            elif block.kind is BlockKind.DOCUMENTS:
-                register = reference_register(site)
-                docs = register.docs[:block.count] if register else []
-                shown.update(heading=block.title or self.t("newest_documents"), entries=[register.entries[d.source] for d in docs],
-                             url=register.type.index if docs else "")
-            if shown.get("articles") or shown.get("session") or shown.get("entries") or block.kind is BlockKind.LATEST:
-                blocks.append(shown)
+        """The home page's blocks in site.yaml's order, each with what it shows, those with nothing to
+        show left out; none (the plain list) when that leaves only the session box and the latest news."""
+        makers = {BlockKind.FEATURED: self._featured_block, BlockKind.LATEST: self._latest_block,
+                  BlockKind.CATEGORY: self._term_block, BlockKind.SERIES: self._term_block,
+                  BlockKind.MOST_READ: self._most_read_block, BlockKind.DOCUMENTS: self._documents_block,
+                  BlockKind.SESSION: lambda block: {"session": home["session"], "under_way": home["session_under_way"]}
+                  if home.get("session") else None}
+        front = self.site.config.front_page
+        blocks = [{"kind": block.kind.value, **shown} for block in front.blocks if (shown := makers[block.kind](block))]
         plain = front == FrontPage() and [b["kind"] for b in blocks if b["kind"] != "session"] == ["latest"]
         return [] if plain else blocks
+
+    def _featured_block(self, block: Block) -> dict | None:
+        return {"heading": block.title or self.t("featured"), "articles": self.site.featured} if self.site.featured else None
+
+    def _latest_block(self, block: Block) -> dict:
+        config, articles = self.site.config, self.site.articles
+        more = paginated_url(config, config.prefix, 2) if len(articles) > config.page_size else ""
+        return {"heading": block.title or self.t("latest"), "articles": articles[:config.page_size], "url": more}
+
+    def _term_block(self, block: Block) -> dict | None:
+        """A category's or a series' newest (a category's pinned ones first)."""
+        term = self.terms.get(ListKey(block.kind.value, block.name))
+        if term is None:
+            return None
+        listed = pinned_first(term.articles, self.site.now) if term.kind == "category" else term.articles
+        return {"heading": block.title or term.name, "url": term.url, "articles": listed[:block.count],
+                "more": self.t("more_of", name=term.name)}
+
+    def _most_read_block(self, block: Block) -> dict | None:
+        read = most_read(self.site.articles, self.site.views, block.count)
+        return {"heading": block.title or self.t("most_read"), "articles": read} if read else None
+
+    def _documents_block(self, block: Block) -> dict | None:
+        register = reference_register(self.site)
+        if register is None or not register.docs:
+            return None
+        return {"heading": block.title or self.t("newest_documents"), "url": register.type.index,
+                "entries": [register.entries[d.source] for d in register.docs[:block.count]]}
 
     def _context_taxonomy(self, job: PageJob) -> dict:
         terms = [self.term_links[t.key] for t in self.site.terms[job.key]]
