@@ -412,10 +412,11 @@ NEW_PAGES = ["", "2014/10/bai-1/", "2014/10/bai-3/", "chuyen-muc/", "chuyen-muc/
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", NEW_PAGES)
-def test_the_newsrooms_pages_have_no_accessibility_violations(newsroom: SiteDir, browser, url: str) -> None:
+def test_the_newsrooms_pages_have_no_accessibility_violations(newsroom: SiteDir, browser, url: str, scheme: str) -> None:
     server = StaticServer(newsroom.output)
-    context, phone = phone_page(browser)
+    context, phone = phone_page(browser, color_scheme=scheme)
     try:
         assert phone.goto(server.url + url).ok
         phone.add_script_tag(path=str(AXE))

@@ -318,6 +318,7 @@ class PageRenderer:
                            for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
+        self._trails: dict[str, list[Crumb]] = {}  # category slug ("" for home) -> its breadcrumbs
         self.redirects = {r.url: r for r in site.redirects}
         self.t: Catalogue = env.globals["t"]
         self._contexts = {
@@ -379,13 +380,17 @@ class PageRenderer:
         return [self._home_crumb(), *trail, Crumb(doc.title, doc.url)]
 
     def _home_crumb(self) -> Crumb:
-        return Crumb(self.t("home"), self.site.config.prefix)
+        if "" not in self._trails:
+            self._trails[""] = [Crumb(self.t("home"), self.site.config.prefix)]
+        return self._trails[""][0]
 
     def _category_trail(self, name: str) -> list[Crumb]:
+        """A category's trail from the top of the tree: made once, so that page keys hash its crumbs once."""
         slug = self.site.config.term_slug("category", name)
-        tree = self.site.config.categories
-        found = [self.terms.get(ListKey("category", s)) for s in (*tree.ancestors(slug), slug)]
-        return [Crumb(term.name, term.url) for term in found if term]
+        if slug not in self._trails:
+            found = [self.terms.get(ListKey("category", s)) for s in (*self.site.config.categories.ancestors(slug), slug)]
+            self._trails[slug] = [Crumb(term.name, term.url) for term in found if term]
+        return self._trails[slug]
 
     def _list_breadcrumbs(self, term: Term | None, own_type: ContentType | None) -> list[Crumb]:
         if own_type:
