@@ -318,6 +318,31 @@ def test_old_list_addresses_are_added_to_redirects_yaml_and_lead_to_the_new_list
     assert again.returncode == 0 and (site.root / "redirects.yaml").read_text(encoding="utf-8") == redirects  # added once
 
 
+def test_the_old_category_tree_goes_to_site_yaml_and_the_views_to_views_csv(site: SiteDir) -> None:
+    # "Tin địa phương" under "Hoạt động HĐND tỉnh", as NukeViet's parentid says.
+    # And its group of news "Tin tiêu điểm" (the old front page's lead) holds the first article.
+    groups = ("CREATE TABLE `nv4_vi_news_block_cat` (`bid` int, `title` varchar(250));\n"
+              "INSERT INTO `nv4_vi_news_block_cat` VALUES (1, 'Tin mới'), (2, 'Tin tiêu điểm');\n"
+              "CREATE TABLE `nv4_vi_news_block` (`bid` int, `id` int, `weight` int);\n"
+              "INSERT INTO `nv4_vi_news_block` VALUES (1, 324, 1), (2, 321, 1);\n")
+    site.write("old/nv4.sql", NUKEVIET_4.replace("(2, 0, 'Tin địa phương'", "(2, 1, 'Tin địa phương'") + groups)
+    uploads = str(old_uploads(site))
+    assert giaoban_import(site, str(site.root / "old/nv4.sql"), "--uploads", uploads).returncode == 0
+    config = (site.root / "site.yaml").read_text(encoding="utf-8")
+    assert config.startswith('title: "HĐND tỉnh Thử nghiệm"')  # the editor's lines stay, the tree comes after them
+    assert '  tin-dia-phuong: {title: "Tin địa phương", parent: "hoat-dong-hdnd-tinh"}' in config.split("\n")
+    result = site.build("--now", "2015-01-01T00:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    trail = [a.get_text() for a in site.page("chuyen-muc/tin-dia-phuong/").select("nav.breadcrumbs a")]
+    assert trail == ["Trang chủ", "Chuyên mục", "Hoạt động HĐND tỉnh", "Tin địa phương"]
+    lead = site.page("").select_one(".front-featured")
+    assert [a.get_text() for a in lead.select(".item-title a")] == ["Hội nghị giao ban lần thứ 2 năm 2014"]
+    most_read = site.page("").select_one(".front-most-read")  # from views.csv, which hitstotal filled
+    assert [a.get_text() for a in most_read.select("a")] == ["Hội nghị giao ban lần thứ 2 năm 2014"]
+    assert giaoban_import(site, str(site.root / "old/nv4.sql"), "--uploads", uploads).returncode == 0
+    assert (site.root / "site.yaml").read_text(encoding="utf-8") == config  # declared now: not added twice
+
+
 def test_an_old_category_page_leads_to_the_new_page_with_the_same_articles(site: SiteDir) -> None:
     def row(n: int) -> str:  # a day apart, each published
         time = 1412212200 + n * 86400

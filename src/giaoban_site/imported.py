@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .legacy_text import ConversionMemo, markdown_text
+from .newsroom import Category
 from .scaffold import front_matter
 from .vietnamese import slugify
 
@@ -96,6 +97,7 @@ class Batch:
     articles: list[Imported]
     lists: list[OldList] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)  # the old site's tree of categories, for site.yaml
 
 
 class Reader(Protocol):

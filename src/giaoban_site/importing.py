@@ -32,13 +32,13 @@ from urllib.parse import unquote
 
 from .aliases import REDIRECTS_FILE, read_redirects_file
 from .cache import write_replacing
-from .config import SiteConfig, load_config
+from .config import CONFIG_FILE, SiteConfig, load_config
 from .content_types import Feature
 from .errors import BuildFailed, ContentError, Problem
 from .imported import Batch, Imported, ListKind, OldList, Reader, Skipped
 from .legacy_text import ConversionMemo
 from .messages import msg
-from .newsroom import VIEWS_FILE
+from .newsroom import VIEWS_FILE, Category
 from .nukeviet import UPLOAD_LINK, NukeVietCsv, NukeVietDump
 from .old_pages import PlainTextArticle, SavedPage
 from .site import paginated_url
@@ -127,6 +127,9 @@ def import_sources(options: ImportOptions) -> ImportReport:
             write_replacing(target, data)
         if added:
             _append_redirects(root / REDIRECTS_FILE, added)
+        categories = [c for batch in batches for c in batch.categories]
+        if categories and not config.categories.declared and any(c.parent for c in categories):
+            _append_categories(root / CONFIG_FILE, categories)
         memo.save()
         if outcomes:
             write_replacing(root / STATE_FILE, (json.dumps(dict(sorted(state.items())), ensure_ascii=False, indent=1) + "\n").encode())
@@ -307,6 +310,20 @@ def _append_redirects(path: Path, added: dict[str, str]) -> None:
         text += "\n"
     text += "".join(f"{json.dumps(old, ensure_ascii=False)}: {json.dumps(new, ensure_ascii=False)}\n" for old, new in added.items())
     write_replacing(path, text.encode("utf-8"))
+
+
+def _append_categories(path: Path, categories: list[Category]) -> None:
+    """The old site's tree of categories at the end of site.yaml, which declares none yet: a parent's
+    page lists its children's articles, as NukeViet's did."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    lines = [msg("import_categories_header"), "categories:"]
+    for category in {c.slug: c for c in categories}.values():
+        fields = {"title": category.title, "parent": category.parent, "description": category.description, "order": category.order}
+        shown = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items() if v)
+        lines.append(f"  {category.slug}: {{{shown}}}")
+    write_replacing(path, (text + "\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _outcome(target: Path, data: bytes, imported: str | None, force: bool) -> Outcome:

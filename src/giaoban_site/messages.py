@@ -260,6 +260,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{source}: file {file} not found (point --uploads at the old site's uploads/ folder); the article is imported anyway"),
     "import_no_article": ("không tìm thấy bài viết trong trang này (cần tiêu đề <h1> và phần nội dung như #news-bodyhtml hoặc <article>)",
                           "no article found in this page (it needs an <h1> title and a body such as #news-bodyhtml or <article>)"),
+    "import_categories_header": ("# Cây chuyên mục của trang cũ (giaoban import): chuyên mục cha liệt kê cả bài của chuyên mục con; sửa tên, thứ tự (order) ở đây.",
+                                 "# The old site's tree of categories (giaoban import): a parent lists its children's articles too; change titles and order here."),
     "import_redirects_header": ("# Địa chỉ cũ: địa chỉ mới. giaoban import thêm vào đây các địa chỉ chuyên mục, thẻ, tin RSS của trang cũ; "
                                 "có thể thêm bằng tay.",
                                 "# Old address: new address. giaoban import adds the old site's category, tag and feed addresses here; "

@@ -18,12 +18,14 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
+from .content import FEATURED_UNRANKED
 from .errors import ContentError
 from .imported import Batch, Imported, ListKind, OldList, Skipped
 from .legacy_text import ConversionMemo, decode_legacy, from_legacy, html_to_markdown, html_to_text
 from .messages import msg
+from .newsroom import Category
 from .sqldump import DumpError, Table, read_dump
-from .vietnamese import nfc
+from .vietnamese import fold, nfc, slugify
 from .workers import default_jobs, run_parallel
 
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # publtime is Unix time; the council's day is in +07:00
@@ -77,6 +79,7 @@ def read_news(tables: dict[str, Table], display: str, memo: ConversionMemo) -> B
         batch.articles.extend(articles)
         batch.skipped.extend(skipped)
         batch.lists.extend(news.lists(articles))
+        batch.categories.extend(news.category_tree())
     return batch
 
 
@@ -100,6 +103,7 @@ class _NukeVietNews:
         self.categories = rows("_cat", "catid")
         self.sources = rows("_sources", "sourceid")
         self.topics = rows("_topics", "topicid")
+        self.featured = _featured(rows("_block_cat", "bid"), tables.get(prefix + "_block"))
         tag_aliases = {tid: str(row.get("alias") or "") for tid, row in rows("_tags", "tid").items()}
         self.tags: dict[object, list[str]] = {}
         self.tag_aliases: dict[str, str] = {}  # a tag's name -> its old address's name, which keeps its diacritics
@@ -147,6 +151,8 @@ class _NukeVietNews:
         tags = self.tags.get(number) or [t.strip() for t in str(row.get("keywords") or "").split(",")]
         published = dt.datetime.fromtimestamp(int(row.get("publtime") or row.get("addtime") or 0), VIETNAM)
         extra: dict[str, object] = {"nukeviet_id": number}
+        if number in self.featured:
+            extra["featured"] = self.featured[number]
         expires = dt.datetime.fromtimestamp(int(row["exptime"]), VIETNAM).isoformat() if row.get("exptime") else None
         for name, value in (("chuyen_muc_khac", [c["title"] for c in categories if c is not main]),
                             ("nguon", (self.sources.get(row.get("sourceid")) or {}).get("title") or detail.get("sourcetext")),
@@ -171,6 +177,18 @@ class _NukeVietNews:
                         old_slug=alias, extra=extra, aliases=old_addresses(category_alias, alias, number, self.version_3),
                         uploads=image_files + uploads_in(markdown), attachments=attached)
 
+    def category_tree(self) -> list[Category]:
+        """The module's categories as site.yaml's ``categories:`` holds them: each under its parent
+        (``parentid``), in the old order (``weight``), by the slug of its title (the address it has here)."""
+        def slug(row: dict) -> str:
+            return slugify(nfc(str(row.get("title") or "")))
+
+        return [Category(slug(row), " ".join(nfc(str(row.get("title"))).split()),
+                         slug(self.categories[row["parentid"]]) if row.get("parentid") in self.categories else "",
+                         " ".join(html_to_text(nfc(str(row.get("description") or ""))).split()),
+                         int(row.get("weight") or 0))
+                for row in self.categories.values() if slug(row)]
+
     def lists(self, articles: list[Imported]) -> list[OldList]:
         """The old addresses of the module's lists: its home and feed, each category's pages and feed,
         each tag and topic. Only those with a published article lead anywhere."""
@@ -193,6 +211,18 @@ class _NukeVietNews:
         lists += [OldList(f"/vi/news/topic/{topic.get('alias')}", ListKind.TOPIC, nfc(str(topic.get("title"))))
                   for topic in self.topics.values() if topic.get("alias") and nfc(str(topic.get("title"))) in in_series]
         return lists
+
+
+def _featured(groups: dict[object, dict], members: Table | None) -> dict[object, int]:
+    """The articles of the group of news ("nhóm tin", ``_block_cat``) that led the old front page, by id,
+    with their rank there (``_block``'s weight): the group named "Tin tiêu điểm" (or "nổi bật", "hot"),
+    else the first one."""
+    if not groups or members is None:
+        return {}
+    named = [bid for bid, row in groups.items() if any(w in fold(str(row.get("title") or "")) for w in ("tieu diem", "noi bat", "hot"))]
+    lead = min(named or groups, key=lambda bid: int(bid or 0))
+    chosen = sorted((int(row.get("weight") or 0), row.get("id")) for row in members.rows if row.get("bid") == lead)
+    return {number: rank for rank, (_, number) in enumerate(chosen, 1) if rank < FEATURED_UNRANKED}
 
 
 def _home_image(row: dict) -> tuple[str, tuple[str, ...]]:
