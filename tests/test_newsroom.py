@@ -354,6 +354,16 @@ def test_an_author_page_shows_the_profile_and_has_its_feed(newsroom: SiteDir) ->
     assert page.select_one('link[type="application/atom+xml"][href="/tac-gia/tuyet-nhung/feed.xml"]')
 
 
+def test_the_data_file_carries_the_newsrooms_fields_and_leaves_expired_items_out(newsroom: SiteDir) -> None:
+    data = json.loads((newsroom.output / "du-lieu/noi-dung.json").read_text(encoding="utf-8"))
+    by_url = {item["url"]: item for item in data["items"]}
+    item = by_url[BASE + "2014/10/bai-4/"]
+    assert item["categories"] == ["Kỳ họp", "Tin địa phương"] and item["series"] == "Giao ban 2014"
+    assert (item["source"], item["source_url"]) == ("Báo Cao Bằng", "https://baocaobang.vn/giao-ban")
+    assert by_url[BASE + "2014/09/ngoai/"]["external_url"] == "https://baocaobang.vn/bai-goc"
+    assert BASE + "2014/10/bai-3/" not in by_url
+
+
 def test_the_importers_field_names_are_read_as_the_newsrooms(site: SiteDir) -> None:
     site.write("content/2014/10/nhap.md", """
         ---

@@ -30,7 +30,9 @@ def data_record(project: Project, doc: Document) -> dict:
     return {
         "type": doc.kind, "title": doc.title, "url": absolute_url(config, doc.url),
         "date": _plain(doc.date), "updated": _plain(doc.updated), "summary": doc.summary or "",
-        "authors": list(doc.authors), "category": doc.category, "tags": list(doc.tags),
+        "authors": list(doc.authors), "category": doc.category, "categories": list(doc.categories), "tags": list(doc.tags),
+        "series": doc.series, "source": doc.news_source, "source_url": doc.news_source_url, "external_url": doc.external_url,
+        "expires": _plain(doc.expires),
         "fields": {spec.name: _plain(doc.extra.get(spec.name)) for spec in config.types[doc.kind].fields},
         "attachments": [{"url": absolute_url(config, a.url), "title": a.title, "type": a.file_type, "size": a.size}
                         for a in project.site.attachments.get(doc.source, ())],
