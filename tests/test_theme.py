@@ -236,14 +236,19 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 def test_page_has_no_accessibility_violations(server, browser, url: str, scheme: str) -> None:
     context, phone = phone_page(browser, color_scheme=scheme)
     assert phone.goto(server.url + url).ok
-    phone.add_script_tag(path=str(AXE))
-    result = phone.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => ({
-        passes: r.passes.length,
-        violations: r.violations.map(v => `${v.id} (${v.help}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 5)}`)}))""",
-                            AXE_TAGS)
+    result = run_axe(phone)
     context.close()
     assert result["passes"] > 10  # axe really looked at the page
     assert result["violations"] == [], f"/{url} ({scheme}):\n" + "\n".join(result["violations"])
+
+
+def run_axe(phone) -> dict:
+    """axe-core on the page ``phone`` shows: how many checks passed, and each violation with the first elements it found."""
+    phone.add_script_tag(path=str(AXE))
+    return phone.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => ({
+        passes: r.passes.length,
+        violations: r.violations.map(v => `${v.id} (${v.help}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 5)}`)}))""",
+                          AXE_TAGS)
 
 
 @pytest.mark.slow
