@@ -272,10 +272,9 @@ class FieldReader:
 
     def categories(self) -> tuple[str, ...]:
         """``category:`` and ``categories:`` together, the main one first, each once."""
-        main = self.text("category")
-        others = self.one_or_more("categories") if self.fields.get("categories") not in (None, "", []) else ()
-        named = tuple(dict.fromkeys(name for name in (main, *others) if name))
-        return self.terms(named, "categories" if not main else "category")
+        main = self.terms((self.text("category"),), "category")[0]
+        others = self.terms(self.one_or_more("categories"), "categories") if self.fields.get("categories") not in (None, "", []) else ()
+        return tuple(dict.fromkeys(name for name in (main, *others) if name))
 
     def featured(self) -> int:
         """``featured: true`` or a rank (1 leads); false, absent: 0."""

@@ -136,7 +136,7 @@ class AuthorProfile:
     name: str = ""  # the full name, when the pen name is not it
     photo: str = ""  # a file of static/, by its address: "tac-gia/tuyet-nhung.jpg"
     bio: str = ""
-    line: int = 0
+    line: int | None = None  # of authors.yaml, for messages
 
     @property
     def photo_file(self) -> str:
@@ -209,20 +209,10 @@ def categories_from(given: object) -> tuple[Categories, list[tuple[str, str]]]:
             problems.append((f"categories.{category.slug}.parent",
                              msg("category_parent_unknown", slug=category.slug, parent=category.parent, known=", ".join(sorted(slugs)))))
     tree = Categories(tuple(c for c in declared if not c.parent or c.parent in slugs))
-    for category in tree.declared:
-        if category.slug in tree.ancestors(category.slug) or _cycles(tree, category.slug):
+    for category in tree.declared:  # in a loop of parents, each category is its own ancestor
+        if category.slug in tree.ancestors(category.slug):
             problems.append((f"categories.{category.slug}.parent", msg("category_cycle", slug=category.slug)))
     return tree, problems
-
-
-def _cycles(tree: Categories, slug: str) -> bool:
-    seen, current = set(), slug
-    while current:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = tree.by_slug[current].parent if current in tree.by_slug else ""
-    return False
 
 
 def expiry_from(given: object) -> tuple[Expiry, list[tuple[str, str]]]:
@@ -351,5 +341,5 @@ def read_authors(root: Path) -> tuple[dict[str, AuthorProfile], list[Problem]]:
             problems.append(Problem(AUTHORS_FILE, line, msg("author_photo_missing", name=name, photo=photo)))
             continue
         profiles[slugify(name)] = AuthorProfile(name, " ".join(str(given.get("name") or "").split()), photo,
-                                                " ".join(str(given.get("bio") or "").split()), line or 0)
+                                                " ".join(str(given.get("bio") or "").split()), line)
     return profiles, problems

@@ -211,8 +211,8 @@ def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[
     tree = config.categories
     for doc in articles:
         authors = doc.authors or ((config.author,) if config.author else ())
-        for kind, values in (("tag", doc.tags), ("category", doc.categories or ((doc.category,) if doc.category else ())),
-                             ("author", authors), ("series", (doc.series,) if doc.series else ())):
+        for kind, values in (("tag", doc.tags), ("category", doc.categories), ("author", authors),
+                             ("series", (doc.series,) if doc.series else ())):
             for name in values:
                 key = (kind, tree.slug_of(name) if kind == "category" else slugify(name))
                 if not key[1]:
@@ -313,7 +313,7 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
 
 def _groups_of(doc: Document) -> list[tuple[str, str]]:
     keys = [("tag", slugify(t)) for t in doc.tags]
-    keys += [("category", slugify(c)) for c in doc.categories or ((doc.category,) if doc.category else ())]
+    keys += [("category", slugify(c)) for c in doc.categories]
     return keys
 
 
