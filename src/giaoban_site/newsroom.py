@@ -232,8 +232,11 @@ def is_pinned(doc: Document, now: dt.datetime) -> bool:
 
 def pinned_first(articles: list[Document], now: dt.datetime) -> list[Document]:
     """A category's articles with its pinned ones at the top, each group in its own (date) order."""
-    pinned = [doc for doc in articles if is_pinned(doc, now)]
-    return pinned + [doc for doc in articles if not is_pinned(doc, now)] if pinned else articles
+    pinned = [doc for doc in articles if doc.pinned and is_pinned(doc, now)]
+    if not pinned:
+        return articles
+    chosen = {id(doc) for doc in pinned}
+    return pinned + [doc for doc in articles if id(doc) not in chosen]
 
 
 def lead_articles(articles: Iterable[Document], size: int) -> list[Document]:

@@ -107,6 +107,7 @@ def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Ca
         news_article=functools.partial(news_article_json_ld, config),
         term_url=lambda kind, name: base + config.url(kind, slug=config.term_slug(kind, name)),
         breadcrumb_data=functools.partial(breadcrumb_json_ld, config),
+        crumb=Crumb,
         share_links=share_links,
         menu=[item for item in default_menu(config, t, features_of(site) if site else None)
               if site is None or item["url"].lstrip("/") not in empty_sections(site)],
@@ -318,7 +319,12 @@ class PageRenderer:
                            for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
-        self._trails: dict[str, list[Crumb]] = {}  # category slug ("" for home) -> its breadcrumbs
+        # Breadcrumbs, made once each so that page keys hash each crumb once: a category's by its slug
+        # ("" for home), what is above an item by its main category's name, a list's by its key.
+        self._trails: dict[str, list[Crumb]] = {}
+        self._item_trails: dict[str, list[Crumb]] = {}
+        self._list_trails: dict[ListKey, list[Crumb]] = {}
+        self._pinned: dict[ListKey, list[Document]] = {}
         self.redirects = {r.url: r for r in site.redirects}
         self.t: Catalogue = env.globals["t"]
         self._contexts = {
@@ -375,9 +381,12 @@ class PageRenderer:
                 "series_articles": series.articles[:SERIES_BOX] if series else []}
 
     def _item_breadcrumbs(self, doc: Document, content_type: ContentType) -> list[Crumb]:
-        """Home, the main category and its ancestors, the item (a dated one: a standing page sits right under home)."""
-        trail = self._category_trail(doc.category) if doc.category and content_type.has(Feature.TAXONOMIES) else []
-        return [self._home_crumb(), *trail, Crumb(doc.title, doc.url)]
+        """What is above a dated item: home, then its main category under its ancestors (a standing page
+        sits right under home, and has none). The template adds the item itself."""
+        key = doc.category if doc.category and content_type.has(Feature.TAXONOMIES) else ""
+        if key not in self._item_trails:
+            self._item_trails[key] = [self._home_crumb(), *(self._category_trail(key) if key else [])]
+        return self._item_trails[key]
 
     def _home_crumb(self) -> Crumb:
         if "" not in self._trails:
@@ -392,14 +401,25 @@ class PageRenderer:
             self._trails[slug] = [Crumb(term.name, term.url) for term in found if term]
         return self._trails[slug]
 
-    def _list_breadcrumbs(self, term: Term | None, own_type: ContentType | None) -> list[Crumb]:
-        if own_type:
-            return [self._home_crumb(), Crumb(own_type.title, own_type.index)]
-        if term is None:
-            return []
-        index = Crumb(self.t(TAXONOMY_TITLES[term.kind]), self.site.config.url(TAXONOMY_INDEXES[term.kind]))
-        trail = self._category_trail(term.slug) if term.kind == "category" else [Crumb(term.name, term.url)]
-        return [self._home_crumb(), index, *trail]
+    def _list_breadcrumbs(self, key: ListKey, term: Term | None, own_type: ContentType | None) -> list[Crumb]:
+        """Home, the type's index or the taxonomy's and (a category's) its ancestors, the list: once per list, for all its pages."""
+        if key not in self._list_trails:
+            if own_type:
+                trail = [self._home_crumb(), Crumb(own_type.title, own_type.index)]
+            elif term is None:
+                trail = []
+            else:
+                index = Crumb(self.t(TAXONOMY_TITLES[term.kind]), self.site.config.url(TAXONOMY_INDEXES[term.kind]))
+                own = self._category_trail(term.slug) if term.kind == "category" else [Crumb(term.name, term.url)]
+                trail = [self._home_crumb(), index, *own]
+            self._list_trails[key] = trail
+        return self._list_trails[key]
+
+    def _pinned_first(self, term: Term) -> list[Document]:
+        """A category's articles, its pinned ones first: worked out once for all its pages and blocks."""
+        if term.key not in self._pinned:
+            self._pinned[term.key] = pinned_first(term.articles, self.site.now)
+        return self._pinned[term.key]
 
     def _context_register(self, job: PageJob) -> dict:
         return self.site.registers[job.key.type_name].context(job.key, job.number)
@@ -411,7 +431,7 @@ class PageRenderer:
         if term:
             articles, base, heading = term.articles, term.url, f"{self.t(TAXONOMY_TITLES[term.kind])}: {term.name}"
             if term.kind == "category":  # its pinned articles first, until their pin ends
-                articles = pinned_first(articles, self.site.now)
+                articles = self._pinned_first(term)
         elif own_type:
             articles, base, heading = self.site.items[own_type.name], own_type.index, own_type.title
         else:
@@ -423,7 +443,7 @@ class PageRenderer:
             home["blocks"] = self._front_blocks(home)
         profile = self.site.profiles.get(term.slug) if term and term.kind == "author" else None
         return {
-            **home, "heading": heading, "content_type": own_type, "breadcrumbs": self._list_breadcrumbs(term, own_type),
+            **home, "heading": heading, "content_type": own_type, "breadcrumbs": self._list_breadcrumbs(job.key, term, own_type),
             "profile": profile, "profile_photo": self.site.photos.by_file.get(profile.photo_file) if profile and profile.photo else None,
             "term": self.term_links[job.key] if term else None, "taxonomy_title": self.t(TAXONOMY_TITLES[term.kind]) if term else None,
             "articles": articles[(job.number - 1) * size: job.number * size],
@@ -460,7 +480,7 @@ class PageRenderer:
         term = self.terms.get(ListKey(block.kind.value, block.name))
         if term is None:
             return None
-        listed = pinned_first(term.articles, self.site.now) if term.kind == "category" else term.articles
+        listed = self._pinned_first(term) if term.kind == "category" else term.articles
         return {"heading": block.title or term.name, "url": term.url, "articles": listed[:block.count],
                 "more": self.t("more_of", name=term.name)}
 
