@@ -160,6 +160,12 @@ def test_an_edit_of_redirects_yaml_is_rebuilt_like_any_other(site: SiteDir, prev
     assert "Trang đã chuyển sang địa chỉ mới" in page
 
 
+def test_an_edit_of_views_csv_is_rebuilt_like_any_other(site: SiteDir, preview: Preview) -> None:
+    assert "Xem nhiều" not in preview.get("/")[1]
+    site.write("views.csv", "address,views\n/2024/05/giao-ban-quy-ii/,12\n")
+    preview.wait_for_page("/", lambda body: "Xem nhiều" in body)
+
+
 def test_a_site_without_site_yaml_is_told_so_once_not_on_every_save(site: SiteDir) -> None:
     (site.root / "site.yaml").unlink()
     site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Nội dung giao ban.")

@@ -17,10 +17,12 @@ from .build import BuildOptions, build
 from .config import CONFIG_FILE
 from .errors import BuildFailed, GiaobanError, Problem
 from .messages import msg
+from .newsroom import AUTHORS_FILE, VIEWS_FILE
 
 log = logging.getLogger(__name__)
 
 WATCHED_DIRS = ("content", "templates", "static")
+WATCHED_FILES = (CONFIG_FILE, REDIRECTS_FILE, VIEWS_FILE, AUTHORS_FILE)  # beside them, in the site's root
 # Editors save in bursts (a temp file, a rename, a chmod; several files at once): wait until the
 # events stop for QUIET seconds, but never longer than PATIENCE, so a noisy folder cannot starve builds.
 QUIET = 0.15
@@ -152,7 +154,7 @@ class _ChangeHandler(FileSystemEventHandler):
             relative = path.relative_to(self.root)
         except ValueError:
             return False
-        if not relative.parts or relative.parts[0] not in (*WATCHED_DIRS, CONFIG_FILE, REDIRECTS_FILE):
+        if not relative.parts or relative.parts[0] not in (*WATCHED_DIRS, *WATCHED_FILES):
             return False
         name = relative.parts[-1]
         # Editors' swap and backup files (".x.md.swp", "x.md~", vim's "4913" probe) are not content.
@@ -161,7 +163,7 @@ class _ChangeHandler(FileSystemEventHandler):
 
 
 def watch(root: Path, on_change: Callable[[], None]) -> Observer:
-    """Start watching site.yaml, redirects.yaml, content/, templates/ and static/ under ``root``; returns the observer.
+    """Start watching WATCHED_FILES and WATCHED_DIRS (site.yaml, content/ ...) under ``root``; returns the observer.
 
     The root itself is watched without recursion (only its own entries), so output/ and .venv/
     beside the content cost nothing.
