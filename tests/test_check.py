@@ -137,8 +137,8 @@ def test_check_reads_what_the_last_build_parsed_instead_of_parsing_again(site: S
     assert site.build().returncode == 0
     before = tree_digest(site.root / ".giaoban-cache")
     parsed: list[str] = []
-    load = build_module._DocumentLoader.load
-    monkeypatch.setattr(build_module._DocumentLoader, "load", lambda self, item: parsed.append(item[0]) or load(self, item))
+    load = build_module.DocumentLoader.load
+    monkeypatch.setattr(build_module.DocumentLoader, "load", lambda self, item: parsed.append(item[0]) or load(self, item))
     assert check_site(BuildOptions(source=site.root, jobs=1)).errors == []
     assert parsed == []
     site.article("content/2024/05/ky-hop.md", "Kỳ họp", "2024-05-01", body="Nội dung kỳ họp, đã sửa.")

@@ -76,6 +76,7 @@ class BuildReport:
     seconds: float
     removed: list[str] = field(default_factory=list)
     upcoming: tuple[Upcoming, ...] = ()  # what later builds will publish or remove (newsroom.py)
+    project: Project | None = field(default=None, repr=False)  # what was built; None when nothing was to do
 
     def next_day(self, now: dt.datetime) -> list[Upcoming]:
         """What the builds of the next 24 hours from ``now`` will publish or remove."""
@@ -144,7 +145,7 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
     if project.site.photos.missing:
         raise BuildFailed(project.site.photos.missing)
     report = write_site(project, cache, manifest, inputs)
-    report.seconds = time.monotonic() - started
+    report.seconds, report.project = time.monotonic() - started, project
     return report
 
 
@@ -258,7 +259,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     """
     previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
     documents: dict[str, Document] = {}
-    loader = _DocumentLoader(config, editions)
+    loader = DocumentLoader(config, editions)
     to_parse, problems = [], unclaimed_folders(loader, sources)
     for name, source_digest in sources.items():
         known = previous.get(source_digest)
@@ -292,7 +293,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     return [documents[name] for name in sorted(documents)]
 
 
-def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[Problem]:
+def unclaimed_folders(loader: DocumentLoader, sources: dict[str, str]) -> list[Problem]:
     """One problem for each folder of content/ or of a language's folder (content/en/), or file right
     in it, that no content type (of that language's edition) claims."""
     problems: dict[str, Problem] = {}
@@ -308,7 +309,7 @@ def unclaimed_folders(loader: _DocumentLoader, sources: dict[str, str]) -> list[
     return list(problems.values())
 
 
-class _DocumentLoader:
+class DocumentLoader:
     """Parses one file into a document, its HTML and its search record; one Markdown per process."""
 
     def __init__(self, config: SiteConfig, editions: Editions) -> None:

@@ -345,6 +345,11 @@ class PageRenderer:
             self._fragments[key] = Markup(self.env.get_template(template).render(article=article, photo=photo))
         return self._fragments[key]
 
+    def replace_document(self, doc: Document) -> None:
+        """Render ``doc`` in place of the document of its file from now on (the preview's quick pages)."""
+        self.documents[doc.source] = doc
+        self._fragments = {key: value for key, value in self._fragments.items() if key[1] != doc.source}
+
     def context(self, job: PageJob) -> dict:
         """Everything the template of ``job`` is given: it sees nothing else of the site."""
         # A page's own canonical URL unless its context names another (a redirect's target); its

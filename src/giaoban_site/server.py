@@ -104,6 +104,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 # One leading slash only: "//host/x" in a Location header would send the browser to another site.
                 return self._redirect("/" + path.lstrip("/") + "/")
             target = target / "index.html"
+        quick = state.quick_page(target.relative_to(self.server.root).as_posix()) if target is not None else None
+        if quick is not None:  # an article saved a moment ago, ahead of the build (preview.py)
+            return self._send_data(200, quick, target.name, send_body)
         if target is None or not target.is_file():
             return self._not_found(target, send_body)
         self._send_file(200, target, send_body)
@@ -113,7 +116,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = target.read_bytes()
         except OSError:  # swapped away by a rebuild between the check and the read
             return self._send(404, b"", "text/plain", send_body)
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send_data(status, data, target.name, send_body)
+
+    def _send_data(self, status: int, data: bytes, name: str, send_body: bool) -> None:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = decorate(data.decode("utf-8", errors="replace"), self.server.state).encode("utf-8")
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
