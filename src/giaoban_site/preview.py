@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from . import store
-from .build import Project, DocumentLoader
+from .build import DocumentLoader, Project
 from .cache import digest
 from .changes import parse_settings
 from .content import Document
