@@ -89,6 +89,12 @@ class Preview:
         assert response.status == 302, (path, response.status)
         return response.getheader("Location")
 
+    def printed_now(self) -> list[str]:
+        """Everything printed so far, without waiting."""
+        while not self.lines.empty():
+            self.printed.append(self.lines.get())
+        return self.printed
+
     def wait_for_page(self, path: str, wanted: Callable[[str], bool]) -> str:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
@@ -344,6 +350,43 @@ def test_a_preview_big_enough_to_fork_starts_shows_edits_and_stops_twenty_times(
         while server.group_alive() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not server.group_alive(), f"start {attempt}: processes of the preview were left running"
+
+
+def test_a_saved_article_is_shown_before_the_rebuild_ends_and_the_rebuild_shows_the_same(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    subprocess.run([sys.executable, str(BENCHMARKS / "corpus.py"), "--n", "300", "--format", "giaoban", "--out", str(root)],
+                   check=True, capture_output=True)
+    article = sorted((root / "content").rglob("*.md"))[7]
+    server = Preview(root)
+    try:
+        page = _page_of(root, article, server)
+        for attempt in range(3):  # the first build has ended (the address is printed after it), and each rebuild
+            builds = sum(line.startswith("Đã dựng") for line in server.printed_now())
+            edit = f"Đoạn văn sửa lần thứ {attempt} ở Trùng Khánh."
+            article.write_text(article.read_text(encoding="utf-8") + f"\n{edit}\n", encoding="utf-8")
+            quick = server.wait_for_page(page, lambda body, edit=edit: edit in body)
+            # A build of 300 articles takes longer than parsing one again: the page came first.
+            assert sum(line.startswith("Đã dựng") for line in server.printed_now()) == builds
+            server.wait_for_line(lambda line: line.startswith("Đã dựng lại"))
+            built = server.get(page)[1]
+            assert _without_reload(built) == _without_reload(quick)
+    finally:
+        assert server.stop() == 0
+
+
+def _without_reload(page: str) -> str:
+    """A page without the live-reload script, whose number counts the builds."""
+    return re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL)
+
+
+def test_a_rebuild_that_crashes_leaves_the_last_site_served_and_the_next_save_rebuilds(site: SiteDir, preview: Preview) -> None:
+    site.write("templates/article.html", '{% extends "base.html" %}{% block main %}{{ 1 // 0 }}{% endblock %}')
+    page = preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "giaoban-loi" in body)
+    assert "ZeroDivisionError" in page and "Nội dung giao ban." in page  # the error, over the last good site
+    assert "Traceback" not in "\n".join(preview.printed_now())
+    (site.root / "templates/article.html").unlink()
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Sau lỗi.")
+    preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Sau lỗi." in body and "giaoban-loi" not in body)
 
 
 def _page_of(root: Path, article: Path, server: Preview) -> str:

@@ -1,0 +1,84 @@
+"""The preview's kept site (preview.py): a saved article's own page, made at once, is the page the
+build then makes; a save it cannot show as the build will gets no quick page."""
+
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import SiteDir
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from test_incremental import EDITS, apply_edit, article_text, initial_site
+
+from giaoban_site.build import BuildOptions, build
+from giaoban_site.preview import KeptSite
+
+SAME_PAGES = {"body", "touch", "featured", "series", "views"}  # edits after which the article's own page is all that changes
+
+
+def content_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*")) if p.is_file()}
+
+
+def saved_names(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    """The content files an editor's save touched, as the watcher names them."""
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+def preview_build(root: Path, kept: KeptSite | None = None) -> KeptSite:
+    """Build as the preview does, and keep the site built (the one ``kept`` when nothing was to do)."""
+    report = build(BuildOptions(source=root, drafts=True, jobs=1))
+    assert report.project is not None or kept is not None
+    return KeptSite(report.project) if report.project else kept
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(EDITS, min_size=1, max_size=5))
+@example([("body", 0, 0), ("body", 0, 1), ("title", 1, 0), ("body", 1, 2)])  # the same article saved again, then another
+@example([("translate", 0, 1), ("body", 0, 0), ("date", 0, 3), ("delete", 1, 0)])  # another language; moved; gone
+def test_a_quick_page_is_the_page_the_build_then_makes_or_there_is_none(edits: list[tuple]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        initial_site(root)
+        kept = preview_build(root)
+        for n, edit in enumerate(edits):
+            before = content_of(root)
+            apply_edit(root, edit, n)
+            quick = kept.quick_pages(saved_names(before, content_of(root)))
+            kept = preview_build(root, kept)
+            output = root / "output"
+            for page in quick:  # never a page at an address the build does not make
+                assert (output / page.path).is_file(), (edit, page.path)
+            if edit[0] in SAME_PAGES:
+                for page in quick:
+                    assert page.data == (output / page.path).read_bytes(), (edit, page.path)
+            if edit[0] == "body":
+                assert quick, edit
+
+
+def test_a_body_saved_in_nfd_is_shown_in_nfc_as_the_build_shows_it(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\n')
+    path = site.root / "content/2024/05/giao-ban.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(article_text("Hội nghị giao ban", 2, ["giao ban"], "Tại Trùng Khánh."), encoding="utf-8")
+    kept = preview_build(site.root)
+    edited = "Hội nghị giao ban Thường trực HĐND tỉnh Cao Bằng và huyện Trùng Khánh."
+    path.write_text(article_text("Hội nghị giao ban", 2, ["giao ban"], unicodedata.normalize("NFD", edited)), encoding="utf-8")
+    pages = kept.quick_pages(["content/2024/05/giao-ban.md"])
+    assert {page.path for page in pages} == {"2024/05/hoi-nghi-giao-ban/index.html", "2024/05/hoi-nghi-giao-ban/ban-in.html"}
+    assert edited in pages[0].data.decode("utf-8")
+    preview_build(site.root)
+    assert all(page.data == (site.output / page.path).read_bytes() for page in pages)
+
+
+def test_a_broken_save_or_a_new_file_gets_no_quick_page(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\n')
+    site.write("content/2024/05/a.md", article_text("Kỳ họp thứ 10", 1, ["kỳ họp"], "Nội dung."))
+    kept = preview_build(site.root)
+    site.write("content/2024/05/a.md", "---\ntitle: Kỳ họp thứ 10\ndate: 31/02/2024\n---\n\nHỏng.\n")
+    site.write("content/2024/05/b.md", article_text("Bài mới", 2, [], "Mới."))
+    assert kept.quick_pages(["content/2024/05/a.md", "content/2024/05/b.md", "content/2024/05/c.md"]) == []
