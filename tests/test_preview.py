@@ -8,15 +8,16 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import SiteDir
+from conftest import SiteDir, tree_digest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_incremental import EDITS, apply_edit, article_text, initial_site
+from test_incremental import EDITS, apply_edit, article_text, initial_site, set_field
 
 from giaoban_site.build import BuildOptions, build
 from giaoban_site.preview import KeptSite
 
-SAME_PAGES = {"body", "touch", "featured", "series", "views"}  # edits after which the article's own page is all that changes
+SAME_PAGES = {"body", "title", "touch"}  # edits whose quick pages are as the build makes them (a move changes more)
+IN_PLACE = {"body", "title"}  # edits that leave the article where it was in every list: every page that shows it is quick
 
 
 def content_of(root: Path) -> dict[str, bytes]:
@@ -39,24 +40,30 @@ def preview_build(root: Path, kept: KeptSite | None = None) -> KeptSite:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(EDITS, min_size=1, max_size=5))
 @example([("body", 0, 0), ("body", 0, 1), ("title", 1, 0), ("body", 1, 2)])  # the same article saved again, then another
+@example([("series", 0, 0), ("series", 1, 0), ("title", 0, 0), ("category", 1, 1), ("title", 1, 3)])  # boxes and lists it is in
 @example([("translate", 0, 1), ("body", 0, 0), ("date", 0, 3), ("delete", 1, 0)])  # another language; moved; gone
 def test_a_quick_page_is_the_page_the_build_then_makes_or_there_is_none(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         initial_site(root)
+        for number, path in enumerate(sorted((root / "content/2024").rglob("*.md"))):  # a new title, the same address
+            set_field(path, "slug", f"bai-{number}")
         kept = preview_build(root)
+        output = root / "output"
         for n, edit in enumerate(edits):
-            before = content_of(root)
+            before, pages_before = content_of(root), tree_digest(output)
             apply_edit(root, edit, n)
             quick = kept.quick_pages(saved_names(before, content_of(root)))
             kept = preview_build(root, kept)
-            output = root / "output"
             for page in quick:  # never a page at an address the build does not make
                 assert (output / page.path).is_file(), (edit, page.path)
             if edit[0] in SAME_PAGES:
                 for page in quick:
                     assert page.data == (output / page.path).read_bytes(), (edit, page.path)
-            if edit[0] == "body":
+            if edit[0] in IN_PLACE:
+                pages_after = tree_digest(output)
+                changed = {path for path in pages_after if path.endswith(".html") and pages_before.get(path) != pages_after[path]}
+                assert changed <= {page.path for page in quick}, (edit, changed - {page.path for page in quick})
                 assert quick, edit
 
 
@@ -68,11 +75,14 @@ def test_a_body_saved_in_nfd_is_shown_in_nfc_as_the_build_shows_it(site: SiteDir
     kept = preview_build(site.root)
     edited = "Hội nghị giao ban Thường trực HĐND tỉnh Cao Bằng và huyện Trùng Khánh."
     path.write_text(article_text("Hội nghị giao ban", 2, ["giao ban"], unicodedata.normalize("NFD", edited)), encoding="utf-8")
-    pages = kept.quick_pages(["content/2024/05/giao-ban.md"])
-    assert {page.path for page in pages} == {"2024/05/hoi-nghi-giao-ban/index.html", "2024/05/hoi-nghi-giao-ban/ban-in.html"}
-    assert edited in pages[0].data.decode("utf-8")
+    pages = {page.path: page.data for page in kept.quick_pages(["content/2024/05/giao-ban.md"])}
+    # Its first paragraph is its summary: the lists that show it are made again with it.
+    assert {"2024/05/hoi-nghi-giao-ban/index.html", "2024/05/hoi-nghi-giao-ban/ban-in.html", "index.html",
+            "chu-de/giao-ban/index.html", "2024/05/index.html"} <= pages.keys()
+    assert edited in pages["2024/05/hoi-nghi-giao-ban/index.html"].decode("utf-8")
+    assert edited in pages["index.html"].decode("utf-8")
     preview_build(site.root)
-    assert all(page.data == (site.output / page.path).read_bytes() for page in pages)
+    assert all(data == (site.output / path).read_bytes() for path, data in pages.items())
 
 
 def test_a_broken_save_or_a_new_file_gets_no_quick_page(site: SiteDir) -> None:

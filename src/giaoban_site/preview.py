@@ -1,18 +1,20 @@
 """The preview's kept site: what `giaoban serve` holds between saves, and the pages it shows at once.
 
-A save of an article changes its own page first. The kept site (the last good build's project,
-its site model and compiled templates) parses the saved file again and renders that article's
-pages with it, in milliseconds, and the server shows them (watch.QuickPages) while the full
-incremental build runs behind and then replaces them. What a quick page cannot know (the lists
-an article moves in, a new address, a template's edit) comes with that build a moment later;
-an edit a quick page would show wrongly (a new, deleted or broken file, a changed address or
-template) gets none.
+A save of an article changes its pages first. The kept site (the last good build's project: its
+site model and compiled templates) parses the saved file again and renders, in milliseconds, the
+pages that show the article: all of them when the save changed only what they show of it (its
+title, summary, body), so that it keeps its place in every list; its own pages alone otherwise.
+The server shows them (watch.py) while the full incremental build runs behind and then replaces
+them, with what a quick page cannot know (where a new date or tag moves it, a template's edit).
+A save it could not show as the build will (a new, deleted or broken file, a new address) gets none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Collection
+import threading
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from . import store
@@ -22,12 +24,18 @@ from .changes import parse_settings
 from .content import Document
 from .errors import Problem
 from .languages import Editions
-from .render import PageJob, PageKind, PageRenderer
+from .render import PageKind, PageRenderer, StoredBody
 from .store import Store
 
 log = logging.getLogger(__name__)
 
 _OWN_PAGES = (PageKind.ITEM, PageKind.SAVE)  # an article's page and its printable copy
+# What lists show of an article, not where they place it: a save that changes only these leaves
+# every page where it was, each to be made again with it (a title also orders undated pages and
+# registers' items, so there it counts as a move).
+_SHOWN_ONLY = frozenset({"title", "summary", "body", "body_line", "digest", "toc", "warnings", "words", "image_caption",
+                         "news_source", "news_source_url", "seo_title", "seo_description"})
+_FIELDS = tuple(f.name for f in dataclasses.fields(Document))
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,11 @@ class QuickPage:
 
 
 class KeptSite:
-    """A finished build's project, kept to render edited articles' own pages without building."""
+    """A finished build's project, kept to render the pages of saved articles without building.
+
+    Which pages show which article (``shown_in``) is worked out on a thread of its own as soon as
+    the site is kept, from every page's template context, as page keys see it (changes.PageKeys).
+    """
 
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -45,44 +57,125 @@ class KeptSite:
         self.loader = DocumentLoader(project.config, Editions.of(project.config))
         self.bodies = _FreshBodies(project.store)
         self.renderers = [PageRenderer(p.site, p.env, self.bodies) for p in project.editions]
-        self.pages: dict[str, list[tuple[int, PageJob]]] = {}  # a content file's own pages, by edition
-        for index, edition in enumerate(project.editions):
-            for job in edition.jobs:
-                if job.kind in _OWN_PAGES:
-                    self.pages.setdefault(job.source, []).append((index, job))
-        for index, job in {job.template: (index, job) for jobs in self.pages.values() for index, job in jobs}.values():
+        self.jobs = [(index, job) for index, edition in enumerate(project.editions) for job in edition.jobs if job.template]
+        self.own: dict[str, list[int]] = {}  # a content file's own pages, as indexes in jobs
+        for number, (_, job) in enumerate(self.jobs):
+            if job.kind in _OWN_PAGES:
+                self.own.setdefault(job.source, []).append(number)
+        for index, job in {job.template: (index, job) for index, job in self.jobs}.values():
             self.renderers[index].env.get_template(job.template)  # compiled now, not at the first save
+        self.built = {source: doc for renderer in self.renderers for source, doc in renderer.documents.items()}
+        self.saved: dict[str, Document] = {}  # files saved since the build, as parsed now
+        self.shown_in: dict[str, list[int]] = {}  # every page showing a content file, as indexes in jobs
+        self._indexed = threading.Event()
+        threading.Thread(target=self._index, name="giaoban-index", daemon=True).start()
 
     def quick_pages(self, names: Collection[str]) -> list[QuickPage]:
-        """The own pages of the content files ``names`` (relative to the site), as saved now;
+        """The pages that show the content files ``names`` (relative to the site), as saved now;
         none for a file whose pages this cannot show as the next build will."""
+        self._indexed.wait(timeout=60)  # the index reads the renderers' contexts too
         return [page for name in names for page in self._pages_of(name)]
 
     def _pages_of(self, name: str) -> list[QuickPage]:
-        pages = self.pages.get(name)
+        built, own = self.built.get(name), self.own.get(name)
         try:
             source = (self.project.config.root / name).read_bytes()
         except OSError:
             return []
-        if not pages:
+        if built is None or not own:
             return []
         parsed = self.loader.load((name, digest(self.settings, digest(source))))
         if isinstance(parsed, Problem):
             return []  # the build says what is wrong, at its line
         packed, body = parsed
         doc = store.unpack(packed)
-        renderers = [self.renderers[index] for index, _ in pages]
-        if any(not _same_place(renderer.documents.get(name), doc) for renderer in renderers):
+        if not _same_address(built, doc):
             return []
         self.bodies.fresh[doc.digest] = body[1]
-        for renderer in renderers:
-            renderer.replace_document(doc)
-        return [QuickPage(job.path, self.renderers[index].render(job).encode("utf-8")) for index, job in pages]
+        self.saved[name] = doc
+        numbers = self.shown_in.get(name, own) if self._keeps_its_place(built, doc) else own
+        for index in {self.jobs[number][0] for number in numbers}:
+            self.renderers[index].replace_document(doc)
+        saved = {id(self.built[source]): latest for source, latest in self.saved.items()}
+        return [self._render(number, saved) for number in numbers]
+
+    def _render(self, number: int, saved: dict[int, Document]) -> QuickPage:
+        """A page, with the saved documents in place of those it was built with."""
+        index, job = self.jobs[number]
+        renderer = self.renderers[index]
+        context = _replaced(renderer.context(job), saved, {})
+        return QuickPage(job.path, renderer.render(job, context).encode("utf-8"))
+
+    def _keeps_its_place(self, built: Document, doc: Document) -> bool:
+        changed = {name for name in _FIELDS if getattr(built, name) != getattr(doc, name)}
+        if "title" in changed and (doc.date is None or any(doc.kind in r.site.registers for r in self.renderers)):
+            return False
+        return changed <= _SHOWN_ONLY
+
+    def _index(self) -> None:
+        try:
+            memo: dict[int, tuple[object, frozenset[str]]] = {}
+            for number, (index, job) in enumerate(self.jobs):
+                for source in _sources_in(self.renderers[index].context(job), memo):
+                    self.shown_in.setdefault(source, []).append(number)
+        except Exception:  # without the index, a save shows its own pages only
+            log.debug("no index of the kept site", exc_info=True)
+            self.shown_in = {}
+        self._indexed.set()
 
 
-def _same_place(kept: Document | None, doc: Document) -> bool:
+def _same_address(kept: Document, doc: Document) -> bool:
     """Whether ``doc`` keeps the pages ``kept`` had: its address, type, template and language."""
-    return kept is not None and (kept.url, kept.kind, kept.template, kept.lang) == (doc.url, doc.kind, doc.template, doc.lang)
+    return (kept.url, kept.kind, kept.template, kept.lang) == (doc.url, doc.kind, doc.template, doc.lang)
+
+
+def _sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) -> frozenset[str]:
+    """The content files whose documents ``value`` (a template context, or part of one) holds."""
+    if isinstance(value, Document):
+        return frozenset((value.source,))
+    if isinstance(value, StoredBody):
+        return frozenset((value.doc.source,))
+    if isinstance(value, (str, int, float, type(None))):
+        return frozenset()
+    if isinstance(value, Mapping):
+        return frozenset().union(*(_sources_in(v, memo) for v in value.values()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return frozenset().union(*(_sources_in(v, memo) for v in value))
+    if dataclasses.is_dataclass(value):  # terms and archives appear on many pages: walked once each
+        known = memo.get(id(value))
+        if known is None or known[0] is not value:
+            fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+            known = memo[id(value)] = (value, _sources_in(fields, memo))
+        return known[1]
+    return frozenset()
+
+
+def _replaced(value: object, saved: dict[int, Document], memo: dict[int, object]) -> object:
+    """``value`` with each document of ``saved`` (by the id of the one it replaces) in place, and
+    nothing else copied."""
+    if isinstance(value, Document):
+        return saved.get(id(value), value)
+    if isinstance(value, StoredBody):
+        doc = saved.get(id(value.doc))
+        return value if doc is None else StoredBody(doc, value.store, value.links, value.base_path, value.photos)
+    if isinstance(value, (str, int, float, type(None))):
+        return value
+    if id(value) in memo:
+        return memo[id(value)]
+    result = value
+    if type(value) is dict:
+        items = {k: _replaced(v, saved, memo) for k, v in value.items()}
+        result = items if any(items[k] is not v for k, v in value.items()) else value
+    elif isinstance(value, (list, tuple)):
+        items = [_replaced(v, saved, memo) for v in value]
+        if any(a is not b for a, b in zip(items, value)):
+            result = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)  # a NamedTuple's fields
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: new for f in dataclasses.fields(value) if f.init
+                   and (new := _replaced(getattr(value, f.name), saved, memo)) is not getattr(value, f.name)}
+        result = dataclasses.replace(value, **changes) if changes else value
+    memo[id(value)] = result
+    return result
 
 
 class _FreshBodies:
