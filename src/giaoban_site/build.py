@@ -408,9 +408,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
     before = manifest.checksums()  # what output/ holds
-    spare = cache.load_manifest(cache.spare)
-    cache.forget_manifest(cache.spare)  # from here until it is complete, the spare is not to be trusted
-    writer = OutputWriter(project.output, cache.spare, spare.checksums() if spare.files else None)
+    writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache))
     writer.start(before)
     extras: list[Background] = []
     try:
@@ -436,6 +434,15 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
     removed = sorted(set(before) - set(files))
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
+
+
+def _spare_checksums(cache: BuildCache) -> dict[str, str] | None:
+    """What the spare folder holds (path -> bytes hash), None if not known; from here until it is
+    complete again, its record is not to be trusted. Only the hashes are kept: at 100,000 articles
+    the whole record is a hundred megabytes more for the whole build."""
+    files = cache.load_manifest(cache.spare).checksums() or None
+    cache.forget_manifest(cache.spare)
+    return files
 
 
 def _pages(files: dict[str, tuple[str, str]]) -> int:

@@ -13,7 +13,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .aliases import REDIRECTS_FILE
-from .build import BuildOptions, BuildReport, build, prepare
+from .build import BuildOptions, BuildReport, Project, build, prepare
 from .config import CONFIG_FILE
 from .errors import BuildFailed, GiaobanError, Problem
 from .messages import msg
@@ -28,7 +28,7 @@ WATCHED_FILES = (CONFIG_FILE, REDIRECTS_FILE, VIEWS_FILE, AUTHORS_FILE)  # besid
 # events stop for QUIET seconds, but never longer than PATIENCE, so a noisy folder cannot starve builds.
 QUIET = 0.15
 PATIENCE = 2.0
-QUICK_QUIET = 0.02  # a saved article's own page (preview.py) waits only for the save itself to end
+QUICK_QUIET = 0.02  # a saved article's quick pages (preview.py) wait only for the save itself to end
 _CHANGE_EVENTS = {"created", "modified", "deleted", "moved"}  # not "opened"/"closed": the build reads files
 _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 
@@ -89,7 +89,7 @@ class BuildState:
 
 class Rebuilder:
     """Runs ``build()`` on its own thread whenever ``request()`` is called, one build at a time;
-    on another, shows saved articles' own pages at once from the last build's kept site (preview.py)."""
+    on another, shows at once the pages of saved articles, made from the last build's kept site (preview.py)."""
 
     def __init__(self, options: BuildOptions, state: BuildState, report: Callable[[str], None]) -> None:
         self.options, self.state, self.report = options, state, report
@@ -123,12 +123,13 @@ class Rebuilder:
         self.report(msg("serve_build_failed", count=len(problems)))
 
     def _keep(self, report: BuildReport) -> None:
-        """Keep the site just built for quick pages; after a build that had nothing to do, the site
-        kept already (at the start, one prepared now: the output was up to date from an earlier preview)."""
+        """Keep the site just built for quick pages (after a build that had nothing to do, the one kept already)."""
+        if report.project is not None:
+            self._keep_site(lambda: report.project)
+
+    def _keep_site(self, project: Callable[[], Project]) -> None:
         try:
-            project = report.project or (None if self.kept else prepare(self.options))
-            if project is not None:
-                self.kept = KeptSite(project)
+            self.kept = KeptSite(project())
         except Exception:  # quick pages only go ahead of the build: without them the preview still works
             log.debug("no kept site", exc_info=True)
             self.kept = None
@@ -150,6 +151,8 @@ class Rebuilder:
                 thread.join(timeout)
 
     def _build_loop(self) -> None:
+        if self.kept is None and self.state.has_site:  # the first build had nothing to do: an earlier preview's output
+            self._keep_site(lambda: prepare(self.options))
         while self._builds.take() is not None:
             self.build_now()
 
