@@ -24,7 +24,7 @@ import jinja2
 from . import store
 from .aliases import plan_redirects
 from .attachments import attachments_of
-from .cache import BuildCache, Manifest, code_digest
+from .cache import BuildCache, Manifest
 from .changes import PageKeys, Sources, inputs_digest, scan_sources, templates_digest, up_to_date
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
@@ -177,7 +177,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         for site in sites:
             site.attachments, site.photos = attachments, photos  # one map for every language: pages of both may show a file
             problems += _arrange_registers(site)
-            env = make_environment(site.config, site, editions.catalogues[site.config.language], _compiled_templates(cache))
+            env = make_environment(site.config, site, editions.catalogues[site.config.language])
             projects.append(Project(site.config, site, env, plan_pages(site), output, options, templates, cache))
         project, project.translations = projects[0], projects[1:]
         link_translations([(p.site, p.jobs, editions.catalogues[p.config.language].text("language_name")) for p in projects])
@@ -190,15 +190,6 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
             p.jobs += redirect_jobs(p.site.redirects)
         check_plan([job for p in projects for job in p.jobs], project.env, config, problems + redirect_problems)
     return project
-
-
-def _compiled_templates(cache: BuildCache) -> Path | None:
-    """Where compiled templates are kept: by this code's version, whose compiler made them; none for ``check``."""
-    if not cache.writable:
-        return None
-    folder = cache.dir / f"templates-{code_digest()[:16]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _newsroom_files(sites: list[Site], config: SiteConfig, published: list[Document], profiles: dict) -> list[Problem]:
