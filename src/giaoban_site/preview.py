@@ -81,11 +81,11 @@ class KeptSite:
 
     def _pages_of(self, name: str) -> list[QuickPage]:
         built, own = self.built.get(name), self.own.get(name)
+        if built is None or not own:
+            return []
         try:
             source = (self.project.config.root / name).read_bytes()
-        except OSError:
-            return []
-        if built is None or not own:
+        except OSError:  # deleted
             return []
         parsed = self.loader.load((name, digest(self.settings, digest(source))))
         if isinstance(parsed, Problem):
