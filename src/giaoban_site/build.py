@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 
@@ -138,9 +138,9 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
         templates = templates_digest(config)
         inputs = inputs_digest(config, options.drafts, output, sources, templates)
     if up_to_date(manifest, inputs, options.now, output):
-        count = len(manifest.files)
-        return BuildReport(output, _pages(manifest.files), 0, count, manifest.scheduled, time.monotonic() - started,
-                           upcoming=getattr(manifest, "upcoming", ()))
+        paths = manifest.paths
+        return BuildReport(output, _pages(paths), 0, len(paths), manifest.scheduled, time.monotonic() - started,
+                           upcoming=manifest.upcoming)
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
     if project.site.photos.missing:
         raise BuildFailed(project.site.photos.missing)
@@ -436,7 +436,7 @@ def _spare_checksums(cache: BuildCache) -> dict[str, str] | None:
     return files
 
 
-def _pages(files: dict[str, tuple[str, str]]) -> int:
+def _pages(files: Iterable[str]) -> int:
     return sum(path.endswith(".html") for path in files)
 
 

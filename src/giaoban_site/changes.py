@@ -81,7 +81,13 @@ def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources
             read += 1
     if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
         cache.save_scan(ScanRecord(started, files))
-    return Sources({name: digest(settings, entry[-1]) for name, entry in files.items() if is_document(name)},
+    with_settings = hashlib.blake2b(settings.encode() + b"\0", digest_size=16)  # digest(settings, ...), begun once
+
+    def document_digest(source: str) -> str:
+        h = with_settings.copy()
+        h.update(source.encode() + b"\0")
+        return h.hexdigest()
+    return Sources({name: document_digest(entry[-1]) for name, entry in files.items() if is_document(name)},
                    {name: Asset(entry[-1], entry[0]) for name, entry in files.items() if not is_document(name)})
 
 
@@ -120,10 +126,11 @@ def templates_digest(config: SiteConfig) -> str:
 
 def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
     due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
-    if not manifest.files or manifest.inputs != inputs or due:
+    if manifest.inputs != inputs or due:
         return False
+    paths = manifest.paths
     prefix = str(output) + os.sep
-    return all(os.path.exists(prefix + path) for path in manifest.files)
+    return bool(paths) and all(os.access(prefix + path, os.F_OK) for path in paths)
 
 
 _ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context
