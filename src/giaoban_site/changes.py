@@ -129,8 +129,16 @@ def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) 
     if manifest.inputs != inputs or due:
         return False
     paths = manifest.paths
-    prefix = str(output) + os.sep
-    return bool(paths) and all(os.access(prefix + path, os.F_OK) for path in paths)
+    if os.access not in os.supports_dir_fd:  # Windows
+        return bool(paths) and all(os.path.exists(output / path) for path in paths)
+    try:
+        folder = os.open(output, os.O_RDONLY)  # each path looked up from here: shorter walks
+    except OSError:
+        return False
+    try:
+        return bool(paths) and all(os.access(path, os.F_OK, dir_fd=folder) for path in paths)
+    finally:
+        os.close(folder)
 
 
 _ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context
