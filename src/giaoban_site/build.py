@@ -44,6 +44,7 @@ from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
+from .shown import ShownIndex, ShownIndexMaker, sources_in
 from .site import Site, build_site, check_unique_urls, item_url
 from .store import Store
 from .translations import check_translations, link_translations
@@ -136,7 +137,7 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
     with _timed("scan"):
         sources = scan_sources(config, cache)
         templates = templates_digest(config)
-        inputs = inputs_digest(config, options.drafts, output, sources, templates)
+        inputs, frame = inputs_digest(config, options.drafts, output, sources, templates)
     if up_to_date(manifest, inputs, options.now, output):
         paths = manifest.paths
         return BuildReport(output, _pages(paths), 0, len(paths), manifest.scheduled, time.monotonic() - started,
@@ -144,7 +145,7 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
     if project.site.photos.missing:
         raise BuildFailed(project.site.photos.missing)
-    report = write_site(project, cache, manifest, inputs)
+    report = write_site(project, cache, manifest, inputs, frame)
     report.seconds, report.project = time.monotonic() - started, project
     return report
 
@@ -390,7 +391,7 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
 # --- output ------------------------------------------------------------------------------------
 
 def write_site(project: Project, cache: BuildCache | None = None, manifest: Manifest | None = None,
-               inputs: str = "") -> BuildReport:
+               inputs: str = "", frame: str = "") -> BuildReport:
     """Render the pages whose inputs changed, then the extra files, and swap the new version in.
 
     ``manifest`` describes what output/ holds now. Nothing in output/ changes until the swap,
@@ -408,7 +409,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             parallel = (project.options.jobs or default_jobs()) > 1
             extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=parallel)
                       for group in _extras_groups()]
-            files = _render_pages(project, manifest, writer)
+            files, shown = _render_pages(project, manifest, writer, frame)
             for extra in extras:
                 files.update(extra.result())
     except BaseException:
@@ -417,7 +418,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         raise
     scheduled = sum(edition.site.scheduled for edition in project.editions)
     upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming)
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming, shown)
     with _timed("commit"):
         writer.finish(set(files))
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
@@ -440,7 +441,9 @@ def _pages(files: Iterable[str]) -> int:
     return sum(path.endswith(".html") for path in files)
 
 
-def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) -> dict[str, tuple[str, str]]:
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
+                  frame: str = "") -> tuple[dict[str, tuple[str, str]], ShownIndex]:
+    """Every page, made again where its key changed; and which files each page shows (shown.py)."""
     editions = project.editions
     keys = [PageKeys(p.config, p.templates_digest, p.site.photos) for p in editions]
     renderers = [PageRenderer(p.site, p.env, p.store) for p in editions]
@@ -454,8 +457,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
     if problems:
         raise BuildFailed(list(problems))
     reuse = manifest.files
+    memo: dict = {}  # sources_in's, for each process
 
-    def render(item: tuple[PageJob, str | None, int]) -> tuple[str, str, str] | Problem:
+    def render(item: tuple[PageJob, str | None, int]) -> tuple[str, str, str, frozenset[str]] | Problem:
         job, key, edition = item
         renderer = renderers[edition]
         context = renderer.context(job)
@@ -465,30 +469,56 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter) ->
             return template_problem(exc, job)
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
-        return job.path, key or keys[edition].of(job, context), writer.write(job.path, page)
+        return job.path, key or keys[edition].of(job, context), writer.write(job.path, page), sources_in(context, memo)
 
-    results: list = []
     jobs = [(job, index) for index, edition in enumerate(editions) for job in edition.jobs]
+    paths = tuple(job.path for job, _ in jobs)
+    documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
+    previous = manifest.shown if reuse and frame and not manifest.is_due(project.options.now) else None
+    edited = previous.edited(frame, documents, paths) if previous else None
+    # Edits of what pages show alone (an article's body): only the pages that show them can change.
+    to_key = previous.pages_showing(edited) if edited is not None else None
+    index = ShownIndexMaker(None if to_key is not None else previous)
+    results: list = []
     pending: list[tuple[PageJob, str | None, int]] = [(job, None, index) for job, index in jobs]
     if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
         pending = []
-        for job, index in jobs:
-            key = keys[index].of(job, renderers[index].context(job))
+        for job, number in jobs:
             known = reuse.get(job.path)
+            unchanged = known is not None and to_key is not None and job.path not in to_key
+            key = known[0] if unchanged else keys[number].of(job, renderers[number].context(job))
             if known and known[0] == key and writer.keep(job.path, known[1]):
                 results.append((job.path, key, known[1]))
+                if to_key is None and not index.carry(job.path):
+                    index.add(job.path, sources_in(renderers[number].context(job), memo))
             else:
-                pending.append((job, key, index))
+                pending.append((job, key, number))
+    if reuse:
+        log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs),
+                  "" if to_key is None else f" (those showing {len(edited)} edited files)")
     # List pages share their items, each rendered once per process (PageRenderer.fragment): one
     # process takes them all, first, while the others render the rest.
     lists = [item for item in pending if item[0].kind is PageKind.LIST]
     pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
     progress = _stage_progress(project.options, "render", len(pending))
-    results += run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
-    problems = {r for r in results if isinstance(r, Problem)}  # one broken template breaks many pages
+    for result in run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists)):
+        if isinstance(result, Problem):
+            problems.add(result)  # one broken template breaks many pages
+        else:
+            path, key, checksum, sources = result
+            results.append((path, key, checksum))
+            index.add(path, sources)
     if problems:
         raise BuildFailed(list(problems))
-    return {path: (key, checksum) for path, key, checksum in results}
+    shown = previous.with_documents(documents) if to_key is not None else index.finish(frame, paths, documents)
+    return {path: (key, checksum) for path, key, checksum in results}, shown
+
+
+def _all_documents(site: Site) -> Iterator[Document]:
+    """Every document of an edition: published (expired too), drafts and scheduled."""
+    for items in site.items.values():
+        yield from items
+    yield from site.unpublished
 
 
 def _extras_groups() -> list[list[Generator]]:

@@ -15,6 +15,7 @@ and ignored, never trusted; one written by another version is quietly ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -70,7 +71,7 @@ class Manifest:
     """
 
     def __init__(self, inputs: str = "", publish_next: float | None = None, files: dict[str, tuple[str, str]] | None = None,
-                 scheduled: int = 0, upcoming: tuple = ()) -> None:
+                 scheduled: int = 0, upcoming: tuple = (), shown: object | None = None) -> None:
         self.inputs = inputs  # hash of every input: equal means nothing to do
         self.publish_next = publish_next  # when the next scheduled article becomes due
         self.scheduled = scheduled  # articles waiting for their date, to report when nothing needs building
@@ -78,6 +79,7 @@ class Manifest:
         files = files or {}
         self._table = tuple("\0".join(column) for column in (files, (k for k, _ in files.values()), (c for _, c in files.values())))
         self._files = files
+        self._shown = shown  # shown.ShownIndex, pickled apart: a build with nothing to do does not read it
 
     @property
     def paths(self) -> list[str]:
@@ -92,12 +94,24 @@ class Manifest:
             self._files = dict(zip(paths, zip(keys, checksums))) if self._table[0] else {}
         return self._files
 
+    def is_due(self, now: dt.datetime | None) -> bool:
+        """Whether a scheduled article (or a register's change) has become due since the build."""
+        return self.publish_next is not None and (now is None or now.timestamp() >= self.publish_next)
+
     def checksums(self) -> dict[str, str]:
         """Each file's bytes hash, by path."""
         return {path: checksum for path, (_, checksum) in self.files.items()}
 
+    @property
+    def shown(self):
+        """Which pages show which content files (shown.ShownIndex), or None."""
+        if isinstance(self._shown, bytes):
+            self._shown = pickle.loads(self._shown)
+        return self._shown
+
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_files": None}
+        shown = self._shown if self._shown is None or isinstance(self._shown, bytes) else pickle.dumps(self._shown, pickle.HIGHEST_PROTOCOL)
+        return {**self.__dict__, "_files": None, "_shown": shown}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

@@ -49,9 +49,6 @@ class Sources:
     documents: dict[str, str]  # by path relative to the site root
     assets: dict[str, Asset]
 
-    def all(self) -> dict[str, object]:
-        return {**self.documents, **self.assets}
-
 
 def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources:
     """Every file of content/ (relative path), as ``Sources``.
@@ -102,17 +99,19 @@ def parse_settings(config: SiteConfig) -> str:
                   repr(config.urls), repr(config.types), repr(config.languages), repr(config.strings), *catalogues, language())
 
 
-def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> str:
-    """A hash of every input: equal to the last build's means there is nothing to do."""
+def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> tuple[str, str]:
+    """A hash of every input, equal to the last build's when there is nothing to do; and the
+    frame: a hash of the same but for what the documents hold (which documents there are, still),
+    equal when nothing but documents changed (shown.ShownIndex)."""
     parts = [code_digest(), repr(config), str(drafts), str(output), templates]
-    parts += [f"{name}:{value}" for name, value in sources.all().items()]
+    parts += [f"{name}:{value}" for name, value in sources.assets.items()]
     # static/ by each file's size and times, not its bytes: it holds the photos (gigabytes at 10,000
     # articles), and any write to a file changes its change time.
     parts += [f"{p}:{s.st_size}:{s.st_mtime_ns}:{s.st_ctime_ns}:{s.st_ino}" for p in visible_files(config.static_dir) if (s := p.stat())]
     for name in (REDIRECTS_FILE, VIEWS_FILE, AUTHORS_FILE):  # the data files beside site.yaml
         if (config.root / name).is_file():
             parts.append(name + digest((config.root / name).read_bytes()))
-    return digest(*parts)
+    return digest(*parts, *(f"{name}:{value}" for name, value in sources.documents.items())), digest(*parts, *sources.documents)
 
 
 def templates_digest(config: SiteConfig) -> str:
@@ -125,8 +124,7 @@ def templates_digest(config: SiteConfig) -> str:
 
 
 def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
-    due = manifest.publish_next is not None and now.timestamp() >= manifest.publish_next
-    if manifest.inputs != inputs or due:
+    if manifest.inputs != inputs or manifest.is_due(now):
         return False
     paths = manifest.paths
     if os.access not in os.supports_dir_fd:  # Windows

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import threading
 from array import array
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from . import store
@@ -26,16 +26,16 @@ from .content import Document
 from .errors import Problem
 from .languages import Editions
 from .render import PageKind, PageRenderer, StoredBody
+from .shown import SHOWN_ONLY, sources_in
 from .store import Store
 
 log = logging.getLogger(__name__)
 
 _OWN_PAGES = (PageKind.ITEM, PageKind.SAVE)  # an article's page and its printable copy
 # What lists show of an article, not where they place it: a save that changes only these leaves
-# every page where it was, each to be made again with it (a title also orders undated pages and
-# registers' items, so there it counts as a move).
-_SHOWN_ONLY = frozenset({"title", "summary", "body", "body_line", "digest", "toc", "warnings", "words", "image_caption",
-                         "news_source", "news_source_url", "seo_title", "seo_description"})
+# every page where it was, each to be made again with it. A title too, but where it orders undated
+# pages and registers' items it counts as a move (_keeps_its_place).
+_SHOWN_ONLY = SHOWN_ONLY | {"title"}
 _FIELDS = tuple(f.name for f in dataclasses.fields(Document))
 
 
@@ -119,7 +119,7 @@ class KeptSite:
         try:
             memo: dict[int, tuple[object, frozenset[str]]] = {}
             for number, (index, job) in enumerate(self.jobs):
-                for source in _sources_in(self.renderers[index].context(job), memo):
+                for source in sources_in(self.renderers[index].context(job), memo):
                     self.shown_in.setdefault(source, array("I")).append(number)
         except Exception:  # without the index, a save shows its own pages only
             log.debug("no index of the kept site", exc_info=True)
@@ -130,27 +130,6 @@ class KeptSite:
 def _same_address(kept: Document, doc: Document) -> bool:
     """Whether ``doc`` keeps the pages ``kept`` had: its address, type, template and language."""
     return (kept.url, kept.kind, kept.template, kept.lang) == (doc.url, doc.kind, doc.template, doc.lang)
-
-
-def _sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) -> frozenset[str]:
-    """The content files whose documents ``value`` (a template context, or part of one) holds."""
-    if isinstance(value, Document):
-        return frozenset((value.source,))
-    if isinstance(value, StoredBody):
-        return frozenset((value.doc.source,))
-    if isinstance(value, (str, int, float, type(None))):
-        return frozenset()
-    if isinstance(value, Mapping):
-        return frozenset().union(*(_sources_in(v, memo) for v in value.values()))
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return frozenset().union(*(_sources_in(v, memo) for v in value))
-    if dataclasses.is_dataclass(value):  # terms and archives appear on many pages: walked once each
-        known = memo.get(id(value))
-        if known is None or known[0] is not value:
-            fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
-            known = memo[id(value)] = (value, _sources_in(fields, memo))
-        return known[1]
-    return frozenset()
 
 
 def _replaced(value: object, saved: dict[int, Document], memo: dict[int, object]) -> object:

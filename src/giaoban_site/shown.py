@@ -1,0 +1,142 @@
+"""Which pages show which content files, kept from one build to the next.
+
+An edit of an article's body changes the pages that show the article: its own, the lists it is in,
+its neighbours' and its related articles'. Every other page is made from a context equal to last
+time's, so its key is the one the manifest has. The index records, for every page, the files its
+template context holds (as page keys see them: changes.PageKeys), and for every file what decides
+where it is shown. When only what is shown changed (``SHOWN_ONLY``) and nothing else did, a build
+works out the keys of the pages that show the edited files, not of all: at 100,000 articles, a few
+dozen pages instead of 355,000.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .cache import digest
+from .content import Document
+from .render import StoredBody
+
+# What pages show of a document, not where they place it nor which pages there are. A title is not
+# among them: it also orders undated pages and registers' items (the preview, which can tell where
+# it does not, lets a title through: preview.py).
+SHOWN_ONLY = frozenset({"summary", "body", "body_line", "digest", "toc", "warnings", "words", "image_caption",
+                        "news_source", "news_source_url", "seo_title", "seo_description"})
+_PLACING = tuple(f.name for f in dataclasses.fields(Document) if f.name not in SHOWN_ONLY)
+
+
+def placing_of(doc: Document) -> str:
+    """A hash of every field of ``doc`` but those in SHOWN_ONLY: what decides its pages and places."""
+    return digest(repr(tuple(getattr(doc, name) for name in _PLACING)))
+
+
+def sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) -> frozenset[str]:
+    """The content files whose documents ``value`` (a template context, or part of one) holds."""
+    if isinstance(value, Document):
+        return frozenset((value.source,))
+    if isinstance(value, StoredBody):
+        return frozenset((value.doc.source,))
+    if isinstance(value, (str, int, float, type(None))):
+        return frozenset()
+    if isinstance(value, Mapping):
+        return frozenset().union(*(sources_in(v, memo) for v in value.values()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return frozenset().union(*(sources_in(v, memo) for v in value))
+    if dataclasses.is_dataclass(value):  # terms and archives appear on many pages: walked once each
+        known = memo.get(id(value))
+        if known is None or known[0] is not value:
+            fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+            known = memo[id(value)] = (value, sources_in(fields, memo))
+        return known[1]
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class ShownIndex:
+    """The files each page of a build showed, and what each file was; kept with its manifest.
+
+    ``frame`` is a hash of every other input (changes.frame_digest). The numbers of the files each
+    page shows lie in one array, page after page: at 100,000 articles three and a half million of
+    them, 14 MB as an array, ten times that as Python lists.
+    """
+
+    frame: str
+    documents: dict[str, tuple[str, str]]  # content file -> (digest, placing_of)
+    names: tuple[str, ...]  # the content files, numbered
+    paths: tuple[str, ...]  # every page, in the build's order
+    shown: array  # the numbers (in names) of the files each page shows
+    ends: array  # where each page's numbers end in ``shown``
+
+    def edited(self, frame: str, documents: Mapping[str, Document], paths: tuple[str, ...]) -> set[str] | None:
+        """The files edited since, in SHOWN_ONLY fields alone; None when anything else changed."""
+        if frame != self.frame or paths != self.paths or documents.keys() != self.documents.keys():
+            return None
+        edited = {source for source, doc in documents.items() if doc.digest != self.documents[source][0]}
+        if any(placing_of(documents[source]) != self.documents[source][1] for source in edited):
+            return None
+        return edited
+
+    def pages_showing(self, sources: Iterable[str]) -> set[str]:
+        """The pages that show any of ``sources``; found with bytes.find, not a loop over millions."""
+        wanted = set(sources)
+        data, size, found = self.shown.tobytes(), self.shown.itemsize, set()
+        for number in (n for n, name in enumerate(self.names) if name in wanted):
+            needle = array(self.shown.typecode, [number]).tobytes()
+            at = data.find(needle)
+            while at != -1:
+                if at % size == 0:  # not the tail of one number and the head of the next
+                    found.add(self.paths[bisect_right(self.ends, at // size)])
+                at = data.find(needle, at + 1)
+        return found
+
+    def files_of(self, path: str, at: dict[str, int]) -> list[str]:
+        """The files the page at ``path`` showed (``at``: each page's position, from ``positions``)."""
+        position = at[path]
+        start = self.ends[position - 1] if position else 0
+        return [self.names[number] for number in self.shown[start:self.ends[position]]]
+
+    def positions(self) -> dict[str, int]:
+        return {path: position for position, path in enumerate(self.paths)}
+
+    def with_documents(self, documents: Mapping[str, Document]) -> ShownIndex:
+        """The same pages, showing the same files, as they are now (edited in SHOWN_ONLY fields only)."""
+        known = {source: (doc.digest, self.documents[source][1]) for source, doc in documents.items()}
+        return dataclasses.replace(self, documents=known)
+
+
+class ShownIndexMaker:
+    """Gathers a build's pages and the files each shows, into a ShownIndex; what the ``previous``
+    index knew of a page whose key is unchanged is taken from it."""
+
+    def __init__(self, previous: ShownIndex | None) -> None:
+        self.previous = previous
+        self._at = previous.positions() if previous else {}
+        self._numbers: dict[str, int] = {}
+        self._pages: dict[str, array] = {}
+
+    def add(self, path: str, sources: Iterable[str]) -> None:
+        numbers = self._numbers
+        self._pages[path] = array("I", sorted(numbers.setdefault(source, len(numbers)) for source in sources))
+
+    def carry(self, path: str) -> bool:
+        """Take the files of ``path`` from the previous index; False when it did not have the page."""
+        if path not in self._at:
+            return False
+        self.add(path, self.previous.files_of(path, self._at))
+        return True
+
+    def finish(self, frame: str, paths: tuple[str, ...], documents: Mapping[str, Document]) -> ShownIndex:
+        """The index of the pages ``paths`` (each added or carried), in that order."""
+        shown, ends = array("I"), array("I")
+        for path in paths:
+            shown.extend(self._pages.get(path, ()))
+            ends.append(len(shown))
+        old = self.previous.documents if self.previous else {}
+        known = {source: (doc.digest, old[source][1] if source in old and old[source][0] == doc.digest else placing_of(doc))
+                 for source, doc in documents.items()}
+        names = tuple(sorted(self._numbers, key=self._numbers.__getitem__))
+        return ShownIndex(frame, known, names, paths, shown, ends)

@@ -1,0 +1,98 @@
+"""Which pages show which files (shown.py): after a body's edit a build works out the keys of the
+pages that show it alone, and the site is still the clean build's, byte for byte."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import Result, SiteDir, run_giaoban, tree_digest
+from test_incremental import SITE_YAML, article_text, write
+
+from giaoban_site.cache import BuildCache
+
+ARTICLE = "content/2024/05/a0.md"
+
+
+def verbose_build(site: SiteDir, *args: str) -> Result:
+    result = run_giaoban("-v", "build", "--source", str(site.root), *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def keyed(result: Result) -> tuple[int, int]:
+    """How many page keys the build worked out, of how many pages (``giaoban -v``)."""
+    found = re.search(r"page keys worked out: (\d+) of (\d+) pages", result.stderr)
+    assert found, result.stderr
+    return int(found[1]), int(found[2])
+
+
+def make_site(site: SiteDir) -> None:
+    (site.root / "site.yaml").write_text(SITE_YAML.format(size=2), encoding="utf-8")
+    for i in range(8):
+        tags = ["giám sát" if i % 2 else "kỳ họp"]
+        write(site.root, f"content/2024/05/a{i}.md", article_text(f"Bài số {i}", i + 1, tags, f"Thân bài {i}."))
+    write(site.root, "content/pages/gioi-thieu.md", "---\ntitle: Giới thiệu\n---\n\nVề chúng tôi.\n")
+    assert site.build().returncode == 0
+
+
+def edit(site: SiteDir, old: str, new: str, relative: str = ARTICLE) -> None:
+    path = site.root / relative
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same_as_clean_build(site: SiteDir, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    assert site.build("--output", str(clean)).returncode == 0
+    assert tree_digest(site.output) == tree_digest(clean)
+
+
+def test_a_body_edit_works_out_the_keys_of_the_pages_that_show_it_alone(site: SiteDir, tmp_path: Path) -> None:
+    make_site(site)
+    before = BuildCache(site.output).load_manifest(site.output)
+    edit(site, "Thân bài 0.", "Thân bài đã sửa: kỳ họp thứ mười một.")
+    result = verbose_build(site)
+    worked_out, pages = keyed(result)
+    assert 0 < worked_out < pages / 2
+    showing = before.shown.pages_showing({ARTICLE})
+    assert len(showing) == worked_out
+    assert "2024/05/bai-so-0/index.html" in showing and "gioi-thieu/index.html" not in showing
+    after = BuildCache(site.output).load_manifest(site.output)
+    remade = {path for path, (key, _) in after.files.items() if path.endswith(".html") and before.files.get(path, ("",))[0] != key}
+    assert "2024/05/bai-so-0/index.html" in remade and remade <= showing
+    assert "Thân bài đã sửa: kỳ họp thứ mười một." in site.page("2024/05/bai-so-0/").get_text()
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_edits_that_move_an_article_or_change_the_site_work_out_every_key(site: SiteDir, tmp_path: Path) -> None:
+    make_site(site)
+    for old, new, relative in [('title: "Bài số 0"', 'title: "Bài số không"', ARTICLE),  # orders undated pages: a move
+                               ('tags: ["kỳ họp"]', 'tags: ["giám sát"]', ARTICLE),
+                               ("Về chúng tôi.", "Về Hội đồng nhân dân tỉnh.", "content/pages/gioi-thieu.md")]:
+        edit(site, old, new, relative)
+        if relative.startswith("content/pages"):  # a body again, with site.yaml changed beside it
+            (site.root / "site.yaml").write_text(SITE_YAML.format(size=3), encoding="utf-8")
+        result = verbose_build(site)
+        worked_out, pages = keyed(result)
+        assert worked_out == pages, old
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_a_page_an_edit_did_not_reach_is_made_again_when_its_file_is_gone(site: SiteDir, tmp_path: Path) -> None:
+    make_site(site)
+    (site.output / "gioi-thieu/index.html").unlink()
+    edit(site, "Thân bài 0.", "Thân bài sửa lần nữa.")
+    assert site.build().returncode == 0
+    assert "Về chúng tôi." in site.page("gioi-thieu/").get_text()
+    assert_same_as_clean_build(site, tmp_path)
+
+
+def test_an_article_that_becomes_due_works_out_every_key(site: SiteDir, tmp_path: Path) -> None:
+    make_site(site)
+    write(site.root, "content/2024/06/hen.md", article_text("Bài hẹn giờ", 1, ["kỳ họp"], "Sắp đăng.").replace("2024-05-01", "2024-06-01"))
+    assert site.build("--now", "2024-05-20T00:00:00+07:00").returncode == 0
+    edit(site, "Thân bài 0.", "Thân bài sửa khi bài hẹn đến giờ.")
+    result = verbose_build(site, "--now", "2024-06-02T00:00:00+07:00")
+    worked_out, pages = keyed(result)
+    assert worked_out == pages
+    assert "Bài hẹn giờ" in site.page("").get_text()
