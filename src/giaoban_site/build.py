@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import logging
 import resource
 import sqlite3
@@ -123,7 +124,7 @@ def build(options: BuildOptions) -> BuildReport:
     output = _output_dir(options, config)
     cache = BuildCache(output)
     try:
-        with output_lock(cache.dir, output, options.wait):
+        with output_lock(cache.dir, output, options.wait), _collector_paused():
             return _build_locked(options, config, output, cache, started)
     except OSError as exc:  # a full disk, a read-only or vanished folder: output/ is as it was
         raise GiaobanError(msg("output_write_failed", output=output, reason=exc.strerror or exc,
@@ -229,6 +230,22 @@ def _edition_sites(documents: list[Document], editions: Editions, now: dt.dateti
 def _memo_of(cache: BuildCache, code: str, default: str) -> Callable:
     """The cache's memo, with each language's results under their own names."""
     return cache.memo if code == default else lambda name, key, compute: cache.memo(f"{name}-{code}", key, compute)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the build runs. A build makes millions of objects that
+    live until it ends (100,000 documents, the site model, the manifest), and the collector would
+    walk all of them again each time their number grows by a quarter: a fifth of a rebuild at
+    100,000 articles. What the build makes has no cycles to collect (Jinja's rendering makes none),
+    and the worker processes collect as usual (workers.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -73,7 +73,7 @@ def _forking(fork: Callable[[], R]) -> R:
 
 
 def _as_worker() -> None:
-    """Undo what a forked worker inherits from its parent's signal handling.
+    """Undo what a forked worker inherits from its parent's signal handling and collector.
 
     The preview server answers SIGTERM and SIGINT by setting an event; a worker that kept that
     handler would shrug off the SIGTERM with which a pool ends its workers, and the pool (and
@@ -82,6 +82,7 @@ def _as_worker() -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()  # the parent's build pauses its collector (build._collector_paused); what it holds is frozen here
     _end_with_parent()
 
 
