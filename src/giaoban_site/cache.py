@@ -6,6 +6,7 @@
 - ``spare/``: the other generation folder, the version before the one in output/ (output.py);
 - ``manifest-<folder>.pickle``: per generation folder, each file's input key and bytes hash; the
   name is the folder's identity, which the swap keeps, so a record always describes its folder;
+- ``shown-<folder>.pickle``: beside it, which pages of that folder show which content files (shown.py);
 - ``search-postings.pickle``: the search index's postings (search.py);
 - ``memo-*.pickle``: results kept while their inputs stay the same (related articles).
 
@@ -79,7 +80,7 @@ class Manifest:
         files = files or {}
         self._table = tuple("\0".join(column) for column in (files, (k for k, _ in files.values()), (c for _, c in files.values())))
         self._files = files
-        self._shown = shown  # shown.ShownIndex, pickled apart: a build with nothing to do does not read it
+        self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
 
     @property
     def paths(self) -> list[str]:
@@ -104,14 +105,13 @@ class Manifest:
 
     @property
     def shown(self):
-        """Which pages show which content files (shown.ShownIndex), or None."""
-        if isinstance(self._shown, bytes):
-            self._shown = pickle.loads(self._shown)
+        """Which pages show which content files (shown.ShownIndex), or None; read when first asked."""
+        if callable(self._shown):
+            self._shown = self._shown()
         return self._shown
 
     def __getstate__(self) -> dict:
-        shown = self._shown if self._shown is None or isinstance(self._shown, bytes) else pickle.dumps(self._shown, pickle.HIGHEST_PROTOCOL)
-        return {**self.__dict__, "_files": None, "_shown": shown}
+        return {**self.__dict__, "_files": None, "_shown": None}  # the index is saved in a file of its own
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
@@ -150,19 +150,28 @@ class BuildCache:
     def load_manifest(self, folder: Path) -> Manifest:
         """What the build that made ``folder`` wrote there; empty when that is not known."""
         name = _manifest_name(folder)
-        return self.load(name, Manifest) if name else Manifest()
+        if not name:
+            return Manifest()
+        manifest = self.load(name, Manifest)
+        manifest._shown = lambda: self.load(_shown_name(name), dict).get("shown")
+        return manifest
 
     def save_manifest(self, folder: Path, manifest: Manifest) -> None:
-        self.save(_manifest_name(folder), manifest)
+        """The manifest of ``folder``, and its index of pages (shown.py) beside it, saved first:
+        an index without its manifest is never read."""
+        name = _manifest_name(folder)
+        self.save(_shown_name(name), {"shown": manifest.shown})
+        self.save(name, manifest)
         current = {_manifest_name(folder), _manifest_name(self.spare), _manifest_name(self.output)}
-        for old in self.dir.glob("manifest-*.pickle"):  # folders that are gone
-            if old.name not in current:
+        for old in [*self.dir.glob("manifest-*.pickle"), *self.dir.glob("shown-*.pickle")]:  # folders that are gone
+            if old.name.replace("shown-", "manifest-", 1) not in current:
                 old.unlink(missing_ok=True)
 
     def forget_manifest(self, folder: Path) -> None:
         """Before ``folder`` changes: until it is complete again, nothing may trust an old record of it."""
         if self.writable and (name := _manifest_name(folder)):
             (self.dir / name).unlink(missing_ok=True)
+            (self.dir / _shown_name(name)).unlink(missing_ok=True)
 
     def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build made for the same ``key``."""
@@ -215,6 +224,10 @@ def write_replacing(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def _shown_name(manifest_name: str) -> str:
+    return manifest_name.replace("manifest-", "shown-", 1)
 
 
 def _manifest_name(folder: Path) -> str | None:
