@@ -67,21 +67,29 @@ def start_build(root: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, env={**os.environ, "GIAOBAN_LANG": "vi"})
 
 
+def lock_held(root: Path) -> bool:
+    """Whether a build holds the output's lock."""
+    lock = root / ".giaoban-cache" / "output" / "lock"
+    if not lock.exists():
+        return False
+    handle = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
+
+
 def wait_until_building(root: Path, build: subprocess.Popen) -> None:
     """Until ``build`` holds the output's lock: a fixed sleep loses the race on a slow first start
     (a fresh environment compiles every module first)."""
-    lock = root / ".giaoban-cache" / "output" / "lock"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and build.poll() is None:
-        if lock.exists():
-            handle = os.open(lock, os.O_RDONLY)
-            try:
-                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                fcntl.flock(handle, fcntl.LOCK_UN)
-            except BlockingIOError:
-                return  # held: the build is under way
-            finally:
-                os.close(handle)
+        if lock_held(root):
+            return  # the build is under way
         time.sleep(0.02)
     raise AssertionError("the build never took the output's lock")
 
@@ -252,8 +260,10 @@ def test_check_waits_for_a_running_build_to_end(tmp_path: Path) -> None:
     wait_until_building(root, build)
     check = subprocess.Popen([*GIAOBAN, "check", "--source", str(root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              env={**os.environ, "GIAOBAN_LANG": "vi"}, text=True)
-    assert build.wait(timeout=600) == 0
-    assert check.poll() is None, "check finished while the build was still writing"
+    while build.poll() is None:  # the build lets go of its lock a moment before its process ends
+        assert check.poll() is None or not lock_held(root), "check finished while the build was still writing"
+        time.sleep(0.01)
+    assert build.returncode == 0
     printed = check.communicate(timeout=600)[0]
     assert check.returncode == 0, printed
     assert "bị hỏng" not in printed and "Traceback" not in printed, printed

@@ -500,14 +500,14 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
     pending: list[tuple[PageJob, str | None, int]] = [(job, None, index) for job, index in jobs]
     if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
         pending = []
-        for job, number in jobs:
-            known = reuse.get(job.path)
-            unchanged = known is not None and to_key is not None and job.path not in to_key
+        for (job, number), path in zip(jobs, paths):  # a job's path is worked out each time it is asked for
+            known = reuse.get(path)
+            unchanged = known is not None and to_key is not None and path not in to_key
             key = known[0] if unchanged else keys[number].of(job, renderers[number].context(job))
-            if known and known[0] == key and writer.keep(job.path, known[1]):
-                results.append((job.path, key, known[1]))
-                if to_key is None and not index.carry(job.path):
-                    index.add(job.path, sources_in(renderers[number].context(job), memo))
+            if known and known[0] == key and writer.keep(path, known[1]):
+                results.append((path, key, known[1]))
+                if to_key is None and not index.carry(path):
+                    index.add(path, sources_in(renderers[number].context(job), memo))
             else:
                 pending.append((job, key, number))
     if reuse:

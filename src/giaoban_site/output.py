@@ -89,7 +89,7 @@ class OutputWriter:
         """
         source = self._output_prefix + relative
         if self.spare_files.get(relative) == checksum:
-            return os.path.exists(source)
+            return os.access(source, os.F_OK)
         try:
             self._place(relative, lambda path: _link_or_copy(source, path))
         except FileNotFoundError:
