@@ -66,9 +66,9 @@ class ScanRecord:
 class Manifest:
     """What the last successful build wrote.
 
-    Its table of files (output path -> input key, bytes hash) is kept as three NUL-joined (no path holds one)
-    texts and made a dict only when asked: at 100,000 articles, 356,000 entries that take a third
-    of a second to unpickle as a dict, and a build with nothing to do needs only the paths.
+    Its table of files (output path -> input key, bytes hash) is kept as three texts joined by NUL,
+    which no path holds, and made a dict only when asked: at 100,000 articles, 356,000 entries that
+    take a third of a second to unpickle as a dict, and a build with nothing to do needs only the paths.
     """
 
     def __init__(self, inputs: str = "", publish_next: float | None = None, files: dict[str, tuple[str, str]] | None = None,
