@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, apply_edit, article_text, initial_site, set_field
 
+from giaoban_site import preview
 from giaoban_site.build import BuildOptions, build
 from giaoban_site.preview import KeptSite
 
@@ -92,3 +93,18 @@ def test_a_broken_save_or_a_new_file_gets_no_quick_page(site: SiteDir) -> None:
     site.write("content/2024/05/a.md", "---\ntitle: Kỳ họp thứ 10\ndate: 31/02/2024\n---\n\nHỏng.\n")
     site.write("content/2024/05/b.md", article_text("Bài mới", 2, [], "Mới."))
     assert kept.quick_pages(["content/2024/05/a.md", "content/2024/05/b.md", "content/2024/05/c.md"]) == []
+
+
+def test_the_kept_site_takes_the_builds_index_of_pages_and_it_is_the_one_its_contexts_give(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    initial_site(tmp_path)
+    report = build(BuildOptions(source=tmp_path, drafts=True, jobs=1))
+    with monkeypatch.context() as patched:  # no context is walked: a walk would fail, and leave no index
+        patched.setattr(preview, "sources_in", lambda *args: 1 / 0)
+        from_build = KeptSite(report.project)
+        from_build.quick_pages([])  # waits for its index
+    report.project.shown = None  # as for a site kept without a build: the contexts walked again
+    walked = KeptSite(report.project)
+    walked.quick_pages([])
+    assert from_build.shown_in and from_build.shown_in == walked.shown_in
+    assert len(from_build.shown_in["content/2024/05/a0.md"]) > 2  # its page, the lists and the boxes it is in

@@ -99,6 +99,7 @@ class Project:
     templates_digest: str = ""  # of every template file, which every page depends on
     cache: BuildCache | None = None  # where generators keep what they can reuse next build
     translations: list[Project] = field(default_factory=list)  # the other languages' editions (languages.py)
+    shown: ShownIndex | None = None  # once written: which pages show which files (shown.py)
 
     @property
     def editions(self) -> list[Project]:
@@ -426,7 +427,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             parallel = (project.options.jobs or default_jobs()) > 1
             extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=parallel)
                       for group in _extras_groups()]
-            files, shown = _render_pages(project, manifest, writer, frame)
+            files, project.shown = _render_pages(project, manifest, writer, frame)
             for extra in extras:
                 files.update(extra.result())
     except BaseException:
@@ -435,7 +436,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         raise
     scheduled = sum(edition.site.scheduled for edition in project.editions)
     upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming, shown)
+    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming, project.shown)
     with _timed("commit"):
         writer.finish(set(files))
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped

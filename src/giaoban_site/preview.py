@@ -48,8 +48,9 @@ class QuickPage:
 class KeptSite:
     """A finished build's project, kept to render the pages of saved articles without building.
 
-    Which pages show which article (``shown_in``) is worked out on a thread of its own as soon as
-    the site is kept, from every page's template context, as page keys see it (changes.PageKeys).
+    Which pages show which article (``shown_in``) is taken on a thread of its own, as soon as the
+    site is kept, from the build's index (shown.py); or, for a site kept without a build, worked out
+    there from every page's template context, as the build does.
     """
 
     def __init__(self, project: Project) -> None:
@@ -117,14 +118,28 @@ class KeptSite:
 
     def _index(self) -> None:
         try:
-            memo: dict[int, tuple[object, frozenset[str]]] = {}
-            for number, (index, job) in enumerate(self.jobs):
-                for source in sources_in(self.renderers[index].context(job), memo):
-                    self.shown_in.setdefault(source, array("I")).append(number)
+            if not self._index_from_build():
+                memo: dict[int, tuple[object, frozenset[str]]] = {}
+                for number, (index, job) in enumerate(self.jobs):
+                    for source in sources_in(self.renderers[index].context(job), memo):
+                        self.shown_in.setdefault(source, array("I")).append(number)
         except Exception:  # without the index, a save shows its own pages only
             log.debug("no index of the kept site", exc_info=True)
             self.shown_in = {}
         self._indexed.set()
+
+
+    def _index_from_build(self) -> bool:
+        """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
+        shown = self.project.shown
+        if shown is None or shown.paths != tuple(job.path for edition in self.project.editions for job in edition.jobs):
+            return False
+        numbers = {job.path: number for number, (_, job) in enumerate(self.jobs)}
+        for source, positions in shown.pages_by_file().items():
+            found = array("I", (numbers[path] for path in map(shown.paths.__getitem__, positions) if path in numbers))
+            if found:
+                self.shown_in[source] = found
+        return True
 
 
 def _same_address(kept: Document, doc: Document) -> bool:

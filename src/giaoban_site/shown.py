@@ -93,6 +93,16 @@ class ShownIndex:
                 at = data.find(needle, at + 1)
         return found
 
+    def pages_by_file(self) -> dict[str, list[int]]:
+        """For each file, the positions (in ``paths``) of the pages that show it."""
+        pages: dict[int, list[int]] = {}
+        start = 0
+        for position, end in enumerate(self.ends):
+            for number in self.shown[start:end]:
+                pages.setdefault(number, []).append(position)
+            start = end
+        return {self.names[number]: positions for number, positions in pages.items()}
+
     def files_of(self, path: str, at: dict[str, int]) -> list[str]:
         """The files the page at ``path`` showed (``at``: each page's position, from ``positions``)."""
         position = at[path]
