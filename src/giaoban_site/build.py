@@ -504,11 +504,12 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
         for (job, number), path in zip(jobs, paths):  # a job's path is worked out each time it is asked for
             known = reuse.get(path)
             unchanged = known is not None and to_key is not None and path not in to_key
-            key = known[0] if unchanged else keys[number].of(job, renderers[number].context(job))
+            context = None if unchanged else renderers[number].context(job)
+            key = known[0] if unchanged else keys[number].of(job, context)
             if known and known[0] == key and writer.keep(path, known[1]):
                 results.append((path, key, known[1]))
                 if to_key is None and not index.carry(path):
-                    index.add(path, sources_in(renderers[number].context(job), memo))
+                    index.add(path, sources_in(context, memo))
             else:
                 pending.append((job, key, number))
     if reuse:

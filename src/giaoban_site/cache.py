@@ -113,9 +113,6 @@ class Manifest:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_files": None, "_shown": None}  # the index is saved in a file of its own
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-
 
 def cache_dir(output: Path) -> Path:
     """Where the cache of ``output`` lives: beside it, so that its spare folder is on the same disk."""

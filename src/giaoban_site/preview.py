@@ -128,7 +128,6 @@ class KeptSite:
             self.shown_in = {}
         self._indexed.set()
 
-
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
         shown = self.project.shown

@@ -59,7 +59,7 @@ def sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) ->
 class ShownIndex:
     """The files each page of a build showed, and what each file was; kept with its manifest.
 
-    ``frame`` is a hash of every other input (changes.frame_digest). The numbers of the files each
+    ``frame`` is a hash of every other input (the second hash of changes.inputs_digest). The numbers of the files each
     page shows lie in one array, page after page: at 100,000 articles three and a half million of
     them, 14 MB as an array, ten times that as Python lists.
     """
