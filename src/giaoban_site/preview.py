@@ -15,19 +15,24 @@ import dataclasses
 import logging
 import threading
 from array import array
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import store
 from .build import DocumentLoader, Project
 from .cache import digest
 from .changes import parse_settings
 from .content import Document
+from .content_types import Feature
 from .errors import Problem
 from .languages import Editions
 from .render import PageKind, PageRenderer, StoredBody
 from .shown import SHOWN_ONLY, sources_in
+from .site import ListKey, Term, related_ranks_of, term_name
 from .store import Store
+from .vietnamese import slugify
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,10 @@ class KeptSite:
             self.renderers[index].env.get_template(job.template)  # compiled now, not at the first save
         self.built = {source: doc for renderer in self.renderers for source, doc in renderer.documents.items()}
         self.saved: dict[str, Document] = {}  # files saved since the build, as parsed now
+        self.retagged: dict[str, tuple[str, ...]] = {}  # saved articles' tags, where the quick tag pages differ from the build's
+        # A save this could not show where the build will put it (a new, deleted or moved file) leaves
+        # every page but its own behind the build: no quick page after it until the next build.
+        self.behind = False
         # Every page showing a content file, as indexes in jobs; arrays, not lists of ints: at 100,000
         # articles they hold two and a half million numbers (10 MB, not 90).
         self.shown_in: dict[str, array] = {}
@@ -78,15 +87,26 @@ class KeptSite:
         """The pages that show the content files ``names`` (relative to the site), as saved now;
         none for a file whose pages this cannot show as the next build will."""
         self._indexed.wait(timeout=60)  # the index reads the renderers' contexts too
-        return [page for name in names for page in self._pages_of(name)]
+        try:
+            numbers = {number: None for name in names for number in self._pages_of(name)}  # each once, in order
+        except Exception:
+            self.behind = True  # whatever it changed of the kept site, half done
+            raise
+        if self.behind and len(names) > 1:
+            return []  # the others' pages may show what one of them moved
+        saved = {id(self.built[source]): latest for source, latest in self.saved.items()}
+        return [self._render(number, saved) for number in numbers if self._still_made(number)]
 
-    def _pages_of(self, name: str) -> list[QuickPage]:
+    def _pages_of(self, name: str) -> list[int]:
+        """The pages (indexes in jobs) to make again for a save of ``name``, made ready to render."""
         built, own = self.built.get(name), self.own.get(name)
-        if built is None or not own:
+        if self.behind or built is None or not own:
+            self.behind = True
             return []
         try:
             source = (self.project.config.root / name).read_bytes()
         except OSError:  # deleted
+            self.behind = True
             return []
         parsed = self.loader.load((name, digest(self.settings, digest(source))))
         if isinstance(parsed, Problem):
@@ -94,14 +114,27 @@ class KeptSite:
         packed, body = parsed
         doc = store.unpack(packed)
         if not _same_address(built, doc):
+            self.behind = True
             return []
         self.bodies.fresh[doc.digest] = body[1]
         self.saved[name] = doc
-        numbers = self.shown_in.get(name, own) if self._keeps_its_place(built, doc) else own
-        for index in {self.jobs[number][0] for number in numbers}:
-            self.renderers[index].replace_document(doc)
-        saved = {id(self.built[source]): latest for source, latest in self.saved.items()}
-        return [self._render(number, saved) for number in numbers]
+        for renderer in self.renderers:
+            renderer.replace_document(doc)
+        if name not in self.retagged and doc.tags == built.tags and self._keeps_its_place(built, doc):
+            numbers = self.shown_in.get(name, own)
+            if self.retagged:  # related boxes may have moved with those tags: its own worked out again, others' the build's
+                numbers = [number for number in numbers if number in own or self.jobs[number][1].kind not in _OWN_PAGES]
+                self._relate_again(doc, self.jobs[own[0]][0])
+            return list(numbers)
+        numbers = self._retagged(doc, self.jobs[own[0]][0])
+        self.behind = not numbers
+        return numbers or own
+
+    def _still_made(self, number: int) -> bool:
+        """Whether the build makes this page still: a tag's page may be gone with the saves' tags."""
+        index, job = self.jobs[number]
+        term = self.renderers[index].terms.get(job.key) if job.kind is PageKind.LIST else None
+        return term is None or len(term.articles) > (job.number - 1) * self.renderers[index].site.config.page_size
 
     def _render(self, number: int, saved: dict[int, Document]) -> QuickPage:
         """A page, with the saved documents in place of those it was built with."""
@@ -111,10 +144,69 @@ class KeptSite:
         return QuickPage(job.path, renderer.render(job, context).encode("utf-8"))
 
     def _keeps_its_place(self, built: Document, doc: Document) -> bool:
-        changed = {name for name in _FIELDS if getattr(built, name) != getattr(doc, name)}
-        if "title" in changed and (doc.date is None or any(doc.kind in r.site.registers for r in self.renderers)):
-            return False
-        return changed <= _SHOWN_ONLY
+        return _changed(built, doc) <= _SHOWN_ONLY and not self._title_moves(built, doc)
+
+    def _title_moves(self, built: Document, doc: Document) -> bool:
+        """Whether a new title moves the item: undated ones and registers' items are ordered by it."""
+        return built.title != doc.title and (doc.date is None or any(doc.kind in r.site.registers for r in self.renderers))
+
+    def _retagged(self, doc: Document, edition: int) -> list[int]:
+        """The pages to make again for a save that changed an article's tags (and what lists show of
+        it): its own, with its related articles worked out again; the lists that show it, where it
+        keeps its place; and the page of each tag it joins or leaves that it is on or was on (a new
+        tag's page is the build's). None for a save that moves it otherwise."""
+        renderer = self.renderers[edition]
+        site, built = renderer.site, self.built[doc.source]
+        if (not _changed(built, doc) <= _SHOWN_ONLY | {"tags"} or self._title_moves(built, doc) or doc.kind in site.registers
+                or doc.source in site.expired or doc.kind not in site.config.types.with_feature(Feature.TAXONOMIES)):
+            return []
+        shown = self.retagged.get(doc.source, built.tags)  # what the kept site's tag pages hold of it
+        touched = [ListKey("tag", slug) for slug in {slugify(tag) for tag in (*shown, *doc.tags)}]
+        # Where it keeps its place; not other items' pages (their related boxes are the build's), nor the
+        # pages of the tags it moves in or out of (each may have a page more or less now).
+        pages = {number for number in self.shown_in.get(doc.source, ())
+                 if self.jobs[number][1].kind not in _OWN_PAGES and self.jobs[number][1].key not in touched}
+        for key in touched:
+            if key not in renderer.terms:
+                continue  # a new tag: its page is the build's
+            before, after = renderer.terms[key], self._with_tags_as_saved(renderer.terms[key], built)
+            renderer.replace_term(after)
+            if after.articles and (after.articles, after.name) != (before.articles, before.name):
+                where = _position(after.articles, built)  # the page it is on, or (left) the one it was on
+                where = min(_position(before.articles, built), len(after.articles) - 1) if where is None else where
+                page = self.list_pages.get((edition, key, where // site.config.page_size + 1))
+                if page is not None:  # else a page the tag did not have: the build's
+                    pages.add(page)
+        self.retagged[doc.source] = doc.tags
+        self._relate_again(doc, edition)
+        return [*self.own[doc.source], *sorted(pages)]
+
+    def _relate_again(self, doc: Document, edition: int) -> None:
+        """Its related articles (its page's box) worked out again, with the tags of every saved article."""
+        site = self.renderers[edition].site
+        if doc.kind in site.config.types.with_feature(Feature.RELATED) and doc.source not in site.expired:
+            related = [self.saved.get(d.source, d) for d in site.with_feature(Feature.RELATED) if d.source not in site.expired]
+            ranks = related_ranks_of(related, [_position(related, doc)], site.config.related_count)[0]
+            site.related[doc.source] = [self.built[related[rank].source] for rank in ranks]
+
+    def _with_tags_as_saved(self, term: Term, built: Document) -> Term:
+        """``term`` with the saved article in it as often as its saved tags name it (as the build has
+        it), in the site's order, and named by its articles' spellings as saved."""
+        named = [tag for tag in self.saved[built.source].tags if slugify(tag) == term.slug]
+        articles = sorted([d for d in term.articles if d is not built] + [built] * len(named), key=lambda d: self.order[d.source])
+        spellings = Counter(t for d in {d.source: d for d in articles}.values() for t in self.saved.get(d.source, d).tags
+                            if slugify(t) == term.slug)
+        return dataclasses.replace(term, articles=articles, name=term_name(spellings) if spellings else term.name)
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each item's place in the site's order, that of the tag pages (by source)."""
+        return {doc.source: rank for renderer in self.renderers for rank, doc in enumerate(renderer.site.with_feature(Feature.TAXONOMIES))}
+
+    @cached_property
+    def list_pages(self) -> dict[tuple[int, object, int], int]:
+        """Listing pages by edition, list and page number, as indexes in jobs."""
+        return {(index, job.key, job.number): number for number, (index, job) in enumerate(self.jobs) if job.kind is PageKind.LIST}
 
     def _index(self) -> None:
         try:
@@ -139,6 +231,15 @@ class KeptSite:
             if found:
                 self.shown_in[source] = found
         return True
+
+
+def _changed(built: Document, doc: Document) -> set[str]:
+    return {name for name in _FIELDS if getattr(built, name) != getattr(doc, name)}
+
+
+def _position(items: list[Document], doc: Document) -> int | None:
+    """Where the item of ``doc``'s file is in ``items`` (by source: documents compare by every field)."""
+    return next((number for number, item in enumerate(items) if item.source == doc.source), None)
 
 
 def _same_address(kept: Document, doc: Document) -> bool:

@@ -312,6 +312,10 @@ class TermLink:
     description: str = ""
 
 
+def _link_to(term: Term) -> TermLink:
+    return TermLink(term.kind, term.name, term.slug, term.url, len(term.articles), term.depth, term.description)
+
+
 class PageRenderer:
     """Renders page jobs against one site model, with one Jinja environment."""
 
@@ -319,8 +323,7 @@ class PageRenderer:
         self.site, self.env, self.store = site, env, store
         self.documents = {d.source: d for d in site.documents}
         self.terms = {t.key: t for terms in site.terms.values() for t in terms}
-        self.term_links = {key: TermLink(t.kind, t.name, t.slug, t.url, len(t.articles), t.depth, t.description)
-                           for key, t in self.terms.items()}
+        self.term_links = {key: _link_to(t) for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
         self._fragments: dict[tuple[str, str], Markup] = {}
         # Breadcrumbs, made once each so that page keys hash each crumb once: a category's by its slug
@@ -353,6 +356,10 @@ class PageRenderer:
         """Render ``doc`` in place of the document of its file from now on (the preview's quick pages)."""
         self.documents[doc.source] = doc
         self._fragments = {key: value for key, value in self._fragments.items() if key[1] != doc.source}
+
+    def replace_term(self, term: Term) -> None:
+        """Render ``term`` (its articles, its name) in place of the one of its key from now on (the preview's quick pages)."""
+        self.terms[term.key], self.term_links[term.key] = term, _link_to(term)
 
     def context(self, job: PageJob) -> dict:
         """Everything the template of ``job`` is given: it sees nothing else of the site."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from .config import SiteConfig
 from .content import Document
@@ -224,7 +224,7 @@ def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[
     for (kind, slug), counter in names.items():
         declared = tree.by_slug.get(slug) if kind == "category" else None
         # Spellings that differ only in case share one page, named by the most used spelling (a declared category: by its title).
-        name = declared.title if declared else min(counter, key=lambda n: (-counter[n], collation_key(n)))
+        name = declared.title if declared else term_name(counter)
         terms[kind].append(Term(kind, name, slug, config.url(kind, slug=slug), members[(kind, slug)],
                                 parent=declared.parent if declared else "", description=declared.description if declared else "",
                                 depth=len(tree.ancestors(slug))))
@@ -232,6 +232,11 @@ def _taxonomies(articles: list[Document], config: SiteConfig) -> dict[str, list[
         terms[kind].sort(key=lambda t: (collation_key(t.name), t.slug))
     terms["category"].sort(key=lambda t: tree.sort_key(t.slug, t.name))
     return terms
+
+
+def term_name(spellings: Counter) -> str:
+    """A term's name: of the spellings that differ only in case and share its page, the most used."""
+    return min(spellings, key=lambda n: (-spellings[n], collation_key(n)))
 
 
 def _with_children(names: dict, members: dict, tree: Categories, articles: list[Document]) -> None:
@@ -286,8 +291,13 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
     article's tags and its category, scored by what they share (a tag counts double), so the
     work grows linearly with the number of articles.
     """
+    return related_ranks_of(articles, range(len(articles)), count, window)
+
+
+def related_ranks_of(articles: list[Document], ranks: Iterable[int], count: int, window: int = 8) -> list[list[int]]:
+    """``related_ranks`` of the articles at ``ranks`` alone (the preview's: a saved article's)."""
     if count <= 0:
-        return [[] for _ in articles]
+        return [[] for _ in ranks]
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     memberships: list[list[tuple[list[int], int, int]]] = []
     for rank, doc in enumerate(articles):
@@ -299,7 +309,7 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
         memberships.append(mine)
     result = []
     n = len(articles) + 1
-    for rank in range(len(articles)):
+    for rank in ranks:
         candidates: list[int] = []
         for members, position, weight in memberships[rank]:
             candidates += members[max(0, position - window): position + window + 1] * weight
