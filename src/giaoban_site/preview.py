@@ -30,7 +30,7 @@ from .errors import Problem
 from .languages import Editions
 from .render import PageKind, PageRenderer, StoredBody
 from .shown import SHOWN_ONLY, sources_in
-from .site import ListKey, Term, related_ranks_of, term_name
+from .site import ListKey, Term, related_groups, related_ranks_of, term_name
 from .store import Store
 from .vietnamese import slugify
 
@@ -77,6 +77,7 @@ class KeptSite:
         # A save this could not show where the build will put it (a new, deleted or moved file) leaves
         # every page but its own behind the build: no quick page after it until the next build.
         self.behind = False
+        self._related: dict[int, tuple] = {}  # KeptSite._relations, by edition
         # Every page showing a content file, as indexes in jobs; arrays, not lists of ints: at 100,000
         # articles they hold two and a half million numbers (10 MB, not 90).
         self.shown_in: dict[str, array] = {}
@@ -185,9 +186,20 @@ class KeptSite:
         """Its related articles (its page's box) worked out again, with the tags of every saved article."""
         site = self.renderers[edition].site
         if doc.kind in site.config.types.with_feature(Feature.RELATED) and doc.source not in site.expired:
-            related = [self.saved.get(d.source, d) for d in site.with_feature(Feature.RELATED) if d.source not in site.expired]
-            ranks = related_ranks_of(related, [_position(related, doc)], site.config.related_count)[0]
-            site.related[doc.source] = [self.built[related[rank].source] for rank in ranks]
+            articles, groups, ranks = self._relations(edition)
+            groups[ranks[doc.source]] = related_groups(doc)
+            found = related_ranks_of(groups, [ranks[doc.source]], site.config.related_count)[0]
+            site.related[doc.source] = [articles[rank] for rank in found]
+
+    def _relations(self, edition: int) -> tuple[list[Document], list[list[tuple[str, str]]], dict[str, int]]:
+        """The articles that may be related, what relates them (kept up to date with the saves) and
+        each one's rank: worked out once (at 100,000 articles, most of a retagging save's time)."""
+        if edition not in self._related:
+            site = self.renderers[edition].site
+            articles = [doc for doc in site.with_feature(Feature.RELATED) if doc.source not in site.expired]
+            self._related[edition] = (articles, [related_groups(self.saved.get(doc.source, doc)) for doc in articles],
+                                      {doc.source: rank for rank, doc in enumerate(articles)})
+        return self._related[edition]
 
     def _with_tags_as_saved(self, term: Term, built: Document) -> Term:
         """``term`` with the saved article in it as often as its saved tags name it (as the build has
@@ -215,6 +227,9 @@ class KeptSite:
                 for number, (index, job) in enumerate(self.jobs):
                     for source in sources_in(self.renderers[index].context(job), memo):
                         self.shown_in.setdefault(source, array("I")).append(number)
+            for edition in range(len(self.renderers)):  # ready for the first save that changes tags
+                self._relations(edition)
+            self.order, self.list_pages  # noqa: B018 (worked out once, here)
         except Exception:  # without the index, a save shows its own pages only
             log.debug("no index of the kept site", exc_info=True)
             self.shown_in = {}

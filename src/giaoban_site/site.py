@@ -279,7 +279,7 @@ def related_articles(articles: list[Document], count: int, memo: Memo | None = N
     if memo is None:
         ranks = related_ranks(articles, count)
     else:  # they depend on the order, tags and categories only, which an edit of a body leaves alone
-        key = "\0".join(f"{d.source}\1{_groups_of(d)}" for d in articles) + f"\0{count}"
+        key = "\0".join(f"{d.source}\1{related_groups(d)}" for d in articles) + f"\0{count}"
         ranks = memo("related", key, lambda: related_ranks(articles, count))
     return {doc.source: [articles[other] for other in mine] for doc, mine in zip(articles, ranks)}
 
@@ -291,24 +291,27 @@ def related_ranks(articles: list[Document], count: int, window: int = 8) -> list
     article's tags and its category, scored by what they share (a tag counts double), so the
     work grows linearly with the number of articles.
     """
-    return related_ranks_of(articles, range(len(articles)), count, window)
+    return related_ranks_of([related_groups(doc) for doc in articles], range(len(articles)), count, window)
 
 
-def related_ranks_of(articles: list[Document], ranks: Iterable[int], count: int, window: int = 8) -> list[list[int]]:
-    """``related_ranks`` of the articles at ``ranks`` alone (the preview's: a saved article's)."""
+def related_ranks_of(groups: list[list[tuple[str, str]]], ranks: Iterable[int], count: int, window: int = 8) -> list[list[int]]:
+    """``related_ranks`` from every article's ``related_groups``, of the articles at ``ranks`` alone
+    (the preview's: a saved article's)."""
+    wanted = set(ranks := list(ranks))
     if count <= 0:
         return [[] for _ in ranks]
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    memberships: list[list[tuple[list[int], int, int]]] = []
-    for rank, doc in enumerate(articles):
-        mine = []
-        for key in _groups_of(doc):
-            members = groups[key]
-            mine.append((members, len(members), 2 if key[0] == "tag" else 1))
-            members.append(rank)
-        memberships.append(mine)
+    keys = {key for rank in wanted for key in groups[rank]}
+    members_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    memberships: dict[int, list[tuple[list[int], int, int]]] = defaultdict(list)
+    for rank, mine in enumerate(groups):
+        for key in mine:
+            if key in keys:
+                members = members_of[key]
+                if rank in wanted:
+                    memberships[rank].append((members, len(members), 2 if key[0] == "tag" else 1))
+                members.append(rank)
     result = []
-    n = len(articles) + 1
+    n = len(groups) + 1
     for rank in ranks:
         candidates: list[int] = []
         for members, position, weight in memberships[rank]:
@@ -321,7 +324,8 @@ def related_ranks_of(articles: list[Document], ranks: Iterable[int], count: int,
     return result
 
 
-def _groups_of(doc: Document) -> list[tuple[str, str]]:
+def related_groups(doc: Document) -> list[tuple[str, str]]:
+    """What relates an article to others: its tags and categories, by slug."""
     keys = [("tag", slugify(t)) for t in doc.tags]
     keys += [("category", slugify(c)) for c in doc.categories]
     return keys
