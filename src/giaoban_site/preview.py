@@ -3,10 +3,13 @@
 A save of an article changes its pages first. The kept site (the last good build's project: its
 site model and compiled templates) parses the saved file again and renders, in milliseconds, the
 pages that show the article: all of them when the save changed only what they show of it (its
-title, summary, body), so that it keeps its place in every list; its own pages alone otherwise.
-The server shows them (watch.py) while the full incremental build runs behind and then replaces
-them, with what a quick page cannot know (where a new date or tag moves it, a template's edit).
-A save it could not show as the build will (a new, deleted or broken file, a new address) gets none.
+title, summary, body), so that it keeps its place in every list; with new tags, those too, and the
+tags' pages it joins or leaves, with the article put into or out of their lists in memory; its own
+pages alone when it moves otherwise. The server shows them (watch.py) while the full incremental
+build runs behind and then replaces them, with what a quick page cannot know (where a new date
+moves it, a template's edit). A save it could not show as the build will (a new, deleted or broken
+file, a new address) gets none, and after a new, deleted or moved file no save gets any until the
+next build keeps a new site.
 """
 
 from __future__ import annotations
