@@ -158,7 +158,7 @@ class KeptSite:
         """The pages to make again for a save that changed an article's tags (and what lists show of
         it): its own, with its related articles worked out again; the lists that show it, where it
         keeps its place; and the page of each tag it joins or leaves that it is on or was on (a new
-        tag's page is the build's). None for a save that moves it otherwise."""
+        tag's page is the build's). None at all for a save that moves it otherwise."""
         renderer = self.renderers[edition]
         site, built = renderer.site, self.built[doc.source]
         if (not _changed(built, doc) <= _SHOWN_ONLY | {"tags"} or self._title_moves(built, doc) or doc.kind in site.registers
