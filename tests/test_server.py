@@ -13,12 +13,15 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 import pytest
 from conftest import BENCHMARKS, GIAOBAN, SiteDir, run_giaoban
+
+from giaoban_site.vietnamese import slugify
 
 pytestmark = pytest.mark.slow
 WAIT = 20.0  # seconds any one expected change may take
@@ -370,6 +373,31 @@ def test_a_saved_article_is_shown_before_the_rebuild_ends_and_the_rebuild_shows_
             server.wait_for_line(lambda line: line.startswith("Đã dựng lại"))
             built = server.get(page)[1]
             assert _without_reload(built) == _without_reload(quick)
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_new_tag_shows_the_article_on_its_page_before_the_rebuild_ends_and_the_rebuild_shows_the_same(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    subprocess.run([sys.executable, str(BENCHMARKS / "corpus.py"), "--n", "300", "--format", "giaoban", "--out", str(root)],
+                   check=True, capture_output=True)
+    dated = {path: re.search(r"^date: (.*)$", path.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+             for path in (root / "content").rglob("*.md")}
+    newest = max(dated, key=dated.__getitem__)
+    text = newest.read_text(encoding="utf-8")
+    title = re.search(r'^title: "(.*)"$', text, re.MULTILINE).group(1)
+    tags = re.search(r"^tags: \[(.*)\]$", text, re.MULTILINE).group(1)
+    tag = next(t for t in ("giám sát", "chất vấn", "ngân sách", "kỳ họp") if f'"{t}"' not in tags)
+    page = f"/chu-de/{slugify(tag)}/"  # the newest article leads its first page
+    server = Preview(root)
+    try:
+        assert title not in server.wait_for_page(page, lambda body: "<h1" in body)
+        builds = sum(line.startswith("Đã dựng") for line in server.printed_now())
+        newest.write_text(text.replace(f"tags: [{tags}]", f'tags: [{tags}, "{unicodedata.normalize("NFD", tag)}"]'), encoding="utf-8")
+        quick = server.wait_for_page(page, lambda body: title in body)
+        assert sum(line.startswith("Đã dựng") for line in server.printed_now()) == builds  # before the rebuild
+        server.wait_for_line(lambda line: line.startswith("Đã dựng lại"))
+        assert _without_reload(server.get(page)[1]) == _without_reload(quick)
     finally:
         assert server.stop() == 0
 
