@@ -276,11 +276,12 @@ def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
 
 def related_articles(articles: list[Document], count: int, memo: Memo | None = None) -> dict[str, list[Document]]:
     """For each article (given newest first), up to ``count`` articles sharing its tags or category, newest first."""
+    groups = [related_groups(doc) for doc in articles]  # once, for the memo's key and the ranks alike
     if memo is None:
-        ranks = related_ranks(articles, count)
+        ranks = related_ranks_of(groups, range(len(articles)), count)
     else:  # they depend on the order, tags and categories only, which an edit of a body leaves alone
-        key = "\0".join(f"{d.source}\1{related_groups(d)}" for d in articles) + f"\0{count}"
-        ranks = memo("related", key, lambda: related_ranks(articles, count))
+        key = "\0".join(f"{d.source}\1{mine}" for d, mine in zip(articles, groups)) + f"\0{count}"
+        ranks = memo("related", key, lambda: related_ranks_of(groups, range(len(articles)), count))
     return {doc.source: [articles[other] for other in mine] for doc, mine in zip(articles, ranks)}
 
 
