@@ -43,6 +43,7 @@ def preview_build(root: Path, kept: KeptSite | None = None) -> KeptSite:
 @example([("body", 0, 0), ("body", 0, 1), ("title", 1, 0), ("body", 1, 2)])  # the same article saved again, then another
 @example([("series", 0, 0), ("series", 1, 0), ("title", 0, 0), ("category", 1, 1), ("title", 1, 3)])  # boxes and lists it is in
 @example([("translate", 0, 1), ("body", 0, 0), ("date", 0, 3), ("delete", 1, 0)])  # another language; moved; gone
+@example([("rename_tag", 0, 0)])  # several files at once: the first leaves a tag page the last empties
 def test_a_quick_page_is_the_page_the_build_then_makes_or_there_is_none(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -99,6 +100,32 @@ def test_a_save_that_changes_tags_shows_the_article_at_once_on_the_tag_pages_it_
     preview_build(site.root, kept)
     for path, html in quick.items():
         assert html == (site.root / "output" / path).read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("edit", [("delete", 4, 0), ("add", 0, 3), ("date", 1, 9)])
+def test_after_a_save_it_cannot_place_no_save_gets_quick_pages_until_the_next_build(tmp_path: Path, edit: tuple) -> None:
+    initial_site(tmp_path)
+    for number, path in enumerate(sorted((tmp_path / "content/2024").rglob("*.md"))):
+        set_field(path, "slug", f"bai-{number}")
+    kept = preview_build(tmp_path)
+    before = content_of(tmp_path)
+    apply_edit(tmp_path, edit, 0)
+    kept.quick_pages(saved_names(before, content_of(tmp_path)))
+    apply_edit(tmp_path, ("body", 0, 0), 1)  # "Bài số 0", in the lists beside the one deleted, added or moved
+    assert kept.quick_pages(["content/2024/05/a0.md"]) == []
+    assert preview_build(tmp_path, kept).quick_pages(["content/2024/05/a0.md"])  # a new build, a new kept site
+
+
+def test_a_save_whose_quick_pages_fail_leaves_none_for_later_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    initial_site(tmp_path)
+    kept = preview_build(tmp_path)
+    apply_edit(tmp_path, ("tags", 0, 1), 0)
+    with monkeypatch.context() as patched:
+        patched.setattr(preview, "related_ranks_of", lambda *args: 1 / 0)  # halfway through moving it between tags
+        with pytest.raises(ZeroDivisionError):
+            kept.quick_pages(["content/2024/05/a0.md"])
+    apply_edit(tmp_path, ("body", 1, 0), 1)
+    assert kept.quick_pages(["content/2024/05/a1.md"]) == []
 
 
 def test_a_body_saved_in_nfd_is_shown_in_nfc_as_the_build_shows_it(site: SiteDir) -> None:
