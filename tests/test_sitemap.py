@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from conftest import SiteDir
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -73,3 +74,30 @@ def test_robots_txt_points_to_the_sitemap(site: SiteDir) -> None:
     assert "User-agent: *" in robots
     assert "Sitemap: https://example.gov.vn/hdnd/sitemap.xml" in robots
     assert all(loc.startswith("https://example.gov.vn/hdnd/") for loc in sitemap(site))
+
+
+@pytest.mark.slow
+def test_a_site_beyond_50000_urls_gets_a_sitemap_index_of_parts_within_the_limit(site: SiteDir) -> None:
+    # One page per list page: each article adds its own page and one to the home, year, month, category and tag lists.
+    site.write("site.yaml", 'title: "HĐND"\nbase_url: "https://example.gov.vn/"\npage_size: 1\n')
+    for i in range(10_500):
+        month = i % 12 + 1
+        site.article(f"content/2024/{month:02d}/tin-{i}.md", f"Tin hoạt động số {i}", f"2024-{month:02d}-{i % 28 + 1:02d} 08:00",
+                     tags=f'["giám sát", "khóa {i % 5}"]', category="Kỳ họp")
+    assert site.build().returncode == 0
+    index = ET.parse(site.output / "sitemap.xml").getroot()
+    assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    parts = {s.findtext("s:loc", namespaces=NS): s.findtext("s:lastmod", namespaces=NS) for s in index.findall("s:sitemap", NS)}
+    assert list(parts) == [f"https://example.gov.vn/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    urls: dict[str, str] = {}
+    for loc, lastmod in parts.items():
+        part = ET.parse(site.output / loc.rsplit("/", 1)[1]).getroot()
+        entries = {u.findtext("s:loc", namespaces=NS): u.findtext("s:lastmod", namespaces=NS) for u in part.findall("s:url", NS)}
+        assert 0 < len(entries) <= 50_000
+        assert max(entries.values()) == lastmod  # the index tells a crawler which part changed
+        assert not urls.keys() & entries.keys()
+        urls.update(entries)
+    assert len(urls) > 50_000 and list(urls) == sorted(urls)
+    built = {p.parent.relative_to(site.output).as_posix() + "/" for p in site.output.glob("**/index.html")}
+    assert {"https://example.gov.vn/" + u.removeprefix("./") for u in built} == set(urls)
+    assert "Sitemap: https://example.gov.vn/sitemap.xml" in (site.output / "robots.txt").read_text(encoding="utf-8")

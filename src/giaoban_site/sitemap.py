@@ -1,16 +1,21 @@
-"""``sitemap.xml`` (every public page with ``lastmod``) and ``robots.txt`` pointing to it."""
+"""``sitemap.xml`` (every public page with ``lastmod``) and ``robots.txt`` pointing to it.
+
+The sitemap protocol takes at most 50,000 URLs in one file; a larger site (a national archive
+has 150,000 public pages at 100,000 articles) gets ``sitemap.xml`` as a sitemap index and its
+URLs, in order, in ``sitemap-1.xml``, ``sitemap-2.xml`` ... of at most that many each.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection, Iterator
 from xml.sax.saxutils import escape
 
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, last_changed, public_items
-from .render import PageKind
+from .render import PageJob, PageKind
 from .site import ALL_YEARS, HOME, ListKey
 
 if TYPE_CHECKING:
@@ -19,6 +24,8 @@ if TYPE_CHECKING:
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+MAX_URLS = 50_000  # the protocol's limit for one file (sitemaps.org); search engines ignore a larger one
+_UNLISTED = (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT, PageKind.SAVE)
 
 
 @dataclass(frozen=True)
@@ -39,34 +46,62 @@ def sitemap_entries(project: Project) -> list[SitemapEntry]:
     site = project.site
     public = public_items(site, Feature.HOME)
     in_sitemap = {d.source: d for d in public_items(site, Feature.SITEMAP)}
-    newest_site = _newest(public) or dt.datetime(1970, 1, 1, tzinfo=project.config.tz)
+    # Each public item's date once: a listing's lastmod is the newest of its items'.
+    changed = {d.source: last_changed(d) for d in (*public, *in_sitemap.values())}
+    newest_site = _newest(changed, public) or dt.datetime(1970, 1, 1, tzinfo=project.config.tz)
     listings = {HOME: public, ALL_YEARS: public}
     listings.update({ListKey("type", name): items for name, items in site.items.items()})
     listings.update({t.key: t.articles for terms in site.terms.values() for t in terms})
     listings.update({a.key: a.articles for year in site.years for a in (year, *year.months)})
-    public_sources = {d.source for d in public} | in_sitemap.keys()
     entries = []
     newest_of: dict[str, dt.datetime] = {}  # every page of a paginated listing shares its lastmod
-    for job in project.jobs:
-        if job.kind in (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT, PageKind.SAVE):
-            continue
+    for job in _listed_jobs(project, in_sitemap):
         if job.kind is PageKind.ITEM:
-            if job.key not in in_sitemap:
-                continue
-            lastmod = last_changed(in_sitemap[job.key]) or newest_site
+            lastmod = changed[job.key] or newest_site
         elif job.kind in (PageKind.TAXONOMY, PageKind.SEARCH):
             lastmod = newest_site
         elif job.key in newest_of:
             lastmod = newest_of[job.key]
         else:
-            articles = [d for d in listings.get(job.key, public) if d.source in public_sources]
-            lastmod = newest_of[job.key] = _newest(articles) or newest_site
+            lastmod = newest_of[job.key] = _newest(changed, listings.get(job.key, public)) or newest_site
         entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in site.alternates.get(job.url, ()) if a.translated)))
     return sorted(entries, key=lambda e: e.url)
 
 
-def _newest(articles: list[Document]) -> dt.datetime | None:
-    return max((changed for d in articles if (changed := last_changed(d))), default=None)
+def _listed_jobs(project: Project, in_sitemap: Collection[str]) -> Iterator[PageJob]:
+    """The page plan's jobs the sitemap lists: not the 404 page, not the items whose type stays out of it."""
+    for job in project.jobs:
+        if job.kind not in _UNLISTED and (job.kind is not PageKind.ITEM or job.key in in_sitemap):
+            yield job
+
+
+def _newest(changed: dict[str, dt.datetime | None], articles: list[Document]) -> dt.datetime | None:
+    """The latest change of those ``articles`` that are public (``changed``: source -> last change)."""
+    return max(filter(None, map(changed.get, [d.source for d in articles])), default=None)
+
+
+def sitemap_files(entries: list[SitemapEntry], project: Project, limit: int = MAX_URLS) -> list[tuple[str, bytes]]:
+    """(path, bytes) of the sitemap's files: ``sitemap.xml`` alone up to ``limit`` entries, else an index of parts."""
+    if len(entries) <= limit:
+        return [("sitemap.xml", sitemap_xml(entries, project))]
+    parts = [entries[start:start + limit] for start in range(0, len(entries), limit)]
+    names = [_part_name(number) for number in range(1, len(parts) + 1)]
+    index = [(name, max(e.lastmod for e in part)) for name, part in zip(names, parts)]
+    return [("sitemap.xml", sitemap_index_xml(index, project)),
+            *((name, sitemap_xml(part, project)) for name, part in zip(names, parts))]
+
+
+def _part_name(number: int) -> str:
+    return f"sitemap-{number}.xml"
+
+
+def sitemap_index_xml(parts: list[tuple[str, dt.datetime]], project: Project) -> bytes:
+    """The protocol's sitemap index: each part's address and its newest ``lastmod``."""
+    config = project.config
+    rows = [f"  <sitemap>\n    <loc>{escape(absolute_url(config, name))}</loc>\n"
+            f"    <lastmod>{lastmod.astimezone(config.tz).isoformat()}</lastmod>\n  </sitemap>\n" for name, lastmod in parts]
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+            + "".join(rows) + "</sitemapindex>\n").encode("utf-8")
 
 
 def sitemap_xml(entries: list[SitemapEntry], project: Project) -> bytes:
@@ -96,9 +131,13 @@ class Sitemap:
     """Generator of ``sitemap.xml`` and ``robots.txt``."""
 
     def outputs(self, project: Project) -> list[str]:
-        return ["sitemap.xml", "robots.txt"]
+        listed = sum(1 for edition in project.editions
+                     for _ in _listed_jobs(edition, {d.source for d in public_items(edition.site, Feature.SITEMAP)}))
+        parts = 0 if listed <= MAX_URLS else -(-listed // MAX_URLS)
+        return ["sitemap.xml", "robots.txt", *(_part_name(number) for number in range(1, parts + 1))]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
         entries = sorted((e for edition in project.editions for e in sitemap_entries(edition)), key=lambda e: e.url)
-        write("sitemap.xml", sitemap_xml(entries, project))
+        for path, data in sitemap_files(entries, project):
+            write(path, data)
         write("robots.txt", robots_txt(project))
