@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from pathlib import Path
 
 from conftest import SiteDir
 
@@ -50,3 +51,21 @@ def test_the_data_file_follows_an_edit(site: SiteDir) -> None:
     assert site.build().returncode == 0
     titles = [item["title"] for item in json.loads((site.output / "du-lieu/noi-dung.json").read_bytes())["items"]]
     assert "Kỳ họp thứ 18 (bế mạc)" in titles and "Kỳ họp thứ 18 HĐND tỉnh" not in titles
+
+
+def test_a_rebuild_reuses_unchanged_records_and_makes_the_bytes_of_a_clean_build(tmp_path: Path, site: SiteDir) -> None:
+    _site(site)
+    assert site.build().returncode == 0
+    (site.root / "content/tai-lieu/nq-15.pdf").write_bytes(b"%PDF-1.4 " + b"y" * 3000)  # its record's size changes, not its file
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18 (bế mạc)", "2024-05-20T08:30:00", tags='["kỳ họp"]')
+    assert site.build().returncode == 0
+    rebuilt = (site.output / "du-lieu/noi-dung.json").read_bytes()
+    by_title = {item["title"]: item for item in json.loads(rebuilt)["items"]}
+    assert by_title["Nghị quyết về đầu tư công"]["attachments"][0]["size"] == 3009
+    assert "Kỳ họp thứ 18 (bế mạc)" in by_title
+    assert site.build("--output", str(tmp_path / "clean")).returncode == 0
+    assert (tmp_path / "clean/du-lieu/noi-dung.json").read_bytes() == rebuilt
+    site.write("site.yaml", (site.root / "site.yaml").read_text(encoding="utf-8").replace("https://example.gov.vn/", "https://hdnd.gov.vn/"))
+    assert site.build().returncode == 0  # every record's address changes with the site's
+    urls = [item["url"] for item in json.loads((site.output / "du-lieu/noi-dung.json").read_bytes())["items"]]
+    assert urls and all(url.startswith("https://hdnd.gov.vn/") for url in urls)
