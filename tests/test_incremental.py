@@ -169,6 +169,16 @@ def test_rebuild_with_no_change_writes_nothing(built: SiteDir) -> None:
     assert {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()} == mtimes
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # the check of output/ runs in its own process beside the scan, or in line
+def test_rebuild_with_no_change_puts_back_a_file_deleted_from_the_output(tmp_path: Path, built: SiteDir, jobs: str) -> None:
+    page = built.output / "gioi-thieu/index.html"
+    original = page.read_bytes()
+    page.unlink()
+    result = built.build("--jobs", jobs)
+    assert result.returncode == 0
+    assert page.read_bytes() == original
+
+
 def test_editing_one_body_rewrites_only_pages_that_show_it(built: SiteDir) -> None:
     before = tree_digest(built.output)
     path = built.root / "content/2024/05/a0.md"

@@ -123,9 +123,13 @@ def templates_digest(config: SiteConfig) -> str:
     return digest(*parts)
 
 
-def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime, output: Path) -> bool:
-    if manifest.inputs != inputs or manifest.is_due(now):
-        return False
+def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime) -> bool:
+    """Whether the last build's inputs are these and nothing it scheduled is due (see also ``output_complete``)."""
+    return manifest.inputs == inputs and not manifest.is_due(now)
+
+
+def output_complete(manifest: Manifest, output: Path) -> bool:
+    """Whether every file the last build wrote is still in ``output``: none was deleted by hand."""
     paths = manifest.paths
     if os.access not in os.supports_dir_fd:  # Windows
         return bool(paths) and all(os.path.exists(output / path) for path in paths)
