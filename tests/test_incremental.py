@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -290,6 +291,37 @@ def test_stored_documents_of_another_version_are_dropped_without_a_warning(built
     assert result.returncode == 0 and "bị hỏng" not in result.stderr
     with sqlite3.connect(store) as connection:
         assert connection.execute("SELECT count(*) FROM documents WHERE digest = ?", ("0" * 32,)).fetchone() == (0,)
+
+
+def _clean_build(site: SiteDir, output: Path) -> Path:
+    assert site.build("--output", str(output)).returncode == 0
+    return output
+
+
+def _as_if_another_version_wrote(cache: Path) -> None:
+    """Every cache file's header names another version of giaoban-site (its payload stays whole)."""
+    for path in cache.glob("*.pickle"):
+        header, _, payload = path.read_bytes().partition(b"\n")
+        magic, _, checksum = header.split(b" ")
+        path.write_bytes(b" ".join([magic, b"0" * 32, checksum]) + b"\n" + payload)
+
+
+def test_after_an_upgrade_the_build_rewrites_no_file_whose_bytes_are_the_same(tmp_path: Path, built: SiteDir) -> None:
+    apply_edit(built.root, ("body", 1, 0), 8)
+    assert built.build().returncode == 0  # the spare folder now holds the version before
+    files = {p: p.stat().st_ino for p in built.output.rglob("*") if p.is_file()}
+    _as_if_another_version_wrote(built.root / ".giaoban-cache" / "output")
+    apply_edit(built.root, ("body", 2, 0), 9)
+    result = built.build()
+    assert result.returncode == 0 and "bị hỏng" not in result.stderr
+    rewritten = {p for p, inode in files.items() if p.stat().st_ino != inode}
+    assert 0 < len(rewritten) < len(files) // 3, sorted(str(p.relative_to(built.output)) for p in rewritten)
+    written = int(re.search(r"(\d+) tệp ghi mới", result.stdout).group(1))  # bytes that differ from the output's before
+    assert 0 < written <= len(rewritten)
+    assert tree_digest(built.output) == tree_digest(_clean_build(built, tmp_path / "clean"))
+    apply_edit(built.root, ("body", 3, 0), 10)  # the build after it: the spare's record, of the other version, is taken too
+    assert built.build().returncode == 0
+    assert tree_digest(built.output) == tree_digest(_clean_build(built, tmp_path / "again"))
 
 
 def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:

@@ -426,7 +426,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
-    before = manifest.checksums()  # what output/ holds
+    before = manifest.checksums() or cache.checksums_of(project.output) or {}  # what output/ holds
     writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache))
     writer.start(before)
     extras: list[Background] = []
@@ -458,7 +458,7 @@ def _spare_checksums(cache: BuildCache) -> dict[str, str] | None:
     """What the spare folder holds (path -> bytes hash), None if not known; from here until it is
     complete again, its record is not to be trusted. Only the hashes are kept: at 100,000 articles
     the whole record is a hundred megabytes more for the whole build."""
-    files = cache.load_manifest(cache.spare).checksums() or None
+    files = cache.load_manifest(cache.spare).checksums() or cache.checksums_of(cache.spare)
     cache.forget_manifest(cache.spare)
     return files
 
