@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import re
@@ -322,6 +323,21 @@ def test_after_an_upgrade_the_build_rewrites_no_file_whose_bytes_are_the_same(tm
     apply_edit(built.root, ("body", 3, 0), 10)  # the build after it: the spare's record, of the other version, is taken too
     assert built.build().returncode == 0
     assert tree_digest(built.output) == tree_digest(_clean_build(built, tmp_path / "again"))
+
+
+@pytest.mark.parametrize(("published", "parsed"), [("https://example.gov.vn/", 0), ("https://example.gov.vn/hdnd/", 6)])
+def test_a_build_started_from_another_outputs_documents_makes_the_same_site(tmp_path: Path, built: SiteDir, caplog,
+                                                                            published: str, parsed: int) -> None:
+    """The preview's first build takes the published build's store; where its path differs from the
+    preview's (/hdnd/ against /), no row matches, and every file is parsed as without it."""
+    assert built.build("--base-url", published).returncode == 0
+    preview = {"source": built.root, "drafts": True, "base_url": "http://127.0.0.1:9000/", "jobs": 1}
+    with caplog.at_level(logging.DEBUG, logger="giaoban_site.build"):
+        build(BuildOptions(output=tmp_path / "seeded", documents_from=built.output, **preview))
+    assert f"files to parse: {parsed} of 6 " in caplog.text
+    build(BuildOptions(output=tmp_path / "parsed", **preview))
+    assert tree_digest(tmp_path / "seeded") == tree_digest(tmp_path / "parsed")
+    assert '<link rel="canonical" href="http://127.0.0.1:9000/">' in (tmp_path / "seeded" / "index.html").read_text(encoding="utf-8")
 
 
 def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:

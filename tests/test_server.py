@@ -30,10 +30,10 @@ WAIT = 20.0  # seconds any one expected change may take
 class Preview:
     """A `giaoban serve --port 0` subprocess and what it printed."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *options: str) -> None:
         env = {**os.environ, "GIAOBAN_LANG": "vi", "PYTHONUNBUFFERED": "1"}
         # A session of its own: after a stop, no process of that group may be left (forked workers included).
-        self.proc = subprocess.Popen([*GIAOBAN, "serve", "--source", str(root), "--port", "0"], env=env,
+        self.proc = subprocess.Popen([*GIAOBAN, *options, "serve", "--source", str(root), "--port", "0"], env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.printed: list[str] = []
@@ -173,6 +173,23 @@ def test_an_edit_of_views_csv_is_rebuilt_like_any_other(site: SiteDir, preview: 
     assert "Xem nhiều" not in preview.get("/")[1]
     site.write("views.csv", "address,views\n/2024/05/giao-ban-quy-ii/,12\n")
     preview.wait_for_page("/", lambda body: "Xem nhiều" in body)
+
+
+def test_a_first_preview_starts_from_the_documents_the_published_build_parsed(site: SiteDir) -> None:
+    for n in range(1, 4):
+        site.article(f"content/2024/05/bai-{n}.md", f"Giao ban lần {n}", f"2024-05-0{n}", body=f"Nội dung lần {n}.")
+    site.article("content/2024/05/nhap.md", "Kỳ họp sắp tới", "2024-05-09", body="Bản nháp kỳ họp.", draft="true")
+    assert site.build().returncode == 0
+    preview = Preview(site.root, "-v")
+    try:
+        assert any(line.startswith("files to parse: 0 of 4 ") for line in preview.printed), preview.printed  # before it serves
+        status, page, _ = preview.get("/2024/05/ky-hop-sap-toi/")  # drafts: the preview's own site, from the same documents
+        assert status == 200 and "Bản nháp kỳ họp." in page
+        assert f'href="http://127.0.0.1:{preview.port}/2024/05/giao-ban-lan-2/"' in preview.get("/2024/05/giao-ban-lan-2/")[1]
+        site.article("content/2024/05/bai-2.md", "Giao ban lần 2", "2024-05-02", body="Nội dung đã sửa.")
+        preview.wait_for_page("/2024/05/giao-ban-lan-2/", lambda body: "Nội dung đã sửa." in body)
+    finally:
+        preview.stop(signal.SIGKILL)
 
 
 def test_a_site_without_site_yaml_is_told_so_once_not_on_every_save(site: SiteDir) -> None:

@@ -66,6 +66,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0 means one per core
     progress: Progress | None = None
     wait: bool = True  # for another build of the same output to end (False: fail at once)
+    documents_from: Path | None = None  # another output whose parsed documents a first build starts from (the preview's)
 
 
 @dataclass
@@ -135,6 +136,8 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache: BuildCache, started: float) -> BuildReport:
+    if options.documents_from is not None:
+        cache.start_store_from(options.documents_from)
     manifest = cache.load_manifest(output)
     # At 100,000 articles, looking up the 356,000 files of output/ takes as long as the scan
     # (0.4 s): on the other core, beside it.
@@ -295,6 +298,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
             documents[name] = known
         elif loader.content_type(name) is not None:
             to_parse.append((name, source_digest))
+    log.debug("files to parse: %d of %d (the others as the store keeps them)", len(to_parse), len(sources))
     progress = _stage_progress(options, "parse", len(to_parse))
     parsed, bodies = [], []
     for result in run_parallel(loader.load, to_parse, options.jobs or default_jobs(), progress):

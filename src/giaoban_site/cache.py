@@ -30,7 +30,7 @@ from typing import Callable, TypeVar
 from . import __version__
 from .messages import msg
 from .output import folder_identity
-from .store import CheckStore, SqliteStore, Store
+from .store import CheckStore, SqliteStore, Store, copy_store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -133,6 +133,11 @@ class BuildCache:
         path = str(self.dir / "bodies.sqlite")
         # kept=False: what is there may be half-written by a build that began after we looked (check.py)
         self.store: Store = SqliteStore(path) if writable else CheckStore(path if kept else None)
+
+    def start_store_from(self, output: Path) -> None:
+        """A store that does not exist yet starts as a copy of ``output``'s (store.copy_store)."""
+        if self.writable and isinstance(self.store, SqliteStore):
+            copy_store(str(cache_dir(output.resolve()) / "bodies.sqlite"), self.store.path)
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

@@ -92,10 +92,12 @@ def parse_settings(config: SiteConfig) -> str:
     """What a parsed document depends on besides its own file."""
     # The language too: a document keeps the warnings found when it was parsed, in words.
     # Its languages' addresses and catalogues too: an item's URL and the date its search record shows come from them.
+    # Of the site's address, only its path is in the HTML (links from the root): the preview, on its own host,
+    # parses as the published build does and starts from its documents (store.copy_store).
     catalogues = [path.read_bytes() for code in (config.language, *config.language_codes)
                   for path in catalogue_files(code, config.templates_dir)]
     return digest(code_digest(), config.timezone, str(config.allow_raw_html), repr(config.embeds), repr(config.embed_hosts),
-                  config.base_url,
+                  config.base_path,
                   repr(config.urls), repr(config.types), repr(config.languages), repr(config.strings), *catalogues, language())
 
 

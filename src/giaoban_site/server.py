@@ -258,8 +258,9 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
         httpd = PreviewServer((options.host, options.port), output, state, prefix)
     except OSError as exc:
         raise GiaobanError(msg("serve_port_busy", host=options.host, port=options.port, reason=_reason(exc))) from None
-    build_options = BuildOptions(source=options.source, output=httpd.root, drafts=True,
-                                 base_url=httpd.url)  # links and canonical URLs stay on the preview
+    # Links and canonical URLs stay on the preview; a first preview starts from the published build's documents.
+    build_options = BuildOptions(source=options.source, output=httpd.root, drafts=True, base_url=httpd.url,
+                                 documents_from=options.source / "output")
     rebuilder = Rebuilder(build_options, state, echo)
     stop = _stop_on_signals()
     rebuilder.build_now()

@@ -21,6 +21,7 @@ import os
 import pickle
 import sqlite3
 import threading
+from contextlib import closing
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
@@ -191,6 +192,29 @@ class SqliteStore:
             return _get(self.path, digest, column, self.read_only)
         except KeyError:
             return None
+
+
+def copy_store(source: str, target: str) -> bool:
+    """Start the store at ``target`` as a copy of the one at ``source``, if ``target`` has none yet.
+
+    The preview's first build starts from the published build's documents: parsed with the same
+    settings (changes.parse_settings), each is found there by its digest instead of parsed again
+    (at 100,000 articles, 50 seconds). A copy, never the same file: each build writes its own.
+    Nothing is copied when the source cannot be read whole; the build then parses as usual.
+    """
+    if os.path.exists(target) or not os.path.exists(source):
+        return False
+    temporary = f"{target}.{os.getpid()}.copy"
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)) as original, \
+                closing(sqlite3.connect(temporary)) as copy:
+            original.backup(copy)  # one consistent snapshot, even while a build writes the source
+        os.replace(temporary, target)
+    except (sqlite3.Error, OSError):
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
 
 
 class CheckStore(MemoryStore):
