@@ -171,14 +171,19 @@ def test_rebuild_with_no_change_writes_nothing(built: SiteDir) -> None:
     assert {p: p.stat().st_mtime_ns for p in built.output.rglob("*") if p.is_file()} == mtimes
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])  # the check of output/ runs in its own process beside the scan, or in line
-def test_rebuild_with_no_change_puts_back_a_file_deleted_from_the_output(tmp_path: Path, built: SiteDir, jobs: str) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # the lookup of deleted files runs in its own process beside the scan, or in line
+def test_a_file_deleted_from_the_output_is_back_after_the_next_build_and_stays(built: SiteDir, jobs: str) -> None:
+    apply_edit(built.root, ("body", 1, 0), 1)
+    assert built.build("--jobs", jobs).returncode == 0  # the spare folder holds the version before
     page = built.output / "gioi-thieu/index.html"
     original = page.read_bytes()
     page.unlink()
-    result = built.build("--jobs", jobs)
-    assert result.returncode == 0
+    assert built.build("--jobs", jobs).returncode == 0  # nothing else changed
     assert page.read_bytes() == original
+    for n in range(2, 5):  # the folder it was deleted from is the spare now, then the output again ...
+        apply_edit(built.root, ("body", 1, 0), n)
+        assert built.build("--jobs", jobs).returncode == 0
+        assert page.read_bytes() == original, n
 
 
 def test_editing_one_body_rewrites_only_pages_that_show_it(built: SiteDir) -> None:

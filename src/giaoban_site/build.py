@@ -18,7 +18,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 import jinja2
 
@@ -26,7 +26,7 @@ from . import store
 from .aliases import plan_redirects
 from .attachments import attachments_of
 from .cache import BuildCache, Manifest
-from .changes import PageKeys, Sources, inputs_digest, output_complete, scan_sources, templates_digest, up_to_date
+from .changes import PageKeys, Sources, inputs_digest, missing_files, scan_sources, templates_digest, up_to_date
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import ContentType, Feature
@@ -139,29 +139,33 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
     if options.documents_from is not None:
         cache.start_store_from(options.documents_from)
     manifest = cache.load_manifest(output)
-    # At 100,000 articles, looking up the 356,000 files of output/ takes as long as the scan
-    # (0.4 s): on the other core, beside it.
-    complete = Background(lambda: output_complete(manifest, output), enabled=bool(manifest.inputs) and _parallel(options))
+    # The files the records of output/ and of the spare folder name but someone deleted by hand: at
+    # 100,000 articles, 712,000 lookups, as long as the scan; on the other core, beside it.
+    lookup = Background(lambda: _missing_files(cache, manifest, output), enabled=_parallel(options))
     try:
         with _timed("scan"):
             sources = scan_sources(config, cache)
             templates = templates_digest(config)
             inputs, frame = inputs_digest(config, options.drafts, output, sources, templates)
     except BaseException:
-        complete.wait()
+        lookup.wait()
         raise
-    if not up_to_date(manifest, inputs, options.now):
-        complete.wait()
-    elif complete.result():
+    missing_in_output, missing_in_spare = lookup.result()
+    if up_to_date(manifest, inputs, options.now) and manifest.paths and not missing_in_output:
         paths = manifest.paths
         return BuildReport(output, _pages(paths), 0, len(paths), manifest.scheduled, time.monotonic() - started,
                            upcoming=manifest.upcoming)
     project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
     if project.site.photos.missing:
         raise BuildFailed(project.site.photos.missing)
-    report = write_site(project, cache, manifest, inputs, frame)
+    report = write_site(project, cache, manifest, inputs, frame, missing_in_spare)
     report.seconds, report.project = time.monotonic() - started, project
     return report
+
+
+def _missing_files(cache: BuildCache, manifest: Manifest, output: Path) -> tuple[set[str], set[str]]:
+    """The files that output/ and the spare folder lack of those their records name."""
+    return missing_files(manifest.paths, output), missing_files(cache.recorded_paths(cache.spare), cache.spare)
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: BuildCache | None = None,
@@ -422,7 +426,7 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
 # --- output ------------------------------------------------------------------------------------
 
 def write_site(project: Project, cache: BuildCache | None = None, manifest: Manifest | None = None,
-               inputs: str = "", frame: str = "") -> BuildReport:
+               inputs: str = "", frame: str = "", missing_in_spare: Collection[str] = ()) -> BuildReport:
     """Render the pages whose inputs changed, then the extra files, and swap the new version in.
 
     ``manifest`` describes what output/ holds now. Nothing in output/ changes until the swap,
@@ -431,7 +435,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
     before = manifest.checksums() or cache.checksums_of(project.output) or {}  # what output/ holds
-    writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache))
+    writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache, missing_in_spare))
     writer.start(before)
     extras: list[Background] = []
     try:
@@ -458,12 +462,14 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
 
-def _spare_checksums(cache: BuildCache) -> dict[str, str] | None:
-    """What the spare folder holds (path -> bytes hash), None if not known; from here until it is
-    complete again, its record is not to be trusted. Only the hashes are kept: at 100,000 articles
-    the whole record is a hundred megabytes more for the whole build."""
+def _spare_checksums(cache: BuildCache, missing: Collection[str] = ()) -> dict[str, str] | None:
+    """What the spare folder holds (path -> bytes hash): its record but the files it lacks (``missing``),
+    None if not known; from here until it is complete again, its record is not to be trusted. Only
+    the hashes are kept: at 100,000 articles the whole record is a hundred megabytes more for the whole build."""
     files = cache.load_manifest(cache.spare).checksums() or cache.checksums_of(cache.spare)
     cache.forget_manifest(cache.spare)
+    for path in missing if files else ():
+        files.pop(path, None)
     return files
 
 

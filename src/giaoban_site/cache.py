@@ -175,6 +175,14 @@ class BuildCache:
         except Exception:  # noqa: BLE001 - an older version's record may have other fields: not known
             return None
 
+    def recorded_paths(self, folder: Path) -> list[str]:
+        """The files ``folder`` holds as its record has them (of any version, as ``checksums_of``); [] if not known."""
+        name = _manifest_name(folder)
+        try:
+            return self.load(name, Manifest, any_version=True).paths if name else []
+        except Exception:  # noqa: BLE001 - an older version's record may have other fields: not known
+            return []
+
     def save_manifest(self, folder: Path, manifest: Manifest) -> None:
         """The manifest of ``folder``, and its index of pages (shown.py) beside it, saved first:
         an index without its manifest is never read."""

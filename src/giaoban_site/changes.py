@@ -17,7 +17,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 from .aliases import REDIRECTS_FILE
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
@@ -126,23 +126,22 @@ def templates_digest(config: SiteConfig) -> str:
 
 
 def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime) -> bool:
-    """Whether the last build's inputs are these and nothing it scheduled is due (see also ``output_complete``)."""
+    """Whether the last build's inputs are these and nothing it scheduled is due (see also ``missing_files``)."""
     return manifest.inputs == inputs and not manifest.is_due(now)
 
 
-def output_complete(manifest: Manifest, output: Path) -> bool:
-    """Whether every file the last build wrote is still in ``output``: none was deleted by hand."""
-    paths = manifest.paths
+def missing_files(paths: Iterable[str], folder: Path) -> set[str]:
+    """Those of ``paths`` that ``folder`` does not hold: a record of it names them, but someone deleted them by hand."""
     if os.access not in os.supports_dir_fd:  # Windows
-        return bool(paths) and all(os.path.exists(output / path) for path in paths)
+        return {path for path in paths if not os.path.exists(folder / path)}
     try:
-        folder = os.open(output, os.O_RDONLY)  # each path looked up from here: shorter walks
+        handle = os.open(folder, os.O_RDONLY)  # each path looked up from here: shorter walks
     except OSError:
-        return False
+        return set(paths)
     try:
-        return bool(paths) and all(os.access(path, os.F_OK, dir_fd=folder) for path in paths)
+        return {path for path in paths if not os.access(path, os.F_OK, dir_fd=handle)}
     finally:
-        os.close(folder)
+        os.close(handle)
 
 
 _ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context

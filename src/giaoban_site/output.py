@@ -85,11 +85,13 @@ class OutputWriter:
     def keep(self, relative: str, checksum: str) -> bool:
         """Carry the output's file at ``relative`` (last built with ``checksum``) into the new version.
 
-        False when the output does not hold it any more: then it has to be made again.
+        Nothing to do when the spare folder holds those bytes already (``spare_files`` names only
+        the files it holds: build.py leaves out those deleted by hand). False when the output does
+        not hold it any more either: then it has to be made again.
         """
-        source = self._output_prefix + relative
         if self.spare_files.get(relative) == checksum:
-            return os.access(source, os.F_OK)
+            return True
+        source = self._output_prefix + relative
         try:
             self._place(relative, lambda path: _link_or_copy(source, path))
         except FileNotFoundError:
