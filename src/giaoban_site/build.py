@@ -139,33 +139,25 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
     if options.documents_from is not None:
         cache.start_store_from(options.documents_from)
     manifest = cache.load_manifest(output)
-    # The files the records of output/ and of the spare folder name but someone deleted by hand: at
-    # 100,000 articles, 712,000 lookups, as long as the scan; on the other core, beside it.
-    lookup = Background(lambda: _missing_files(cache, manifest, output), enabled=_parallel(options))
-    try:
+    # What someone deleted by hand of the files a folder's record names (at 100,000 articles,
+    # 356,000 lookups each, as long as the scan): output/'s beside the scan, the spare's beside parsing.
+    with _beside(lambda: missing_files(manifest.paths, output), options) as lookup:
         with _timed("scan"):
             sources = scan_sources(config, cache)
             templates = templates_digest(config)
             inputs, frame = inputs_digest(config, options.drafts, output, sources, templates)
-    except BaseException:
-        lookup.wait()
-        raise
-    missing_in_output, missing_in_spare = lookup.result()
+    missing_in_output = lookup.result()
     if up_to_date(manifest, inputs, options.now) and manifest.paths and not missing_in_output:
         paths = manifest.paths
         return BuildReport(output, _pages(paths), 0, len(paths), manifest.scheduled, time.monotonic() - started,
                            upcoming=manifest.upcoming)
-    project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
-    if project.site.photos.missing:
-        raise BuildFailed(project.site.photos.missing)
-    report = write_site(project, cache, manifest, inputs, frame, missing_in_spare)
+    with _beside(lambda: missing_files(cache.recorded_paths(cache.spare), cache.spare), options) as lookup:
+        project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
+        if project.site.photos.missing:
+            raise BuildFailed(project.site.photos.missing)
+    report = write_site(project, cache, manifest, inputs, frame, lookup.result())
     report.seconds, report.project = time.monotonic() - started, project
     return report
-
-
-def _missing_files(cache: BuildCache, manifest: Manifest, output: Path) -> tuple[set[str], set[str]]:
-    """The files that output/ and the spare folder lack of those their records name."""
-    return missing_files(manifest.paths, output), missing_files(cache.recorded_paths(cache.spare), cache.spare)
 
 
 def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: BuildCache | None = None,
@@ -263,6 +255,17 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def _beside(task: Callable[[], object], options: BuildOptions) -> Iterator[Background]:
+    """``task`` in a process beside what the block does (in line with ``--jobs 1``); waited for if the block fails."""
+    background = Background(task, enabled=_parallel(options))
+    try:
+        yield background
+    except BaseException:
+        background.wait()
+        raise
 
 
 @contextmanager
@@ -520,21 +523,25 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
     # Edits of what pages show alone (an article's body): only the pages that show them can change.
     to_key = previous.pages_showing(edited) if edited is not None else None
     index = ShownIndexMaker(None if to_key is not None else previous)
-    results: list = []
-    pending: list[tuple[PageJob, str | None, int]] = [(job, None, index) for job, index in jobs]
-    if reuse:  # after an edit most pages are unchanged: telling which is quicker here than in forked workers
-        pending = []
-        for (job, number), path in zip(jobs, paths):  # a job's path is worked out each time it is asked for
-            known = reuse.get(path)
-            unchanged = known is not None and to_key is not None and path not in to_key
-            context = None if unchanged else renderers[number].context(job)
-            key = known[0] if unchanged else keys[number].of(job, context)
-            if known and known[0] == key and writer.keep(path, known[1]):
-                results.append((path, key, known[1]))
-                if to_key is None and not index.carry(path):
-                    index.add(path, sources_in(context, memo))
+    files: dict[str, tuple[str, str]] = {}  # path -> (input key, bytes hash)
+    pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in jobs]
+    # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
+    for (job, number), path in zip(jobs, paths) if reuse else ():  # a job's path is worked out each time it is asked for
+        known = reuse.get(path)
+        if known is not None and to_key is not None and path not in to_key:  # no edit reaches it: as the last build made it
+            if writer.keep(path, known[1]):
+                files[path] = known
             else:
-                pending.append((job, key, number))
+                pending.append((job, known[0], number))
+            continue
+        context = renderers[number].context(job)
+        key = keys[number].of(job, context)
+        if known and known[0] == key and writer.keep(path, known[1]):
+            files[path] = known
+            if to_key is None and not index.carry(path):
+                index.add(path, sources_in(context, memo))
+        else:
+            pending.append((job, key, number))
     if reuse:
         log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs),
                   "" if to_key is None else f" (those showing {len(edited)} edited files)")
@@ -548,12 +555,12 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
             problems.add(result)  # one broken template breaks many pages
         else:
             path, key, checksum, sources = result
-            results.append((path, key, checksum))
+            files[path] = (key, checksum)
             index.add(path, sources)
     if problems:
         raise BuildFailed(list(problems))
     shown = previous.with_documents(documents) if to_key is not None else index.finish(frame, paths, documents)
-    return {path: (key, checksum) for path, key, checksum in results}, shown
+    return files, shown
 
 
 def _all_documents(site: Site) -> Iterator[Document]:
