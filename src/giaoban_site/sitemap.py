@@ -8,8 +8,7 @@ URLs, in order, in ``sitemap-1.xml``, ``sitemap-2.xml`` ... of at most that many
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Collection, Iterator
+from typing import TYPE_CHECKING, Collection, Iterator, NamedTuple
 from xml.sax.saxutils import escape
 
 from .content import Document
@@ -28,8 +27,7 @@ MAX_URLS = 50_000  # the protocol's limit for one file (sitemaps.org); search en
 _UNLISTED = (PageKind.NOT_FOUND, PageKind.RECORD, PageKind.REDIRECT, PageKind.SAVE)
 
 
-@dataclass(frozen=True)
-class SitemapEntry:
+class SitemapEntry(NamedTuple):  # 155,000 of them at 100,000 articles: a tuple is made in a third of a frozen dataclass's time
     url: str  # site-relative
     lastmod: dt.datetime
     alternates: tuple[tuple[str, str], ...] = ()  # (language code, site-relative URL) of its translations, itself included
@@ -108,8 +106,9 @@ def sitemap_xml(entries: list[SitemapEntry], project: Project) -> bytes:
     """The sitemap protocol's XML for ``entries``, with each page's translations as Google reads them
     (``xhtml:link rel="alternate" hreflang``, the page itself among them)."""
     config = project.config
+    shown: dict[dt.datetime, str] = {}  # listings share their newest article's date: each formatted once
     rows = [f"  <url>\n    <loc>{escape(absolute_url(config, e.url))}</loc>\n"
-            f"    <lastmod>{e.lastmod.astimezone(config.tz).isoformat()}</lastmod>\n"
+            f"    <lastmod>{shown.get(e.lastmod) or shown.setdefault(e.lastmod, e.lastmod.astimezone(config.tz).isoformat())}</lastmod>\n"
             + "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" href="{escape(absolute_url(config, url))}"/>\n'
                       for code, url in e.alternates)
             + "  </url>\n" for e in entries]
