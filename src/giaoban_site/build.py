@@ -437,7 +437,8 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
-    before = manifest.checksums() or cache.checksums_of(project.output) or {}  # what output/ holds
+    # What output/ holds; from the table the pages reuse (its paths' strings shared, not made again).
+    before = {path: checksum for path, (_, checksum) in manifest.files.items()} or cache.checksums_of(project.output) or {}
     writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache, missing_in_spare))
     writer.start(before)
     extras: list[Background] = []

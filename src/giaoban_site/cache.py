@@ -100,8 +100,12 @@ class Manifest:
         return self.publish_next is not None and (now is None or now.timestamp() >= self.publish_next)
 
     def checksums(self) -> dict[str, str]:
-        """Each file's bytes hash, by path."""
-        return {path: checksum for path, (_, checksum) in self.files.items()}
+        """Each file's bytes hash, by path; from the table without making the whole of it when it is not
+        made yet (the spare folder's record: at 100,000 articles, 140 MB fewer)."""
+        if self._files is not None:
+            return {path: checksum for path, (_, checksum) in self._files.items()}
+        paths, checksums = self._table[0].split("\0"), self._table[2].split("\0")
+        return dict(zip(paths, checksums)) if self._table[0] else {}
 
     @property
     def shown(self):
@@ -243,12 +247,32 @@ class BuildCache:
         if not self.writable:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = self.dir / f".{name}.{os.getpid()}"
-        with open(temporary, "wb") as handle:  # header and payload apart: no second copy of a large payload
-            handle.write(b" ".join([_MAGIC, code_digest().encode(), digest(payload).encode()]) + b"\n")
-            handle.write(payload)
+        with open(temporary, "wb") as handle:
+            # Pickled straight into the file, hashed on the way (the manifest at 100,000 articles is 50 MB,
+            # which memory need not hold once more); the header, of a fixed length, is written last.
+            header = [_MAGIC, code_digest().encode()]
+            handle.write(b" ".join([*header, b"0" * 32]) + b"\n")
+            payload = _HashingWriter(handle)
+            pickle.dump(value, payload, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.seek(0)
+            handle.write(b" ".join([*header, payload.hexdigest().encode()]) + b"\n")
         os.replace(temporary, self.dir / name)
+
+
+class _HashingWriter:
+    """A file's ``write`` that also hashes what goes through it, as ``digest(payload)`` would."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.hash = handle, hashlib.blake2b(digest_size=16)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.handle.write(data)
+
+    def hexdigest(self) -> str:
+        self.hash.update(b"\0")  # digest() ends every part so
+        return self.hash.hexdigest()
 
 
 def write_replacing(target: Path, data: bytes) -> None:
