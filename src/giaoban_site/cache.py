@@ -226,7 +226,9 @@ class BuildCache:
             data = path.read_bytes()
         except FileNotFoundError:
             return empty()
-        header, _, payload = data.partition(b"\n")
+        end = data.find(b"\n", 0, 200)  # where the header ends
+        end = len(data) if end < 0 else end
+        header, payload = data[:end], memoryview(data)[end + 1:]  # a view: no second copy of a 90 MB payload
         fields = header.split(b" ")
         version = fields[1] if len(fields) == 3 and fields[0] == _MAGIC and any_version else code_digest().encode()
         if len(fields) == 3 and fields[0] == _MAGIC and fields[1] != version:
