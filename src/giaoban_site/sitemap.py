@@ -92,11 +92,11 @@ def _newest(changed: dict[str, dt.datetime | None], articles: list[Document]) ->
     return max(filter(None, map(changed.get, [d.source for d in articles])), default=None)
 
 
-def sitemap_files(entries: list[SitemapEntry], project: Project, limit: int = MAX_URLS) -> list[tuple[str, bytes]]:
-    """(path, bytes) of the sitemap's files: ``sitemap.xml`` alone up to ``limit`` entries, else an index of parts."""
-    if len(entries) <= limit:
+def sitemap_files(entries: list[SitemapEntry], project: Project) -> list[tuple[str, bytes]]:
+    """(path, bytes) of the sitemap's files: ``sitemap.xml`` alone up to MAX_URLS entries, else an index of parts."""
+    if len(entries) <= MAX_URLS:
         return [("sitemap.xml", sitemap_xml(entries, project))]
-    parts = [entries[start:start + limit] for start in range(0, len(entries), limit)]
+    parts = [entries[start:start + MAX_URLS] for start in range(0, len(entries), MAX_URLS)]
     names = [_part_name(number) for number in range(1, len(parts) + 1)]
     index = [(name, max(e.lastmod for e in part)) for name, part in zip(names, parts)]
     return [("sitemap.xml", sitemap_index_xml(index, project)),

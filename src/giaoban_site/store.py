@@ -194,7 +194,7 @@ class SqliteStore:
             return None
 
 
-def copy_store(source: str, target: str) -> bool:
+def copy_store(source: str, target: str) -> None:
     """Start the store at ``target`` as a copy of the one at ``source``, if ``target`` has none yet.
 
     The preview's first build starts from the published build's documents: parsed with the same
@@ -203,7 +203,7 @@ def copy_store(source: str, target: str) -> bool:
     Nothing is copied when the source cannot be read whole; the build then parses as usual.
     """
     if os.path.exists(target) or not os.path.exists(source):
-        return False
+        return
     temporary = f"{target}.{os.getpid()}.copy"
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -213,8 +213,6 @@ def copy_store(source: str, target: str) -> bool:
         os.replace(temporary, target)
     except (sqlite3.Error, OSError):
         Path(temporary).unlink(missing_ok=True)
-        return False
-    return True
 
 
 class CheckStore(MemoryStore):
