@@ -345,6 +345,25 @@ def test_a_build_started_from_another_outputs_documents_makes_the_same_site(tmp_
     assert '<link rel="canonical" href="http://127.0.0.1:9000/">' in (tmp_path / "seeded" / "index.html").read_text(encoding="utf-8")
 
 
+def test_after_an_upgrade_the_document_store_is_made_again_not_doubled(site: SiteDir) -> None:
+    (site.root / "site.yaml").write_text(SITE_YAML.format(size=10), encoding="utf-8")
+    for i in range(300):
+        body = f"Thân bài {i}. " * 40
+        write(site.root, f"content/2024/05/b{i}.md", article_text(f"Bài số {i}", i % 28 + 1, TAGS[i % 3: i % 3 + 2], body))
+    assert site.build().returncode == 0
+    store = site.root / ".giaoban-cache" / "output" / "bodies.sqlite"
+    size = store.stat().st_size
+    with sqlite3.connect(store) as connection:  # every row as another version of giaoban-site left it
+        connection.execute("UPDATE documents SET digest = 'cu-' || digest")
+        connection.execute("UPDATE bodies SET digest = 'cu-' || digest")
+    write(site.root, "content/2024/05/b0.md", article_text("Bài số 0", 1, TAGS[:2], "Thân bài đã sửa."))  # a build to do
+    assert site.build().returncode == 0
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT count(*) FROM documents WHERE digest LIKE 'cu-%'").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM documents").fetchone() == (300,)
+    assert store.stat().st_size < size * 1.3  # row by row, the old rows left it twice its size
+
+
 def test_cache_from_a_deleted_output_is_not_trusted(built: SiteDir) -> None:
     before = tree_digest(built.output)
     shutil.rmtree(built.output / "2024")

@@ -80,6 +80,9 @@ class Store(Protocol):
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies of other digests."""
 
+    def start_again(self) -> None:
+        """Forget every document and body at once: none of those kept is wanted (after an upgrade)."""
+
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         """Keep (digest, packed document) rows and their bodies."""
 
@@ -107,6 +110,9 @@ class MemoryStore:
 
     def keep_only(self, digests: set[str]) -> None:
         pass  # it lives for one process only
+
+    def start_again(self) -> None:
+        pass  # nothing kept (and ``check``'s CheckStore writes nothing)
 
     def settle(self) -> None:
         pass
@@ -176,6 +182,17 @@ class SqliteStore:
         before this process has closed its connection (which would do the same)."""
         if not self.read_only and os.path.exists(self.path):
             _connect(self.path).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def start_again(self) -> None:
+        """Every row deleted at once, and the file made small again: row by row, the old rows would
+        leave it twice its size on disk (153 MB instead of 77 at 10,000 articles). The same file, emptied, not a new
+        one: the preview's threads keep their connections to it."""
+        if self.read_only or not os.path.exists(self.path):
+            return
+        connection = _connect(self.path)
+        connection.execute("DELETE FROM documents")
+        connection.execute("DELETE FROM bodies")
+        connection.execute("VACUUM")
 
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies that no longer exist in this form."""
