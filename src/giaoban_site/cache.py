@@ -171,21 +171,19 @@ class BuildCache:
         writes only the files whose bytes changed, and the one after it need not link every file
         into the spare folder again (356,000 at 100,000 articles: a minute on a disk).
         """
-        name = _manifest_name(folder)
-        if not name:
-            return None
-        try:
-            return self.load(name, Manifest, any_version=True).checksums() or None
-        except Exception:  # noqa: BLE001 - an older version's record may have other fields: not known
-            return None
+        return self._of_any_version(folder, Manifest.checksums) or None
 
     def recorded_paths(self, folder: Path) -> list[str]:
         """The files ``folder`` holds as its record has them (of any version, as ``checksums_of``); [] if not known."""
+        return self._of_any_version(folder, lambda record: record.paths) or []
+
+    def _of_any_version(self, folder: Path, read: Callable[[Manifest], T]) -> T | None:
+        """``read`` of ``folder``'s record, whichever version of giaoban-site made it; None if not known."""
         name = _manifest_name(folder)
         try:
-            return self.load(name, Manifest, any_version=True).paths if name else []
+            return read(self.load(name, Manifest, any_version=True)) if name else None
         except Exception:  # noqa: BLE001 - an older version's record may have other fields: not known
-            return []
+            return None
 
     def save_manifest(self, folder: Path, manifest: Manifest) -> None:
         """The manifest of ``folder``, and its index of pages (shown.py) beside it, saved first:
