@@ -40,7 +40,7 @@ from .markup import MarkdownRenderer, first_paragraph_summary, plain_text, prefi
 from .messages import msg
 from .models import arrange_registers, model_of
 from .newsroom import AUTHORS_FILE, Upcoming, read_authors, read_views
-from .output import OutputWriter
+from .output import OutputWriter, SpareFiles
 from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .sanitize import HtmlPolicy
@@ -442,7 +442,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     manifest = manifest or Manifest()
     # What output/ holds; from the table the pages reuse (its paths' strings shared, not made again).
     before = {path: checksum for path, (_, checksum) in manifest.files.items()} or cache.checksums_of(project.output) or {}
-    writer = OutputWriter(project.output, cache.spare, _spare_checksums(cache, missing_in_spare))
+    writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
     extras: list[Background] = []
     try:
@@ -459,25 +459,26 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         raise
     scheduled = sum(edition.site.scheduled for edition in project.editions)
     upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
-    new_manifest = Manifest(inputs, _publish_next(project), dict(sorted(files.items())), scheduled, upcoming, project.shown)
+    new_manifest = Manifest(inputs, _publish_next(project), files, scheduled, upcoming, project.shown)
     with _timed("commit"):
-        writer.finish(set(files))
+        writer.finish(files)
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
-    removed = sorted(set(before) - set(files))
+    removed = sorted(path for path in before if path not in files)
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
 
-def _spare_checksums(cache: BuildCache, missing: Collection[str] = ()) -> dict[str, str] | None:
-    """What the spare folder holds (path -> bytes hash): its record but the files it lacks (``missing``),
-    None if not known; from here until it is complete again, its record is not to be trusted. Only
-    the hashes are kept: at 100,000 articles the whole record is a hundred megabytes more for the whole build."""
-    files = cache.load_manifest(cache.spare).checksums() or cache.checksums_of(cache.spare)
+def _spare_files(cache: BuildCache, output_files: dict[str, str], missing: Collection[str] = ()) -> SpareFiles | None:
+    """What the spare folder holds, as its record has it but the files it lacks (``missing``), told by
+    how it differs from output/'s files; None if not known. From here until the spare is complete again,
+    its record is not to be trusted."""
+    differences = cache.differences_of(cache.spare, output_files)
     cache.forget_manifest(cache.spare)
-    for path in missing if files else ():
-        files.pop(path, None)
-    return files
+    if differences is None:
+        return None
+    differences.update((path, None) for path in missing)
+    return SpareFiles(output_files, differences)
 
 
 def _parallel(options: BuildOptions) -> bool:
