@@ -70,6 +70,7 @@ class Manifest:
     Its table of files (output path -> input key, bytes hash) is kept as three texts joined by NUL,
     which no path holds, and made a dict only when asked: at 100,000 articles, 356,000 entries that
     take a third of a second to unpickle as a dict, and a build with nothing to do needs only the paths.
+    Once the dict is made, the texts are let go (47 MiB there) and made again from it to be saved.
     """
 
     def __init__(self, inputs: str = "", publish_next: float | None = None, files: dict[str, tuple[str, str]] | None = None,
@@ -78,10 +79,8 @@ class Manifest:
         self.publish_next = publish_next  # when the next scheduled article becomes due
         self.scheduled = scheduled  # articles waiting for their date, to report when nothing needs building
         self.upcoming = upcoming  # newsroom.Upcoming: what later builds publish or remove, to report
-        files = files or {}
-        order = sorted(files)  # in path order, without a sorted copy of the table (356,000 entries at 100,000 articles)
-        self._table = tuple("\0".join(column) for column in (order, (files[p][0] for p in order), (files[p][1] for p in order)))
-        self._files = files
+        self._table: tuple[str, str, str] | None = None  # the texts, as unpickled
+        self._files = files or {}
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
 
     @property
@@ -95,7 +94,16 @@ class Manifest:
         if self._files is None:
             paths, keys, checksums = (column.split("\0") for column in self._table)
             self._files = dict(zip(paths, zip(keys, checksums))) if self._table[0] else {}
+            self._table = None
         return self._files
+
+    def _columns(self) -> tuple[str, str, str]:
+        """The table as three texts, in path order."""
+        if self._table is not None:
+            return self._table
+        files = self._files
+        order = sorted(files)  # without a sorted copy of the table
+        return tuple("\0".join(column) for column in (order, (files[p][0] for p in order), (files[p][1] for p in order)))
 
     def is_due(self, now: dt.datetime | None) -> bool:
         """Whether a scheduled article (or a register's change) has become due since the build."""
@@ -106,8 +114,8 @@ class Manifest:
         made yet (the spare folder's record: at 100,000 articles, 140 MB fewer)."""
         if self._files is not None:
             return {path: checksum for path, (_, checksum) in self._files.items()}
-        paths, checksums = self._table[0].split("\0"), self._table[2].split("\0")
-        return dict(zip(paths, checksums)) if self._table[0] else {}
+        paths, _, checksums = self._table
+        return dict(zip(paths.split("\0"), checksums.split("\0"))) if paths else {}
 
     def differences(self, other: Mapping[str, str]) -> dict[str, str | None]:
         """Where the files this record names differ from ``other`` (path -> bytes hash): each path whose
@@ -119,8 +127,9 @@ class Manifest:
         if self.empty:
             return dict.fromkeys(other)
         changed: dict[str, str | None] = {}
-        paths = self._table[0].split("\0")
-        for path, checksum in zip(paths, self._table[2].split("\0")):
+        columns = self._columns()
+        paths = columns[0].split("\0")
+        for path, checksum in zip(paths, columns[2].split("\0")):
             if other.get(path) != checksum:
                 changed[path] = checksum
         if len(paths) - sum(path not in other for path in changed) < len(other):  # files the other holds that this one never had
@@ -131,7 +140,7 @@ class Manifest:
     @property
     def empty(self) -> bool:
         """Whether it names no file at all."""
-        return not self._table[0]
+        return not self._files if self._files is not None else not self._table[0]
 
     @property
     def shown(self):
@@ -141,7 +150,7 @@ class Manifest:
         return self._shown
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_files": None, "_shown": None}  # the index is saved in a file of its own
+        return {**self.__dict__, "_table": self._columns(), "_files": None, "_shown": None}  # the index is saved in a file of its own
 
 
 def cache_dir(output: Path) -> Path:

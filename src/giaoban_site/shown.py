@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from .cache import digest
@@ -59,37 +59,48 @@ def sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) ->
 class ShownIndex:
     """The files each page of a build showed, and what each file was; kept with its manifest.
 
-    ``frame`` is a hash of every other input (the second hash of changes.inputs_digest). The numbers of the files each
-    page shows lie in one array, page after page: at 100,000 articles three and a half million of
-    them, 14 MB as an array, ten times that as Python lists.
+    ``frame`` is a hash of every other input (the second hash of changes.inputs_digest). Lists of
+    names are kept as texts joined by NUL (which no path holds) and split when asked, and the
+    numbers of the files each page shows lie in one array, page after page: at 100,000 articles,
+    355,000 pages showing three and a half million files take 50 MiB so, against 108 MiB as
+    tuples of strings and a dict.
     """
 
     frame: str
-    documents: dict[str, tuple[str, str]]  # content file -> (digest, placing_of)
-    names: tuple[str, ...]  # the content files, numbered
-    paths: tuple[str, ...]  # every page, in the build's order
+    sources: str  # every content file of the build, in path order
+    digests: str  # each one's digest, in the same order
+    placings: str  # each one's placing_of, in the same order
+    names: str  # the content files pages show, numbered in this order
+    paths: str  # every page, in the build's order
     shown: array  # the numbers (in names) of the files each page shows
     ends: array  # where each page's numbers end in ``shown``
 
-    def edited(self, frame: str, documents: Mapping[str, Document], paths: tuple[str, ...]) -> set[str] | None:
+    def edited(self, frame: str, documents: Mapping[str, Document], paths: Sequence[str]) -> set[str] | None:
         """The files edited since, in SHOWN_ONLY fields alone; None when anything else changed."""
-        if frame != self.frame or paths != self.paths or documents.keys() != self.documents.keys():
+        order = sorted(documents)
+        if frame != self.frame or _joined(order) != self.sources or _joined(paths) != self.paths:
             return None
-        edited = {source for source, doc in documents.items() if doc.digest != self.documents[source][0]}
-        if any(placing_of(documents[source]) != self.documents[source][1] for source in edited):
+        edited = {source for source, digest in zip(order, self.digests.split("\0")) if documents[source].digest != digest}
+        placings = dict(zip(order, self.placings.split("\0"))) if edited else {}
+        if any(placing_of(documents[source]) != placings[source] for source in edited):
             return None
         return edited
+
+    def page_paths(self) -> list[str]:
+        """Every page, in the build's order (``paths`` split)."""
+        return _split(self.paths)
 
     def pages_showing(self, sources: Iterable[str]) -> set[str]:
         """The pages that show any of ``sources``; found with bytes.find, not a loop over millions."""
         wanted = set(sources)
         data, size, found = self.shown.tobytes(), self.shown.itemsize, set()
-        for number in (n for n, name in enumerate(self.names) if name in wanted):
+        paths = self.page_paths()
+        for number in (n for n, name in enumerate(_split(self.names)) if name in wanted):
             needle = array(self.shown.typecode, [number]).tobytes()
             at = data.find(needle)
             while at != -1:
                 if at % size == 0:  # not the tail of one number and the head of the next
-                    found.add(self.paths[bisect_right(self.ends, at // size)])
+                    found.add(paths[bisect_right(self.ends, at // size)])
                 at = data.find(needle, at + 1)
         return found
 
@@ -101,21 +112,17 @@ class ShownIndex:
             for number in self.shown[start:end]:
                 pages.setdefault(number, []).append(position)
             start = end
-        return {self.names[number]: positions for number, positions in pages.items()}
+        names = _split(self.names)
+        return {names[number]: positions for number, positions in pages.items()}
 
-    def files_of(self, path: str, at: dict[str, int]) -> list[str]:
-        """The files the page at ``path`` showed (``at``: each page's position, from ``positions``)."""
-        position = at[path]
+    def files_of(self, position: int) -> Iterator[int]:
+        """The numbers (in ``names``) of the files the page at ``position`` showed."""
         start = self.ends[position - 1] if position else 0
-        return [self.names[number] for number in self.shown[start:self.ends[position]]]
-
-    def positions(self) -> dict[str, int]:
-        return {path: position for position, path in enumerate(self.paths)}
+        return iter(self.shown[start:self.ends[position]])
 
     def with_documents(self, documents: Mapping[str, Document]) -> ShownIndex:
         """The same pages, showing the same files, as they are now (edited in SHOWN_ONLY fields only)."""
-        known = {source: (doc.digest, self.documents[source][1]) for source, doc in documents.items()}
-        return dataclasses.replace(self, documents=known)
+        return dataclasses.replace(self, digests=_joined(documents[source].digest for source in _split(self.sources)))
 
 
 class ShownIndexMaker:
@@ -124,7 +131,8 @@ class ShownIndexMaker:
 
     def __init__(self, previous: ShownIndex | None) -> None:
         self.previous = previous
-        self._at = previous.positions() if previous else {}
+        self._at = {path: position for position, path in enumerate(previous.page_paths())} if previous else {}
+        self._names = _split(previous.names) if previous else []
         self._numbers: dict[str, int] = {}
         self._pages: dict[str, array] = {}
 
@@ -136,17 +144,34 @@ class ShownIndexMaker:
         """Take the files of ``path`` from the previous index; False when it did not have the page."""
         if path not in self._at:
             return False
-        self.add(path, self.previous.files_of(path, self._at))
+        self.add(path, [self._names[number] for number in self.previous.files_of(self._at[path])])
         return True
 
-    def finish(self, frame: str, paths: tuple[str, ...], documents: Mapping[str, Document]) -> ShownIndex:
+    def finish(self, frame: str, paths: Sequence[str], documents: Mapping[str, Document]) -> ShownIndex:
         """The index of the pages ``paths`` (each added or carried), in that order."""
         shown, ends = array("I"), array("I")
         for path in paths:
             shown.extend(self._pages.get(path, ()))
             ends.append(len(shown))
-        old = self.previous.documents if self.previous else {}
-        known = {source: (doc.digest, old[source][1] if source in old and old[source][0] == doc.digest else placing_of(doc))
-                 for source, doc in documents.items()}
-        names = tuple(sorted(self._numbers, key=self._numbers.__getitem__))
-        return ShownIndex(frame, known, names, paths, shown, ends)
+        old = self._known_placings()
+        order = sorted(documents)
+        placings = [old.get((source, documents[source].digest)) or placing_of(documents[source]) for source in order]
+        names = sorted(self._numbers, key=self._numbers.__getitem__)
+        return ShownIndex(frame, _joined(order), _joined(documents[source].digest for source in order), _joined(placings),
+                          _joined(names), _joined(paths), shown, ends)
+
+    def _known_placings(self) -> dict[tuple[str, str], str]:
+        """(file, digest) -> its placing_of, as the previous index had them: worked out again only for files edited since."""
+        if self.previous is None:
+            return {}
+        previous = self.previous
+        return {(source, digest): placing for source, digest, placing
+                in zip(_split(previous.sources), _split(previous.digests), _split(previous.placings))}
+
+
+def _joined(names: Iterable[str]) -> str:
+    return "\0".join(names)
+
+
+def _split(text: str) -> list[str]:
+    return text.split("\0") if text else []
