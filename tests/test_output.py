@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import BENCHMARKS, GIAOBAN, SiteDir, run_giaoban, tree_digest
 
+from giaoban_site.cache import BuildCache
+
 ARTICLES = 500
 
 
@@ -267,3 +269,24 @@ def test_check_waits_for_a_running_build_to_end(tmp_path: Path) -> None:
     printed = check.communicate(timeout=600)[0]
     assert check.returncode == 0, printed
     assert "bị hỏng" not in printed and "Traceback" not in printed, printed
+
+
+def test_the_spare_folder_told_by_its_differences_follows_added_and_edited_articles(site: SiteDir, tmp_path: Path) -> None:
+    """The spare folder is known by how it differs from output/ (SpareFiles): it lacks the pages of an
+    article added one build before, and holds the older bytes of an edited one. Each build after
+    equals a clean build, and output/'s record names every file it holds."""
+    for number in range(6):
+        site.article(f"content/2024/05/bai-{number}.md", f"Kỳ họp thứ {number}", f"2024-05-0{number + 1}", tags='["Giám sát"]')
+    assert site.build().returncode == 0
+    site.article("content/2024/06/moi.md", "Đoàn giám sát làm việc tại Trùng Khánh", "2024-06-02", tags='["Giám sát"]')
+    for edit in ["", "Đoạn thêm vào bài thứ nhất.", "Đoạn thêm vào bài thứ hai."]:
+        if edit:
+            path = site.root / "content/2024/05/bai-1.md"
+            path.write_text(path.read_text(encoding="utf-8") + f"\n{edit}\n", encoding="utf-8")
+        assert site.build().returncode == 0
+        clean = tmp_path / f"clean-{len(edit)}"
+        assert site.build("--output", str(clean)).returncode == 0
+        assert tree_digest(site.output) == tree_digest(clean)
+        assert "Đoàn giám sát làm việc tại Trùng Khánh" in site.page("2024/06/doan-giam-sat-lam-viec-tai-trung-khanh/").get_text()
+        recorded = BuildCache(site.output).load_manifest(site.output).paths
+        assert sorted(recorded) == sorted(tree_digest(site.output))

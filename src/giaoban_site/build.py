@@ -25,7 +25,7 @@ import jinja2
 from . import store
 from .aliases import plan_redirects
 from .attachments import attachments_of
-from .cache import BuildCache, Manifest
+from .cache import BuildCache, FileTable, Manifest
 from .changes import PageKeys, Sources, inputs_digest, missing_files, scan_sources, templates_digest, up_to_date
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
@@ -440,8 +440,9 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
-    # What output/ holds; from the table the pages reuse (its paths' strings shared, not made again).
-    before = {path: checksum for path, (_, checksum) in manifest.files.items()} or cache.checksums_of(project.output) or {}
+    # What output/ holds: the table the pages reuse, or after an upgrade the bytes its record names.
+    before = manifest.files if len(manifest.files) else FileTable((path, ("", checksum)) for path, checksum
+                                                                  in (cache.checksums_of(project.output) or {}).items())
     writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
     extras: list[Background] = []
@@ -464,12 +465,12 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         writer.finish(files)
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
-    written = sum(before.get(path) != checksum for path, (_, checksum) in files.items())
+    written = sum(before.checksum(path) != checksum for path, (_, checksum) in files.items())
     removed = sorted(path for path in before if path not in files)
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
 
-def _spare_files(cache: BuildCache, output_files: dict[str, str], missing: Collection[str] = ()) -> SpareFiles | None:
+def _spare_files(cache: BuildCache, output_files: FileTable, missing: Collection[str] = ()) -> SpareFiles | None:
     """What the spare folder holds, as its record has it but the files it lacks (``missing``), told by
     how it differs from output/'s files; None if not known. From here until the spare is complete again,
     its record is not to be trusted."""
@@ -490,8 +491,7 @@ def _pages(files: Iterable[str]) -> int:
     return sum(path.endswith(".html") for path in files)
 
 
-def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
-                  frame: str = "") -> tuple[dict[str, tuple[str, str]], ShownIndex]:
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str = "") -> tuple[FileTable, ShownIndex]:
     """Every page, made again where its key changed; and which files each page shows (shown.py)."""
     editions = project.editions
     keys = [PageKeys(p.config, p.templates_digest, p.site.photos) for p in editions]
@@ -528,21 +528,21 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter,
     # Edits of what pages show alone (an article's body): only the pages that show them can change.
     to_key = previous.pages_showing(edited) if edited is not None else None
     index = ShownIndexMaker(None if to_key is not None else previous)
-    files: dict[str, tuple[str, str]] = {}  # path -> (input key, bytes hash)
+    files = FileTable()  # path -> (input key, bytes hash)
     pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in jobs]
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
     for (job, number), path in zip(jobs, paths) if reuse else ():  # a job's path is worked out each time it is asked for
-        known = reuse.get(path)
-        if known is not None and to_key is not None and path not in to_key:  # no edit reaches it: as the last build made it
-            if writer.keep(path, known[1]):
-                files[path] = known
+        if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it: as the last build made it
+            if writer.carries(path) or writer.keep(path, reuse.checksum(path)):
+                files.carry(path, reuse)
             else:
-                pending.append((job, known[0], number))
+                pending.append((job, reuse[path][0], number))
             continue
+        known = reuse.get(path)
         context = renderers[number].context(job)
         key = keys[number].of(job, context)
         if known and known[0] == key and writer.keep(path, known[1]):
-            files[path] = known
+            files.carry(path, reuse)
             if to_key is None and not index.carry(path):
                 index.add(path, sources_in(context, memo))
         else:

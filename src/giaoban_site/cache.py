@@ -21,8 +21,9 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +65,78 @@ class ScanRecord:
     files: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
 
 
+class FileTable:
+    """A folder's files as a build records them: output path -> (input key, bytes hash).
+
+    Both are 32 hex digits (cache.digest, output.content_hash), so each file's pair is kept as one
+    object of 32 bytes (any other pair as it is), and a file carried over from the last build's
+    table shares that object: at 100,000 articles, 356,000 files take 45 MiB instead of the 123 MiB
+    of a dict of tuples of texts.
+    """
+
+    def __init__(self, files: Iterable[tuple[str, tuple[str, str]]] = ()) -> None:
+        self._entries: dict[str, bytes | tuple[str, str]] = {path: _packed(*pair) for path, pair in files}
+
+    def get(self, path: str, default: tuple[str, str] | None = None) -> tuple[str, str] | None:
+        entry = self._entries.get(path)
+        return default if entry is None else _unpacked(entry)
+
+    def checksum(self, path: str) -> str | None:
+        """The hash of the bytes at ``path``; None when the table has no such file."""
+        entry = self._entries.get(path)
+        if entry is None:
+            return None
+        return entry[16:].hex() if isinstance(entry, bytes) else entry[1]
+
+    def __getitem__(self, path: str) -> tuple[str, str]:
+        return _unpacked(self._entries[path])
+
+    def __setitem__(self, path: str, pair: tuple[str, str]) -> None:
+        self._entries[path] = _packed(*pair)
+
+    def carry(self, path: str, other: FileTable) -> None:
+        """``other``'s entry for ``path``, as it is (its object shared)."""
+        self._entries[path] = other._entries[path]
+
+    def update(self, files: Mapping[str, tuple[str, str]]) -> None:
+        for path, pair in files.items():
+            self[path] = pair
+
+    def items(self) -> Iterator[tuple[str, tuple[str, str]]]:
+        return ((path, _unpacked(entry)) for path, entry in self._entries.items())
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == (dict(other.items()) if isinstance(other, FileTable) else other)
+
+    def columns(self) -> tuple[str, str, str]:
+        """Paths, keys and hashes, each as one text joined by NUL (which no path holds), in path order."""
+        order = sorted(self._entries)
+        pairs = [self[path] for path in order]
+        return "\0".join(order), "\0".join(key for key, _ in pairs), "\0".join(checksum for _, checksum in pairs)
+
+
+def _packed(key: str, checksum: str) -> bytes | tuple[str, str]:
+    if len(key) == len(checksum) == 32 and _HEX.fullmatch(key) and _HEX.fullmatch(checksum):
+        return bytes.fromhex(key + checksum)
+    return key, checksum
+
+
+def _unpacked(entry: bytes | tuple[str, str]) -> tuple[str, str]:
+    return (entry[:16].hex(), entry[16:].hex()) if isinstance(entry, bytes) else entry
+
+
+_HEX = re.compile("[0-9a-f]{32}")
+
+
 class Manifest:
     """What the last successful build wrote.
 
@@ -73,14 +146,14 @@ class Manifest:
     Once the dict is made, the texts are let go (47 MiB there) and made again from it to be saved.
     """
 
-    def __init__(self, inputs: str = "", publish_next: float | None = None, files: dict[str, tuple[str, str]] | None = None,
+    def __init__(self, inputs: str = "", publish_next: float | None = None, files: FileTable | None = None,
                  scheduled: int = 0, upcoming: tuple = (), shown: object | None = None) -> None:
         self.inputs = inputs  # hash of every input: equal means nothing to do
         self.publish_next = publish_next  # when the next scheduled article becomes due
         self.scheduled = scheduled  # articles waiting for their date, to report when nothing needs building
         self.upcoming = upcoming  # newsroom.Upcoming: what later builds publish or remove, to report
         self._table: tuple[str, str, str] | None = None  # the texts, as unpickled
-        self._files = files or {}
+        self._files = files if files is not None else FileTable()
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
 
     @property
@@ -89,21 +162,17 @@ class Manifest:
         return list(self._files) if self._files is not None else [p for p in self._table[0].split("\0") if p]
 
     @property
-    def files(self) -> dict[str, tuple[str, str]]:
+    def files(self) -> FileTable:
         """Output path -> (input key, bytes hash)."""
         if self._files is None:
             paths, keys, checksums = (column.split("\0") for column in self._table)
-            self._files = dict(zip(paths, zip(keys, checksums))) if self._table[0] else {}
+            self._files = FileTable(zip(paths, zip(keys, checksums)) if self._table[0] else ())
             self._table = None
         return self._files
 
     def _columns(self) -> tuple[str, str, str]:
         """The table as three texts, in path order."""
-        if self._table is not None:
-            return self._table
-        files = self._files
-        order = sorted(files)  # without a sorted copy of the table
-        return tuple("\0".join(column) for column in (order, (files[p][0] for p in order), (files[p][1] for p in order)))
+        return self._table if self._table is not None else self._files.columns()
 
     def is_due(self, now: dt.datetime | None) -> bool:
         """Whether a scheduled article (or a register's change) has become due since the build."""
@@ -117,8 +186,8 @@ class Manifest:
         paths, _, checksums = self._table
         return dict(zip(paths.split("\0"), checksums.split("\0"))) if paths else {}
 
-    def differences(self, other: Mapping[str, str]) -> dict[str, str | None]:
-        """Where the files this record names differ from ``other`` (path -> bytes hash): each path whose
+    def differences(self, other: FileTable) -> dict[str, str | None]:
+        """Where the files this record names differ from ``other``'s: each path whose
         hash is not ``other``'s, with this record's hash, and each path of ``other`` it lacks, with None.
 
         Two generation folders differ by what one build changed: the whole of a record (356,000 paths
@@ -130,7 +199,7 @@ class Manifest:
         columns = self._columns()
         paths = columns[0].split("\0")
         for path, checksum in zip(paths, columns[2].split("\0")):
-            if other.get(path) != checksum:
+            if other.checksum(path) != checksum:
                 changed[path] = checksum
         if len(paths) - sum(path not in other for path in changed) < len(other):  # files the other holds that this one never had
             mine = set(paths)
@@ -208,7 +277,7 @@ class BuildCache:
         """
         return self._of_any_version(folder, Manifest.checksums) or None
 
-    def differences_of(self, folder: Path, other: Mapping[str, str]) -> dict[str, str | None] | None:
+    def differences_of(self, folder: Path, other: FileTable) -> dict[str, str | None] | None:
         """How ``folder``'s record (of any version, as ``checksums_of``) differs from ``other``
         (Manifest.differences); None if not known."""
         return self._of_any_version(folder, lambda record: None if record.empty else record.differences(other))

@@ -21,7 +21,10 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Container, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Container, Iterator
+
+if TYPE_CHECKING:
+    from .cache import FileTable
 
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
 
@@ -44,13 +47,17 @@ class SpareFiles:
     articles, 80 MiB for the whole build).
     """
 
-    def __init__(self, output: Mapping[str, str], differences: dict[str, str | None]) -> None:
+    def __init__(self, output: FileTable, differences: dict[str, str | None]) -> None:
         self._output, self._differences = output, differences  # differences: path -> its hash here, None if not here
 
     def get(self, path: str) -> str | None:
         if path in self._differences:
             return self._differences[path]
-        return self._output.get(path)
+        return self._output.checksum(path)
+
+    def same_as_output(self, path: str) -> bool:
+        """Whether it holds output/'s file at ``path``, bytes and all."""
+        return path not in self._differences and path in self._output
 
     def __contains__(self, path: str) -> bool:
         return self.get(path) is not None
@@ -64,40 +71,44 @@ class SpareFiles:
 class OutputWriter:
     """Makes one build's version of the site in the spare folder, then swaps it in.
 
-    ``spare_files`` maps path -> bytes hash of what the spare folder holds (a dict, or SpareFiles),
-    or None when that is not known (first build, or a build killed while it wrote): the spare then
-    starts again.
+    ``spare_files`` is what the spare folder holds, or None when that is not known (first build, or
+    a build killed while it wrote): the spare then starts again.
     """
 
-    def __init__(self, output: Path, spare: Path, spare_files: dict[str, str] | SpareFiles | None) -> None:
+    def __init__(self, output: Path, spare: Path, spare_files: SpareFiles | None) -> None:
         self.output, self.spare = output.resolve(), spare.resolve()
         self._output_prefix = str(self.output) + os.sep
         self._spare = str(self.spare)
         self.spare_files = spare_files if spare_files is not None and self.spare.is_dir() else None
         self._made_dirs: set[str] = set()
 
-    def start(self, output_files: dict[str, str]) -> None:
+    def start(self, output_files: FileTable) -> None:
         """Make the spare folder ready for writing (its record is forgotten before: see build.write_site).
 
-        A spare that is not known starts again as a twin of the output (``output_files``: path ->
-        bytes hash of what it holds), all hard links made in one pass: much quicker than linking
-        them one by one as the pages are found unchanged.
+        A spare that is not known starts again as a twin of the output (``output_files``: what it
+        holds), all hard links made in one pass: much quicker than linking them one by one as the
+        pages are found unchanged.
         """
         if self.spare_files is None:
             if self.spare.exists():
                 shutil.rmtree(self.spare)
             self.spare.mkdir(parents=True)
-            self.spare_files = self._twin_of_output(output_files)
+            self.spare_files = SpareFiles(output_files, self._twin_of_output(output_files))
 
-    def _twin_of_output(self, output_files: dict[str, str]) -> dict[str, str]:
-        linked = {}
-        for relative, checksum in output_files.items():
+    def _twin_of_output(self, output_files: FileTable) -> dict[str, None]:
+        """Link every file of the output into the spare; those it could not (gone from the output:
+        made again when their page is), as SpareFiles' differences."""
+        missing = {}
+        for relative in output_files:
             try:
                 _link_or_copy(self._output_prefix + relative, self._target(relative))
             except FileNotFoundError:
-                continue  # gone from the output: made again when its page is
-            linked[relative] = checksum
-        return linked
+                missing[relative] = None
+        return missing
+
+    def carries(self, relative: str) -> bool:
+        """Whether the new version has output/'s file at ``relative`` already: nothing to do to keep it."""
+        return self.spare_files.same_as_output(relative)
 
     def write(self, relative: str, data: bytes | str) -> str:
         """Put these bytes at ``relative`` in the new version; returns their hash."""

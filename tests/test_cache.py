@@ -1,0 +1,48 @@
+"""The build cache (cache.py): what a build records of the files it wrote, read back by the next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from giaoban_site.cache import BuildCache, FileTable, Manifest
+
+FILES = {"index.html": ("k1", "c1"), "2014/10/hoi-nghi-giao-ban/index.html": ("k2", "c2"), "feed.xml": ("k3", "c3")}
+
+
+def saved_and_loaded(tmp_path: Path, files: dict[str, tuple[str, str]]) -> Manifest:
+    folder = tmp_path / "output"
+    folder.mkdir(exist_ok=True)
+    cache = BuildCache(folder)
+    cache.save_manifest(folder, Manifest("inputs", files=FileTable(files.items())))
+    return cache.load_manifest(folder)
+
+
+def test_a_record_tells_how_it_differs_from_another_folders_files(tmp_path: Path) -> None:
+    record = saved_and_loaded(tmp_path, FILES)
+    other = FileTable({"index.html": ("k1", "c1"), "2014/10/hoi-nghi-giao-ban/index.html": ("k2", "changed"),
+                       "tags/giam-sat/index.html": ("k4", "c4")}.items())
+    assert record.differences(other) == {"2014/10/hoi-nghi-giao-ban/index.html": "c2", "feed.xml": "c3", "tags/giam-sat/index.html": None}
+    assert record.differences(FileTable(FILES.items())) == {}
+
+
+def test_a_record_read_as_a_table_saves_the_same_files_again(tmp_path: Path) -> None:
+    record = saved_and_loaded(tmp_path, FILES)
+    assert record.files == FILES  # its texts are let go once the table is made ...
+    assert sorted(record.paths) == sorted(FILES) and record.checksums()["feed.xml"] == "c3"
+    assert saved_and_loaded(tmp_path, record.files).files == FILES  # ... and made again to be saved
+
+
+def test_an_empty_record_differs_in_every_file(tmp_path: Path) -> None:
+    output = FileTable([("index.html", ("k1", "c1"))])
+    assert saved_and_loaded(tmp_path, {}).differences(output) == {"index.html": None}
+    assert BuildCache(tmp_path / "output").differences_of(tmp_path / "nowhere", output) is None
+
+
+def test_a_table_keeps_hex_pairs_in_32_bytes_and_any_other_pair_as_it_is() -> None:
+    key, checksum = "0123456789abcdef" * 2, "fedcba9876543210" * 2
+    table = FileTable([("index.html", (key, checksum)), ("anh/a.webp", ("photo-key-3", checksum)), ("A.html", (key.upper(), checksum))])
+    assert table["index.html"] == (key, checksum) and table.checksum("index.html") == checksum
+    assert table["anh/a.webp"] == ("photo-key-3", checksum) and table["A.html"] == (key.upper(), checksum)
+    carried = FileTable()
+    carried.carry("index.html", table)
+    assert carried.get("index.html") == (key, checksum) and carried.get("nowhere.html") is None
