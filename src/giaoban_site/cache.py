@@ -118,9 +118,17 @@ class FileTable:
         return dict(self.items()) == (dict(other.items()) if isinstance(other, FileTable) else other)
 
     def columns(self) -> tuple[str, str, str]:
-        """Paths, keys and hashes, each as one text joined by NUL (which no path holds), in path order."""
+        """Paths, keys and hashes, each as one text joined by NUL (which no path holds), in path order.
+
+        Where every pair is 32 bytes, each column is one run of bytes written out in hex with a NUL
+        every 16 bytes, rather than 356,000 texts made to be joined (85 MiB at 100,000 articles).
+        """
         order = sorted(self._entries)
-        pairs = [self[path] for path in order]
+        entries = [self._entries[path] for path in order]
+        if all(isinstance(entry, bytes) for entry in entries):
+            return ("\0".join(order), b"".join([entry[:16] for entry in entries]).hex("\0", 16),
+                    b"".join([entry[16:] for entry in entries]).hex("\0", 16))
+        pairs = [_unpacked(entry) for entry in entries]
         return "\0".join(order), "\0".join(key for key, _ in pairs), "\0".join(checksum for _, checksum in pairs)
 
 
