@@ -46,3 +46,11 @@ def test_a_table_keeps_hex_pairs_in_32_bytes_and_any_other_pair_as_it_is() -> No
     carried = FileTable()
     carried.carry("index.html", table)
     assert carried.get("index.html") == (key, checksum) and carried.get("nowhere.html") is None
+
+
+def test_a_table_read_back_from_its_columns_is_the_same_table() -> None:
+    pairs = [(f"2014/10/bai-{n}/index.html", (f"{n:032x}", f"{n * 7:032x}")) for n in range(50)]
+    for files in (pairs, [*pairs, ("du-lieu/noi-dung.json", ("records-key", "f" * 32))]):
+        table = FileTable(files)
+        assert FileTable.from_columns(*table.columns()) == table == dict(files)
+    assert len(FileTable.from_columns("", "", "")) == 0

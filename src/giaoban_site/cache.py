@@ -77,6 +77,18 @@ class FileTable:
     def __init__(self, files: Iterable[tuple[str, tuple[str, str]]] = ()) -> None:
         self._entries: dict[str, bytes | tuple[str, str]] = {path: _packed(*pair) for path, pair in files}
 
+    @classmethod
+    def from_columns(cls, paths: str, keys: str, checksums: str) -> FileTable:
+        """The table whose ``columns()`` these are."""
+        if not paths:
+            return cls()
+        if not (_HEX_COLUMN.fullmatch(keys) and _HEX_COLUMN.fullmatch(checksums)):
+            return cls(zip(paths.split("\0"), zip(keys.split("\0"), checksums.split("\0"))))
+        table, packed = cls(), bytes.fromhex  # every pair 32 hex digits: checked once for the whole column
+        table._entries = {path: packed(key + checksum) for path, key, checksum in zip(paths.split("\0"), keys.split("\0"),
+                                                                                        checksums.split("\0"))}
+        return table
+
     def get(self, path: str, default: tuple[str, str] | None = None) -> tuple[str, str] | None:
         entry = self._entries.get(path)
         return default if entry is None else _unpacked(entry)
@@ -143,6 +155,7 @@ def _unpacked(entry: bytes | tuple[str, str]) -> tuple[str, str]:
 
 
 _HEX = re.compile("[0-9a-f]{32}")
+_HEX_COLUMN = re.compile("(?:[0-9a-f]{32}\0)*[0-9a-f]{32}")
 
 
 class Manifest:
@@ -173,9 +186,7 @@ class Manifest:
     def files(self) -> FileTable:
         """Output path -> (input key, bytes hash)."""
         if self._files is None:
-            paths, keys, checksums = (column.split("\0") for column in self._table)
-            self._files = FileTable(zip(paths, zip(keys, checksums)) if self._table[0] else ())
-            self._table = None
+            self._files, self._table = FileTable.from_columns(*self._table), None
         return self._files
 
     def _columns(self) -> tuple[str, str, str]:
