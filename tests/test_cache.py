@@ -54,3 +54,14 @@ def test_a_table_read_back_from_its_columns_is_the_same_table() -> None:
         table = FileTable(files)
         assert FileTable.from_columns(*table.columns()) == table == dict(files)
     assert len(FileTable.from_columns("", "", "")) == 0
+
+
+def test_a_table_counts_the_files_whose_bytes_changed_since_another() -> None:
+    before = FileTable([(f"p{n}.html", (f"{n:032x}", f"{n:032x}")) for n in range(4)] + [("odd.json", ("k", "c"))])
+    after = FileTable()
+    after.carry("p0.html", before)  # carried: the same entry
+    after["p1.html"] = ("f" * 32, f"{1:032x}")  # made again, same bytes
+    after["p2.html"] = (f"{2:032x}", "e" * 32)  # other bytes
+    after["odd.json"] = ("k2", "c")
+    after["new.html"] = ("a" * 32, "b" * 32)
+    assert after.changed_since(before) == 2

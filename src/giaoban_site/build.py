@@ -465,7 +465,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         writer.finish(files)
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
-    written = sum(before.checksum(path) != checksum for path, (_, checksum) in files.items())
+    written = files.changed_since(before)
     removed = sorted(path for path in before if path not in files)
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
