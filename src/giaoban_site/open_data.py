@@ -85,8 +85,15 @@ def data_json(project: Project, kept: KeptRecords | None = None) -> bytes:
         "language": project.config.language,
         "items": [],
     })
-    # The same bytes as the whole object dumped at once: "items" is its last member.
-    return head[:-2] + b",".join(record for _, record in records.values()) + b"]}"
+    # The same bytes as the whole object dumped at once: "items" is its last member. Joined once: the
+    # file is 87 MB at 100,000 articles, and joining the items first would make it twice.
+    pieces = [head[:-2]]
+    for _, record in records.values():
+        pieces += (record, b",")
+    if records:
+        pieces.pop()  # the comma after the last item
+    pieces.append(b"]}")
+    return b"".join(pieces)
 
 
 def _record_key(project: Project, doc: Document) -> str:
