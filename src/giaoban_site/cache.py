@@ -355,27 +355,29 @@ class BuildCache:
         """
         path = self.dir / name
         try:
-            data = path.read_bytes()
+            handle = open(path, "rb")  # closed by the with below, on every way out
         except FileNotFoundError:
             return empty()
-        end = data.find(b"\n", 0, 200)  # where the header ends
-        end = len(data) if end < 0 else end
-        header, payload = data[:end], memoryview(data)[end + 1:]  # a view: no second copy of a 90 MB payload
-        fields = header.split(b" ")
-        version = fields[1] if len(fields) == 3 and fields[0] == _MAGIC and any_version else code_digest().encode()
-        if len(fields) == 3 and fields[0] == _MAGIC and fields[1] != version:
-            return empty()  # written by another version of giaoban-site: stale, not damaged
-        try:
-            if fields != [_MAGIC, version, digest(payload).encode()]:
-                raise ValueError("checksum")
-            value = pickle.loads(payload)
-            if not isinstance(value, empty):
-                raise ValueError("type")
-            return value
-        except Exception:  # noqa: BLE001 - any damage at all means: do not trust it
-            if not any_version:
-                log.warning(msg("cache_corrupt", path=path))
-            return empty()
+        with handle:
+            fields = handle.readline(200).rstrip(b"\n").split(b" ")
+            version = fields[1] if len(fields) == 3 and fields[0] == _MAGIC and any_version else code_digest().encode()
+            if len(fields) == 3 and fields[0] == _MAGIC and fields[1] != version:
+                return empty()  # written by another version of giaoban-site: stale, not damaged
+            try:
+                # Checked, then read, from the file a piece at a time: memory never holds the payload's
+                # bytes beside what they make (the search postings are 90 MB at 100,000 articles).
+                start = handle.tell()
+                if fields != [_MAGIC, version, _digest_of_rest(handle).encode()]:
+                    raise ValueError("checksum")
+                handle.seek(start)
+                value = pickle.load(handle)
+                if not isinstance(value, empty):
+                    raise ValueError("type")
+                return value
+            except Exception:  # noqa: BLE001 - any damage at all means: do not trust it
+                if not any_version:
+                    log.warning(msg("cache_corrupt", path=path))
+                return empty()
 
     def save(self, name: str, value: object) -> None:
         if not self.writable:
@@ -392,6 +394,15 @@ class BuildCache:
             handle.seek(0)
             handle.write(b" ".join([*header, payload.hexdigest().encode()]) + b"\n")
         os.replace(temporary, self.dir / name)
+
+
+def _digest_of_rest(handle) -> str:
+    """``digest()`` of what is left to read of a file, read a piece at a time."""
+    h = hashlib.blake2b(digest_size=16)
+    while piece := handle.read(1 << 20):
+        h.update(piece)
+    h.update(b"\0")  # digest() ends every part so
+    return h.hexdigest()
 
 
 class _HashingWriter:
