@@ -325,7 +325,7 @@ class PageRenderer:
         self.terms = {t.key: t for terms in site.terms.values() for t in terms}
         self.term_links = {key: _link_to(t) for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
-        self._fragments: dict[tuple[str, str], Markup] = {}
+        self._fragments: dict[tuple[str, str], bytes] = {}  # as UTF-8: half the memory of Vietnamese text
         # Breadcrumbs, made once each so that page keys hash each crumb once: a category's by its slug
         # ("" for home), what is above an item by its main category's name, a list's by its key.
         self._trails: dict[str, list[Crumb]] = {}
@@ -345,12 +345,18 @@ class PageRenderer:
 
     def fragment(self, template: str, article: Document) -> Markup:
         """``template`` rendered for one article, once per process: list pages repeat their items.
-        It is given the article and its lead photo (whose key is part of the article's in page keys)."""
+        It is given the article and its lead photo (whose key is part of the article's in page keys).
+
+        Kept as UTF-8 until used again: the process rendering the lists keeps every item's (100,000
+        at 100,000 articles, 150 MiB as text, 80 MiB so)."""
         key = (template, article.source)
-        if key not in self._fragments:
-            photo = self.site.photos.of(article, article.image)
-            self._fragments[key] = Markup(self.env.get_template(template).render(article=article, photo=photo))
-        return self._fragments[key]
+        kept = self._fragments.get(key)
+        if kept is not None:
+            return Markup(kept.decode("utf-8"))
+        photo = self.site.photos.of(article, article.image)
+        made = self.env.get_template(template).render(article=article, photo=photo)
+        self._fragments[key] = made.encode("utf-8")
+        return Markup(made)
 
     def replace_document(self, doc: Document) -> None:
         """Render ``doc`` in place of the document of its file from now on (the preview's quick pages)."""
