@@ -147,9 +147,8 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
             templates = templates_digest(config)
             inputs, frame = inputs_digest(config, options.drafts, output, sources, templates)
     missing_in_output = lookup.result()
-    if up_to_date(manifest, inputs, options.now) and manifest.paths and not missing_in_output:
-        paths = manifest.paths
-        return BuildReport(output, _pages(paths), 0, len(paths), manifest.scheduled, time.monotonic() - started,
+    if up_to_date(manifest, inputs, options.now) and not manifest.empty and not missing_in_output:
+        return BuildReport(output, manifest.pages, 0, manifest.count, manifest.scheduled, time.monotonic() - started,
                            upcoming=manifest.upcoming)
     with _beside(lambda: missing_files(cache.recorded_paths(cache.spare), cache.spare), options) as lookup:
         project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)

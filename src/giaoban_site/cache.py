@@ -43,6 +43,9 @@ _MAGIC = b"giaoban-cache-1"  # header: magic, code digest, payload checksum; the
 def digest(*parts: bytes | str) -> str:
     """A short, stable hash of byte or text parts."""
     h = hashlib.blake2b(digest_size=16)
+    if parts and all(isinstance(part, str) for part in parts):  # one text, hashed at once (inputs_digest has 100,000 parts)
+        h.update(("\0".join(parts) + "\0").encode("utf-8"))
+        return h.hexdigest()
     for part in parts:
         h.update(part.encode("utf-8") if isinstance(part, str) else part)
         h.update(b"\0")
@@ -187,6 +190,18 @@ class Manifest:
     def paths(self) -> list[str]:
         """Every file's path in the output folder, without making the whole table."""
         return list(self._files) if self._files is not None else [p for p in self._table[0].split("\0") if p]
+
+    @property
+    def count(self) -> int:
+        """How many files it names."""
+        return len(self._files) if self._files is not None else self._table[0].count("\0") + bool(self._table[0])
+
+    @property
+    def pages(self) -> int:
+        """How many of them are HTML pages."""
+        if self._files is not None:
+            return sum(path.endswith(".html") for path in self._files)
+        return self._table[0].count(".html\0") + self._table[0].endswith(".html")  # no path holds a NUL
 
     @property
     def files(self) -> FileTable:

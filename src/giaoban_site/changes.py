@@ -16,6 +16,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -43,11 +44,24 @@ class Asset(NamedTuple):
 
 @dataclass(frozen=True)
 class Sources:
-    """Every file under content/: Markdown files with the hash of their bytes and of the parse
-    settings, the others with the hash of their bytes and their size."""
+    """Every file under content/ by path relative to the site root: Markdown files with the hash of
+    their bytes, the others with the hash of their bytes and their size."""
 
-    documents: dict[str, str]  # by path relative to the site root
+    settings: str  # parse_settings(): what a parse depends on besides the file
+    texts: dict[str, str]  # Markdown file -> the hash of its bytes
     assets: dict[str, Asset]
+
+    @cached_property
+    def documents(self) -> dict[str, str]:
+        """Markdown file -> its source digest, of its bytes and the parse settings: what the store keeps
+        its parse by. Made when first asked: a build with nothing to do needs none of them."""
+        with_settings = hashlib.blake2b(self.settings.encode() + b"\0", digest_size=16)  # digest(settings, ...), begun once
+
+        def document_digest(text: str) -> str:
+            h = with_settings.copy()
+            h.update(text.encode() + b"\0")
+            return h.hexdigest()
+        return {name: document_digest(text) for name, text in self.texts.items()}
 
 
 def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources:
@@ -78,13 +92,7 @@ def scan_sources(config: SiteConfig, cache: BuildCache | None = None) -> Sources
             read += 1
     if cache and (read or files.keys() != previous.files.keys()):  # read: maybe only too recent to trust, until now
         cache.save_scan(ScanRecord(started, files))
-    with_settings = hashlib.blake2b(settings.encode() + b"\0", digest_size=16)  # digest(settings, ...), begun once
-
-    def document_digest(source: str) -> str:
-        h = with_settings.copy()
-        h.update(source.encode() + b"\0")
-        return h.hexdigest()
-    return Sources({name: document_digest(entry[-1]) for name, entry in files.items() if is_document(name)},
+    return Sources(settings, {name: entry[-1] for name, entry in files.items() if is_document(name)},
                    {name: Asset(entry[-1], entry[0]) for name, entry in files.items() if not is_document(name)})
 
 
@@ -113,7 +121,8 @@ def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sourc
     for name in (REDIRECTS_FILE, VIEWS_FILE, AUTHORS_FILE):  # the data files beside site.yaml
         if (config.root / name).is_file():
             parts.append(name + digest((config.root / name).read_bytes()))
-    return digest(*parts, *(f"{name}:{value}" for name, value in sources.documents.items())), digest(*parts, *sources.documents)
+    texts = sources.texts  # with the settings, as good as the documents' digests, and quicker (see Sources.documents)
+    return digest(*parts, sources.settings, *(f"{name}:{value}" for name, value in texts.items())), digest(*parts, *texts)
 
 
 def templates_digest(config: SiteConfig) -> str:
