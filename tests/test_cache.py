@@ -65,3 +65,24 @@ def test_a_table_counts_the_files_whose_bytes_changed_since_another() -> None:
     after["odd.json"] = ("k2", "c")
     after["new.html"] = ("a" * 32, "b" * 32)
     assert after.changed_since(before) == 2
+
+
+def test_a_record_of_packed_pairs_tells_its_differences_and_hashes_in_hex(tmp_path: Path) -> None:
+    files = {f"2014/10/bai-{n}/index.html": (f"{n:032x}", f"{n * 7:032x}") for n in range(5)}
+    record = saved_and_loaded(tmp_path, files)
+    assert isinstance(record._columns()[2], bytes)  # 16 bytes a hash, not 32 hex digits and a NUL
+    other = FileTable(files.items())
+    other["2014/10/bai-1/index.html"] = (f"{1:032x}", "e" * 32)
+    other["moi.html"] = ("a" * 32, "b" * 32)
+    assert record.differences(other) == {"2014/10/bai-1/index.html": f"{7:032x}", "moi.html": None}
+    assert record.checksums()["2014/10/bai-4/index.html"] == f"{28:032x}"
+    assert record.count == 5 and record.pages == 5 and record.files == files
+
+
+def test_an_earlier_versions_record_of_hex_texts_reads_as_the_same_table() -> None:
+    files = [(f"bai-{n}.html", (f"{n:032x}", f"{n * 3:032x}")) for n in range(3)]
+    texts = ("\0".join(p for p, _ in files), "\0".join(k for _, (k, _) in files), "\0".join(c for _, (_, c) in files))
+    assert FileTable.from_columns(*texts) == FileTable(files)
+    record = Manifest()
+    record._files, record._table = None, texts
+    assert record.checksums()["bai-2.html"] == f"{6:032x}" and record.differences(FileTable(files)) == {}

@@ -46,7 +46,7 @@ from .render import PageJob, PageKind, PageRenderer, make_environment, plan_page
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
 from .shown import ShownIndex, ShownIndexMaker, sources_in
-from .site import Site, build_site, check_unique_urls, item_url
+from .site import Site, build_site, check_unique_urls, item_url, page_files
 from .store import Store
 from .translations import check_translations, link_translations
 from .workers import Background, default_jobs, run_parallel
@@ -520,7 +520,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         return job.path, key or keys[edition].of(job, context), writer.write(job.path, page), sources_in(context, memo)
 
     jobs = [(job, index) for index, edition in enumerate(editions) for job in edition.jobs]
-    paths = tuple(job.path for job, _ in jobs)
+    paths = page_files([job.url for job, _ in jobs])
     documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
     previous = manifest.shown if reuse and frame and not manifest.is_due(project.options.now) else None
     edited = previous.edited(frame, documents, paths) if previous else None
@@ -530,7 +530,12 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     files = FileTable()  # path -> (input key, bytes hash)
     pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in jobs]
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
-    for (job, number), path in zip(jobs, paths) if reuse else ():  # a job's path is worked out each time it is asked for
+    walked: Iterable[tuple[tuple[PageJob, int], str]] = zip(jobs, paths) if reuse else ()
+    if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
+        files.carry_all(writer.carried(path for path in paths if path not in to_key), reuse)
+        carried = files.keys()
+        walked = [(item, path) for item, path in walked if path not in carried]
+    for (job, number), path in walked:
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it: as the last build made it
             if writer.carries(path) or writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)

@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Container, Iterator
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator
 
 if TYPE_CHECKING:
     from .cache import FileTable
@@ -57,7 +57,12 @@ class SpareFiles:
 
     def same_as_output(self, path: str) -> bool:
         """Whether it holds output/'s file at ``path``, bytes and all."""
-        return path not in self._differences and path in self._output
+        return path not in self._differences and path in self._output.keys()
+
+    def all_same_as_output(self, paths: Iterable[str]) -> list[str]:
+        """Those of ``paths`` it holds as output/ does (``same_as_output``), in one pass."""
+        differences, output = self._differences, self._output.keys()
+        return [path for path in paths if path not in differences and path in output]
 
     def __contains__(self, path: str) -> bool:
         return self.get(path) is not None
@@ -109,6 +114,10 @@ class OutputWriter:
     def carries(self, relative: str) -> bool:
         """Whether the new version has output/'s file at ``relative`` already: nothing to do to keep it."""
         return self.spare_files.same_as_output(relative)
+
+    def carried(self, paths: Iterable[str]) -> list[str]:
+        """Those of ``paths`` the new version has as output/ does (``carries``), in one pass."""
+        return self.spare_files.all_same_as_output(paths)
 
     def write(self, relative: str, data: bytes | str) -> str:
         """Put these bytes at ``relative`` in the new version; returns their hash."""

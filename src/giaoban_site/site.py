@@ -134,6 +134,11 @@ def page_file(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+def page_files(urls: Iterable[str]) -> tuple[str, ...]:
+    """``page_file`` of each URL, without a call for each (355,000 pages at 100,000 articles)."""
+    return tuple([url + "index.html" if url == "" or url.endswith("/") else url for url in urls])
+
+
 def _with_feature(items: dict[str, list[Document]], config: SiteConfig, feature: Feature) -> list[Document]:
     names = config.types.with_feature(feature)
     chosen = [doc for name, of_type in items.items() if name in names for doc in of_type]
