@@ -263,7 +263,7 @@ def test_deleted_article_and_unused_tag_pages_disappear(built: SiteDir) -> None:
 def test_corrupt_cache_is_ignored_with_a_warning(built: SiteDir) -> None:
     cache = built.root / ".giaoban-cache" / "output"
     kept = [path for path in cache.iterdir() if path.suffix in (".pickle", ".sqlite")]
-    assert {"bodies.sqlite", "search-postings.pickle"} <= {p.name for p in kept}
+    assert {"bodies.sqlite", "search.sqlite"} <= {p.name for p in kept}
     assert any(p.name.startswith("manifest-") for p in kept)
     for path in kept:
         data = path.read_bytes()

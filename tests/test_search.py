@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import unicodedata
+from array import array
 from pathlib import Path
 
 import pytest
 from conftest import REPO, SiteDir, run_giaoban, tree_digest
+
+from giaoban_site.cache import digest
+from giaoban_site.content import Document
+from giaoban_site.search import index_words, open_postings, update_postings
+from giaoban_site.store import MemoryStore
 
 SEED_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"
 
@@ -140,3 +147,59 @@ def test_without_javascript_the_form_asks_a_search_engine_for_this_site(browser,
     hrefs = page.eval_on_selector_all(".search-browse a", "links => links.map(a => a.getAttribute('href'))")
     assert hrefs == ["/chu-de/", "/chuyen-muc/", "/luu-tru/"]
     context.close()
+
+
+def _articles(texts: dict[int, tuple[str, str]], store: MemoryStore) -> list[Document]:
+    """Articles by id with (title, body), their words in ``store`` as parsing puts them."""
+    documents = []
+    for number, (title, body) in sorted(texts.items()):
+        doc = Document(f"content/2024/05/a{number}.md", "article", title, f"a{number}", "", digest=digest(title, body))
+        store.put_many([], [(doc.digest, "", "", *index_words(doc, body))])
+        documents.append(doc)
+    return documents
+
+
+def _rows(connection: sqlite3.Connection) -> dict[str, tuple[list[int], list[int]]]:
+    rows = connection.execute("SELECT word, body, title FROM words")
+    return {word: (list(array("I", body)), list(array("I", title))) for word, body, title in rows}
+
+
+def test_postings_updated_row_by_row_equal_postings_grouped_again() -> None:
+    store, kept = MemoryStore(), open_postings(None)
+    texts = {number: (f"Kỳ họp thứ {number}", f"Đại biểu thảo luận ngân sách {number}") for number in range(60)}
+    assert update_postings(kept, _articles(texts, store), store) is None  # the first time, every word
+    edits = [
+        {3: ("Kỳ họp thứ 3", "Đại biểu chất vấn giám đốc sở")},  # a body: "ngân sách" leaves, "chất vấn" comes
+        {5: ("Hội nghị giao ban Trùng Khánh", texts[5][1])},  # a title
+        {60: ("Tin mới nhất", "Đại biểu tiếp xúc cử tri")},  # a newest article
+        {number: (texts[number][0], f"Nội dung mới {number}") for number in range(20, 40)},  # 20 at once
+    ]
+    touched_by = []
+    for edit in edits:
+        texts.update(edit)
+        documents = _articles(texts, store)
+        touched_by.append(update_postings(kept, documents, store))
+        again = open_postings(None)
+        assert update_postings(again, documents, store) is None
+        assert _rows(kept) == _rows(again)
+    assert {"chat", "van", "ngan", "sach"} <= touched_by[0] and "dai" not in touched_by[0]  # out and in again: unchanged
+    assert {"hoi", "nghi", "trung", "khanh", "ky", "hop"} <= touched_by[1]
+    assert "cu" in touched_by[2] and "noi" in touched_by[3] and "ngan" in touched_by[3]
+    assert update_postings(kept, documents, store) == set()  # nothing changed
+
+
+def test_damaged_kept_postings_are_reported_and_made_again(site: SiteDir) -> None:
+    for number in range(3):
+        site.article(f"content/2024/05/a{number}.md", f"Kỳ họp thứ {number}", f"2024-05-0{number + 1}", body="Đại biểu thảo luận.")
+    assert site.build().returncode == 0
+    index = tree_digest(site.output / "tim-kiem")
+    kept = site.root / ".giaoban-cache" / "output" / "search.sqlite"
+    kept.write_bytes(b"\0garbage" * 512)
+    site.article("content/2024/05/a1.md", "Kỳ họp thứ 1", "2024-05-02", body="Đại biểu chất vấn.")
+    result = site.build()
+    assert result.returncode == 0 and "search.sqlite" in result.stderr and "bị hỏng" in result.stderr
+    assert tree_digest(site.output / "tim-kiem") != index
+    shard = json.loads((site.output / "tim-kiem" / "chi-muc" / "cha.json").read_text(encoding="utf-8"))
+    assert shard["w"]["chat"] == [1]
+    assert site.build("--output", str(site.root / "again")).returncode == 0  # as a clean build makes it
+    assert tree_digest(site.root / "again" / "tim-kiem") == tree_digest(site.output / "tim-kiem")

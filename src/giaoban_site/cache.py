@@ -7,7 +7,7 @@
 - ``manifest-<folder>.pickle``: per generation folder, each file's input key and bytes hash; the
   name is the folder's identity, which the swap keeps, so a record always describes its folder;
 - ``shown-<folder>.pickle``: beside it, which pages of that folder show which content files (shown.py);
-- ``search-postings.pickle``: the search index's postings (search.py);
+- ``search.sqlite``: the search index's postings, one row per word (search.py);
 - ``memo-*.pickle``: results kept while their inputs stay the same (related articles).
 
 Every pickle carries a checksum and the code version: a corrupt or truncated cache is reported
@@ -410,7 +410,7 @@ class BuildCache:
                 return empty()  # written by another version of giaoban-site: stale, not damaged
             try:
                 # Checked, then read, from the file a piece at a time: memory never holds the payload's
-                # bytes beside what they make (the search postings are 90 MB at 100,000 articles).
+                # bytes beside what they make (the open data records are 100 MB at 100,000 articles).
                 start = handle.tell()
                 if fields != [_MAGIC, version, _digest_of_rest(handle).encode()]:
                     raise ValueError("checksum")

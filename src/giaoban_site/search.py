@@ -21,18 +21,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import pickle
+import logging
 import re
+import sqlite3
 from array import array
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import defaultdict
-from dataclasses import dataclass, field
-from itertools import chain, repeat
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from contextlib import closing
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
+from .cache import code_digest
 from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
+from .messages import msg
 from .public import public_items
 from .store import Store
 from .vietnamese import format_date, words
@@ -46,38 +50,8 @@ SHARD_DIR = "chi-muc/"
 DOC_DIR = "bai/"
 KEY_LENGTH = 3
 _PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
-
-
-@dataclass
-class Postings:
-    """The inverted index: each folded word with the ascending ids of the articles holding it.
-
-    Kept in the build cache, so that a rebuild after an edit updates the few words and shards
-    that changed instead of regrouping every word of every article.
-    """
-
-    articles: list[tuple[str, str]] = field(default_factory=list)  # by id: (source, digest)
-    body: dict[str, array] = field(default_factory=dict)  # word -> ids of articles with it anywhere
-    title: dict[str, array] = field(default_factory=dict)  # word -> ids of articles with it in the title
-    shard_hashes: dict[str, str] = field(default_factory=dict)  # shard key -> hash of its file as last written
-
-    # Pickled with each array as its bytes: at 100,000 articles (200,000 words) a third of the time
-    # of pickling the arrays themselves, each of which pickle takes apart and puts together one by one;
-    # the bytes read from the arrays where they are (pickle.PickleBuffer), not copied first (70 MiB).
-    def __getstate__(self) -> tuple:
-        return self.articles, _as_buffers(self.body), _as_buffers(self.title), self.shard_hashes
-
-    def __setstate__(self, state: tuple) -> None:
-        self.articles, body, title, self.shard_hashes = state
-        self.body, self.title = _from_bytes(body), _from_bytes(title)
-
-
-def _as_buffers(postings: dict[str, array]) -> dict[str, pickle.PickleBuffer]:
-    return {word: pickle.PickleBuffer(ids) for word, ids in postings.items()}
-
-
-def _from_bytes(postings: dict[str, bytes | bytearray]) -> dict[str, array]:
-    return dict(zip(postings, map(array, repeat("I"), postings.values())))
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def shard_key(word: str) -> str:
@@ -110,65 +84,158 @@ def search_record(doc: Document, text: str, shown_date: Callable[[dt.date], str]
     return _json({"t": doc.title, "u": doc.url, **dates, "x": text})
 
 
-def update_postings(documents: list[Document], previous: Postings, store: Store) -> tuple[Postings, set[str] | None]:
-    """Postings for ``documents`` (in id order) and the words whose postings changed (None: all of them).
+# The postings, kept between builds in an SQLite file of the build cache, one row per word: a
+# rebuild after an edit reads and writes the rows of the words it touched and the shards they are
+# in, never the whole index (at 100,000 articles, 200,000 words and 80 MB of ids, which a pickle
+# read and wrote whole on every build, and memory held twice while reading it).
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (id INTEGER PRIMARY KEY, source TEXT, digest TEXT);
+CREATE TABLE IF NOT EXISTS words (shard TEXT, word TEXT, body BLOB, title BLOB, PRIMARY KEY (shard, word)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shards (shard TEXT PRIMARY KEY, hash TEXT);
+"""
+_EMPTIED = ("DELETE FROM articles", "DELETE FROM words", "DELETE FROM shards")
 
-    ``previous`` is updated in place when every article it knew keeps its id and few changed (an
-    edited body or title, a newest article added); otherwise, as when an article is deleted or
-    inserted among older ones, everything is grouped again.
+
+def open_postings(path: Path | None, writable: bool = True) -> sqlite3.Connection:
+    """The kept postings at ``path``, emptied if another version of giaoban-site made them.
+
+    Not ``writable`` (``giaoban check``): a copy in memory, so that nothing on disk changes. None: in memory, empty.
+    """
+    if path is not None and writable:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA synchronous=OFF")  # a cache: damage is found (DatabaseError) and it starts again
+    else:
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        if path is not None and path.exists():
+            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as kept:
+                kept.backup(connection)
+    connection.executescript(_SCHEMA)
+    version = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+    if version != (code_digest(),):
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in _EMPTIED:
+            connection.execute(statement)
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (code_digest(),))
+        connection.execute("COMMIT")
+    return connection
+
+
+def update_postings(connection: sqlite3.Connection, documents: list[Document], store: Store) -> set[str] | None:
+    """Bring the kept postings to ``documents`` (in id order); the words whose postings changed (None: all of them).
+
+    Updated row by row when every article kept keeps its id and few changed (an edited body or title, a
+    newest article added); otherwise, as when an article is deleted or inserted among older ones, every
+    word is grouped again. Within the caller's transaction.
     """
     keys = [(doc.source, doc.digest) for doc in documents]
-    known = previous.articles
+    known = connection.execute("SELECT source, digest FROM articles ORDER BY id").fetchall()
     changed = [number for number, (old, new) in enumerate(zip(known, keys)) if old != new]
     changed += range(len(known), len(keys))
     if not known or len(keys) < len(known) or any(known[n][0] != keys[n][0] for n in changed if n < len(known)) \
             or len(changed) > max(50, len(keys) // 10):
-        return _full_postings(documents, keys, store), None
-    gone = {number for number in changed if number < len(known)}
-    before: tuple[dict, dict] = ({}, {})  # body, title: word -> its ids before this update (None: new word)
-    for postings_of, original in zip((previous.body, previous.title), before):
-        for word, ids in postings_of.items():
-            if not gone.isdisjoint(ids):
-                original[word] = array("I", ids)
-                for number in gone.intersection(ids):
-                    ids.remove(number)
+        _all_postings(connection, documents, keys, store)
+        return None
+    rows = _Rows(connection)
+    rows.remove({number for number in changed if number < len(known)})
     for number, title_words, all_words in _words_by_id(documents, set(changed), store):
-        for postings_of, original, words_of in ((previous.body, before[0], all_words), (previous.title, before[1], title_words)):
-            for word in words_of.split():
-                if word not in original:
-                    original[word] = array("I", postings_of[word]) if word in postings_of else None
-                insort(postings_of.setdefault(word, array("I")), number)
-    touched = set()
-    for postings_of, original in zip((previous.body, previous.title), before):
-        for word, ids in original.items():
-            if not postings_of[word]:
-                del postings_of[word]
-            if postings_of.get(word) != ids:  # removed and added again is no change
-                touched.add(word)
-    previous.articles = keys
-    return previous, touched
+        for word in all_words.split():
+            rows.add(word, number)
+        for word in title_words.split():
+            rows.add(word, number, in_title=True)
+    connection.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)", [(number, *keys[number]) for number in changed])
+    return rows.save()
 
 
-def _full_postings(documents: list[Document], keys: list[tuple[str, str]], store: Store) -> Postings:
-    body: dict[str, list[int]] = defaultdict(list)
-    title: dict[str, list[int]] = defaultdict(list)
+class _Rows:
+    """The rows an update reads, changes and writes back: word -> [body ids, title ids]."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.ids: dict[str, tuple[array, array]] = {}
+        self.before: dict[str, tuple[bytes, bytes] | None] = {}  # as read (None: a new word), to tell what changed
+
+    def remove(self, gone: set[int]) -> None:
+        """Take the ``gone`` ids out of every word that has them. Which words those are, only their rows
+        tell: each is looked through, at C speed where few ids go (an edit)."""
+        if not gone:
+            return
+        needles = [array("I", [number]).tobytes() for number in gone] if len(gone) <= 16 else None
+        for word, body, title in self.connection.execute("SELECT word, body, title FROM words"):
+            # A title's word is among the body's words (index_words): its ids are the body's too.
+            if _holds(body, needles) if needles else not gone.isdisjoint(array("I", body)):
+                self.before[word] = (body, title)
+                self.ids[word] = (_without(array("I", body), gone), _without(array("I", title), gone))
+
+    def add(self, word: str, number: int, in_title: bool = False) -> None:
+        if word not in self.ids:
+            row = self.connection.execute("SELECT body, title FROM words WHERE shard = ? AND word = ?", (shard_key(word), word)).fetchone()
+            self.before[word] = row
+            self.ids[word] = (array("I", row[0]), array("I", row[1])) if row else (array("I"), array("I"))
+        insort(self.ids[word][1 if in_title else 0], number)
+
+    def save(self) -> set[str]:
+        """Write back the rows that changed (deleting those left empty); their words."""
+        touched = set()
+        for word, (body, title) in self.ids.items():
+            packed = (body.tobytes(), title.tobytes())
+            if packed == self.before[word]:  # removed and added again is no change
+                continue
+            touched.add(word)
+            if body:
+                self.connection.execute("INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?)", (shard_key(word), word, *packed))
+            else:
+                self.connection.execute("DELETE FROM words WHERE shard = ? AND word = ?", (shard_key(word), word))
+        return touched
+
+
+def _without(ids: array, gone: set[int]) -> array:
+    """Ascending ``ids`` without those ``gone``, each found by halving: a common word has an id for most articles."""
+    for number in gone:
+        place = bisect_left(ids, number)
+        if place < len(ids) and ids[place] == number:
+            del ids[place]
+    return ids
+
+
+def _holds(ids: bytes, needles: list[bytes]) -> bool:
+    """Whether packed ids hold any of ``needles`` (ids packed alike), at a whole id's place."""
+    for needle in needles:
+        start = ids.find(needle)
+        while start != -1:
+            if start % 4 == 0:
+                return True
+            start = ids.find(needle, start + 1)
+    return False
+
+
+def _all_postings(connection: sqlite3.Connection, documents: list[Document], keys: list[tuple[str, str]], store: Store) -> None:
+    """Every word grouped again, and its row written; each word's ids let go once written."""
+    # Arrays, not lists: at 100,000 articles, 21 million ids take 85 MB, not 750 MB of Python ints.
+    body: dict[str, array] = defaultdict(lambda: array("I"))
+    title: dict[str, array] = defaultdict(lambda: array("I"))
     for number, title_words, all_words in _words_by_id(documents, set(range(len(documents))), store):
         for word in title_words.split():
             title[word].append(number)
         for word in all_words.split():
             body[word].append(number)
-    return Postings(keys, _as_arrays(body), _as_arrays(title))
+    for statement in _EMPTIED:
+        connection.execute(statement)
+    connection.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
+                           ((shard_key(word), word, _packed(body.pop(word)), _packed(title.pop(word, array("I")))) for word in list(body)))
+    connection.executemany("INSERT INTO articles VALUES (?, ?, ?)", [(number, *key) for number, key in enumerate(keys)])
 
 
-def _as_arrays(postings: dict[str, list[int]]) -> dict[str, array]:
-    """Lists to compact arrays, each list dropped as soon as it is copied: memory holds one form."""
-    return {word: array("I", sorted(postings.pop(word))) for word in list(postings)}
+def _packed(ids: array) -> bytes:
+    """Ids in ascending order (the store gives articles in any order), as a row keeps them."""
+    return array("I", sorted(ids)).tobytes()
 
 
-def shard_json(words: list[str], postings: Postings) -> str:
-    """One shard's file: ``{"w": {word: ids}, "t": {word: ids}}`` with delta-encoded ids."""
-    return _json({"w": {w: _delta(postings.body[w]) for w in words},
-                  "t": {w: _delta(postings.title[w]) for w in words if w in postings.title}})
+def shard_json(rows: list[tuple[str, bytes, bytes]]) -> str:
+    """One shard's file from its rows (word, body ids, title ids): ``{"w": {word: ids}, "t": {word: ids}}``, ids delta-encoded."""
+    return _json({"w": {word: _delta(array("I", body)) for word, body, _ in rows},
+                  "t": {word: _delta(array("I", title)) for word, _, title in rows if title}})
 
 
 def _words_by_id(documents: list[Document], wanted: set[int], store: Store) -> Iterator[tuple[int, str, str]]:
@@ -201,30 +268,61 @@ class SearchIndex:
     per_language = True  # each edition's search page finds its own language's articles only
 
     def outputs(self, project: Project) -> list[str]:
-        postings, _ = self._postings(project)
-        return sorted({self._shard_path(project.config, shard_key(word)) for word in postings.body})
+        def shard_paths(connection: sqlite3.Connection, _: set[str] | None) -> list[str]:
+            keys = [row[0] for row in connection.execute("SELECT DISTINCT shard FROM words")]
+            connection.execute("ROLLBACK")  # brought up to date to be listed, then left as they were
+            return sorted(self._shard_path(project.config, key) for key in keys)
+        return _with_postings(project, shard_paths)
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
-        postings, touched = self._postings(project)
-        shards: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(postings.body):
-            shards[shard_key(word)].append(word)
-        touched_shards = None if touched is None else {shard_key(word) for word in touched}
-        hashes = {}
-        for key, words_in_shard in shards.items():
-            path = self._shard_path(project.config, key)
-            known = postings.shard_hashes.get(key)
-            unchanged = touched_shards is not None and key not in touched_shards and known
-            hashes[key] = known if unchanged and write.keep(path, known) else write(path, shard_json(words_in_shard, postings))
-        postings.shard_hashes = hashes
-        if project.cache:
-            project.cache.save(project.cache_name("search-postings.pickle"), postings)
-
-    @staticmethod
-    def _postings(project: Project) -> tuple[Postings, set[str] | None]:
-        previous = project.cache.load(project.cache_name("search-postings.pickle"), Postings) if project.cache else Postings()
-        return update_postings(articles_by_id(public_items(project.site, Feature.SEARCH)), previous, project.store)
+        def write_shards(connection: sqlite3.Connection, touched: set[str] | None) -> None:
+            touched_shards = None if touched is None else {shard_key(word) for word in touched}
+            known = dict(connection.execute("SELECT shard, hash FROM shards"))
+            hashes = {}
+            for key, rows in _shards(connection):
+                path = self._shard_path(project.config, key)
+                unchanged = touched_shards is not None and key not in touched_shards and key in known
+                hashes[key] = known[key] if unchanged and write.keep(path, known[key]) else write(path, shard_json(rows()))
+            connection.execute("DELETE FROM shards")
+            connection.executemany("INSERT INTO shards VALUES (?, ?)", hashes.items())
+            connection.execute("COMMIT")
+        _with_postings(project, write_shards)
 
     @staticmethod
     def _shard_path(config: SiteConfig, key: str) -> str:
         return f"{config.url('search')}{SHARD_DIR}{shard_file(key)}.json"
+
+
+def _shards(connection: sqlite3.Connection) -> Iterator[tuple[str, Callable[[], list[tuple[str, bytes, bytes]]]]]:
+    """Each shard's key, and what reads its rows (word, body ids, title ids) when they are wanted."""
+    for (key,) in connection.execute("SELECT DISTINCT shard FROM words").fetchall():
+        yield key, lambda key=key: connection.execute("SELECT word, body, title FROM words WHERE shard = ?", (key,)).fetchall()
+
+
+def _with_postings(project: Project, work: Callable[[sqlite3.Connection, set[str] | None], T]) -> T:
+    """``work`` on the kept postings brought up to the site's articles, in a transaction ``work`` ends,
+    given the words whose postings changed (None: all). Kept postings that cannot be read are
+    reported, and made again."""
+    cache = project.cache
+    path = cache.dir / project.cache_name("search.sqlite") if cache else None
+    writable = bool(cache and cache.writable)
+    if writable:  # where earlier versions kept them, as one pickle (90 MB at 100,000 articles)
+        (cache.dir / project.cache_name("search-postings.pickle")).unlink(missing_ok=True)
+    articles = articles_by_id(public_items(project.site, Feature.SEARCH))
+    try:
+        return _postings_work(open_postings(path, writable), articles, project.store, work)
+    except sqlite3.DatabaseError:
+        if path is None:
+            raise
+        log.warning(msg("cache_corrupt", path=path))
+        if writable:
+            for damaged in (path, path.with_name(path.name + "-journal")):
+                damaged.unlink(missing_ok=True)
+        return _postings_work(open_postings(path if writable else None, writable), articles, project.store, work)
+
+
+def _postings_work(connection: sqlite3.Connection, articles: list[Document], store: Store,
+                   work: Callable[[sqlite3.Connection, set[str] | None], T]) -> T:
+    with closing(connection):  # closed before ``work`` commits: nothing of the update is kept
+        connection.execute("BEGIN IMMEDIATE")
+        return work(connection, update_postings(connection, articles, store))
