@@ -69,3 +69,20 @@ def test_a_rebuild_reuses_unchanged_records_and_makes_the_bytes_of_a_clean_build
     assert site.build().returncode == 0  # every record's address changes with the site's
     urls = [item["url"] for item in json.loads((site.output / "du-lieu/noi-dung.json").read_bytes())["items"]]
     assert urls and all(url.startswith("https://hdnd.gov.vn/") for url in urls)
+
+
+def test_items_added_deleted_and_moved_in_time_keep_a_clean_builds_order(tmp_path: Path, site: SiteDir) -> None:
+    _site(site)
+    for number in range(4):
+        site.article(f"content/2023/0{number + 1}/tin-{number}.md", f"Tin Trùng Khánh số {number}", f"2023-0{number + 1}-15")
+    assert site.build().returncode == 0
+    site.article("content/2024/06/moi.md", "Tin mới nhất về giao ban", "2024-06-01")  # first in the file
+    (site.root / "content/2023/02/tin-1.md").unlink()
+    site.article("content/2023/03/tin-2.md", "Tin Trùng Khánh số 2", "2022-12-31")  # moves down the file
+    assert site.build().returncode == 0
+    rebuilt = (site.output / "du-lieu/noi-dung.json").read_bytes()
+    titles = [item["title"] for item in json.loads(rebuilt)["items"]]
+    assert titles.index("Tin mới nhất về giao ban") == 0 and "Tin Trùng Khánh số 1" not in titles
+    assert titles.index("Tin Trùng Khánh số 3") < titles.index("Tin Trùng Khánh số 0") < titles.index("Tin Trùng Khánh số 2")
+    assert site.build("--output", str(tmp_path / "clean")).returncode == 0
+    assert (tmp_path / "clean/du-lieu/noi-dung.json").read_bytes() == rebuilt

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SiteDir, run_giaoban, tree_digest
 
-from giaoban_site.cache import digest
+from giaoban_site.cache import digest, scratch_database
 from giaoban_site.content import Document
-from giaoban_site.search import index_words, open_postings, update_postings
+from giaoban_site.search import SCHEMA, index_words, update_postings
 from giaoban_site.store import MemoryStore
 
 SEED_URL = "2014/10/hoi-nghi-giao-ban-thuong-truc-hdnd-lan-thu-2-nam-2014/"
@@ -165,7 +165,7 @@ def _rows(connection: sqlite3.Connection) -> dict[str, tuple[list[int], list[int
 
 
 def test_postings_updated_row_by_row_equal_postings_grouped_again() -> None:
-    store, kept = MemoryStore(), open_postings(None)
+    store, kept = MemoryStore(), scratch_database(SCHEMA)
     texts = {number: (f"Kỳ họp thứ {number}", f"Đại biểu thảo luận ngân sách {number}") for number in range(60)}
     assert update_postings(kept, _articles(texts, store), store) is None  # the first time, every word
     edits = [
@@ -179,7 +179,7 @@ def test_postings_updated_row_by_row_equal_postings_grouped_again() -> None:
         texts.update(edit)
         documents = _articles(texts, store)
         touched_by.append(update_postings(kept, documents, store))
-        again = open_postings(None)
+        again = scratch_database(SCHEMA)
         assert update_postings(again, documents, store) is None
         assert _rows(kept) == _rows(again)
     assert {"chat", "van", "ngan", "sach"} <= touched_by[0] and "dai" not in touched_by[0]  # out and in again: unchanged

@@ -22,8 +22,10 @@ import logging
 import os
 import pickle
 import re
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, KeysView, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -381,6 +383,50 @@ class BuildCache:
             (self.dir / name).unlink(missing_ok=True)
             (self.dir / _shown_name(name)).unlink(missing_ok=True)
 
+    def database(self, name: str, schema: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` on the kept SQLite file ``name`` (its tables made by ``schema``), in a transaction
+        that ``work`` ends: what it does is kept only if it commits.
+
+        For what a generator keeps row by row, to read and write only what an edit touched. A file
+        of another version of giaoban-site starts again empty; a damaged one is reported, and starts
+        again. A read-only cache (``giaoban check``) gives a copy in memory: nothing on disk changes.
+        """
+        path = self.dir / name
+        try:
+            return in_transaction(self._database(path, schema), work)
+        except sqlite3.DatabaseError:
+            log.warning(msg("cache_corrupt", path=path))
+            self._forget_database(path)
+            return in_transaction(self._database(path, schema), work)
+
+    def _database(self, path: Path, schema: str) -> sqlite3.Connection:
+        connection = self._connect_database(path)
+        connection.executescript(schema + _VERSION_TABLE)
+        if connection.execute("SELECT digest FROM giaoban_version").fetchall() != [(code_digest(),)]:
+            connection.close()  # new, or made by another version, whose rows may mean something else
+            self._forget_database(path)
+            connection = self._connect_database(path, fresh=True)
+            connection.executescript(schema + _VERSION_TABLE)
+            connection.execute("INSERT INTO giaoban_version VALUES (?)", (code_digest(),))
+        return connection
+
+    def _connect_database(self, path: Path, fresh: bool = False) -> sqlite3.Connection:
+        if not self.writable:
+            connection = scratch_database()
+            if path.exists() and not fresh:
+                with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as kept:
+                    kept.backup(connection)
+            return connection
+        self.dir.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA synchronous=OFF")  # a cache: damage is found (DatabaseError), and it starts again
+        return connection
+
+    def _forget_database(self, path: Path) -> None:
+        if self.writable:
+            for damaged in (path, path.with_name(path.name + "-journal")):
+                damaged.unlink(missing_ok=True)
+
     def memo(self, name: str, key: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build made for the same ``key``."""
         key = digest(key)
@@ -439,6 +485,24 @@ class BuildCache:
             handle.seek(0)
             handle.write(b" ".join([*header, payload.hexdigest().encode()]) + b"\n")
         os.replace(temporary, self.dir / name)
+
+
+_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS giaoban_version (digest TEXT);"
+
+
+def scratch_database(schema: str = "") -> sqlite3.Connection:
+    """An SQLite database in memory, with the tables of ``schema``, for a build that keeps nothing."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.executescript(schema)
+    return connection
+
+
+def in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """``work(connection)`` in a transaction it ends; the connection closed after, so that what ``work``
+    did not commit is not kept."""
+    with closing(connection):
+        connection.execute("BEGIN IMMEDIATE")
+        return work(connection)
 
 
 def _digest_of_rest(handle) -> str:

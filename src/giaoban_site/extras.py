@@ -46,6 +46,12 @@ class ExtraFiles:
         self.files[relative] = (key or checksum, checksum)
         return checksum
 
+    def pieces(self, relative: str, pieces: Iterable[bytes]) -> str:
+        """Add a file given a piece at a time (OutputWriter.write_pieces); returns the hash of its bytes."""
+        checksum = self.writer.write_pieces(relative, pieces)
+        self.files[relative] = (checksum, checksum)
+        return checksum
+
     def keep(self, relative: str, key: str) -> bool:
         known = self.previous.get(relative)
         if known and known[0] == key and self.writer.keep(relative, known[1]):

@@ -7,18 +7,18 @@ without scraping its pages.
 
 At 100,000 articles the file is 87 MB. Each item's record is kept, as JSON, in the build cache
 beside the key of what it was made from, so that a rebuild after one edit makes one record again
-and joins the others as they were (the register's items, which show their relations to others,
-are made every time).
+and writes the others as they were, read back one by one (the register's items, which show their
+relations to others, are made every time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import TYPE_CHECKING, Iterator
 
-from .cache import code_digest, digest
+from .cache import digest, in_transaction, scratch_database
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, public_items
@@ -56,27 +56,34 @@ def _plain(value: object) -> object:
     return value
 
 
-@dataclass
-class KeptRecords:
-    """The records of the last build, as JSON bytes, each with the key of what it was made from."""
+# Each item's record kept, as JSON, in an SQLite file of the build cache, with the key of what it
+# was made from and its place in the file (newest first, then by address), so that a rebuild makes
+# the records of the items that changed and reads every record back in order, a row at a time.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (digest TEXT);
+CREATE TABLE IF NOT EXISTS records (source TEXT PRIMARY KEY, key TEXT, newest REAL, url TEXT, record BLOB) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS in_file_order ON records (newest, url);
+"""
 
-    settings: str = ""  # the code and site.yaml they were made with: another, and none is reused
-    records: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # source -> (key, record)
 
-
-def data_json(project: Project, kept: KeptRecords | None = None) -> bytes:
-    """The data file; ``kept`` (updated in place) holds the records to reuse and to keep for the next build."""
-    kept = kept if kept is not None else KeptRecords()
-    settings = digest(code_digest(), repr(project.config))
-    if kept.settings != settings:
-        kept.settings, kept.records = settings, {}
-    items = sorted(public_items(project.site, Feature.SITEMAP), key=lambda d: (-(d.date.timestamp() if d.date else 0), d.url))
-    records, previous = {}, kept.records
+def data_pieces(project: Project, connection: sqlite3.Connection) -> Iterator[bytes]:
+    """The data file, a piece at a time, from the records kept in ``connection`` (``SCHEMA``), which
+    are brought up to date first: made again where the key of an item's record changed."""
+    settings = digest(repr(project.config))  # the code's version is the cache's (BuildCache.database)
+    if connection.execute("SELECT digest FROM settings").fetchall() != [(settings,)]:
+        for statement in ("DELETE FROM records", "DELETE FROM settings"):
+            connection.execute(statement)
+        connection.execute("INSERT INTO settings VALUES (?)", (settings,))
+    items = public_items(project.site, Feature.SITEMAP)
+    known = dict(connection.execute("SELECT source, key FROM records"))
     for doc in items:
         key = _record_key(project, doc)
-        known = previous.get(doc.source)
-        records[doc.source] = known if known and known[0] == key else (key, _json(data_record(project, doc)))
-    kept.records = {source: record for source, record in records.items() if record[0]}  # a register's items: no key, not kept
+        if not key or known.get(doc.source) != key:  # a register's item (no key) is made every time
+            newest = -(doc.date.timestamp() if doc.date else 0)
+            connection.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
+                               (doc.source, key, newest, doc.url, _json(data_record(project, doc))))
+    gone = known.keys() - {doc.source for doc in items}
+    connection.executemany("DELETE FROM records WHERE source = ?", [(source,) for source in gone])
     head = _json({
         "format": FORMAT,
         "site": project.config.title,
@@ -85,15 +92,13 @@ def data_json(project: Project, kept: KeptRecords | None = None) -> bytes:
         "language": project.config.language,
         "items": [],
     })
-    # The same bytes as the whole object dumped at once: "items" is its last member. Joined once: the
-    # file is 87 MB at 100,000 articles, and joining the items first would make it twice.
-    pieces = [head[:-2]]
-    for _, record in records.values():
-        pieces += (record, b",")
-    if records:
-        pieces.pop()  # the comma after the last item
-    pieces.append(b"]}")
-    return b"".join(pieces)
+    # The same bytes as the whole object dumped at once: "items" is its last member.
+    yield head[:-2]
+    separator = b""
+    for (record,) in connection.execute("SELECT record FROM records ORDER BY newest, url"):
+        yield separator + record
+        separator = b","
+    yield b"]}"
 
 
 def _record_key(project: Project, doc: Document) -> str:
@@ -117,8 +122,12 @@ class OpenData:
         return [project.config.url("data")]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
-        name = project.cache_name("open-data.pickle")
-        kept = project.cache.load(name, KeptRecords) if project.cache else KeptRecords()
-        write(project.config.url("data"), data_json(project, kept))
-        if project.cache:
-            project.cache.save(name, kept)
+        def write_file(connection: sqlite3.Connection) -> None:
+            write.pieces(project.config.url("data"), data_pieces(project, connection))
+            connection.execute("COMMIT")
+        if project.cache is None:
+            in_transaction(scratch_database(SCHEMA), write_file)
+            return
+        if project.cache.writable:  # where earlier versions kept the records, as one pickle (100 MB at 100,000 articles)
+            (project.cache.dir / project.cache_name("open-data.pickle")).unlink(missing_ok=True)
+        project.cache.database(project.cache_name("open-data.sqlite"), SCHEMA, write_file)

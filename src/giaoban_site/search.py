@@ -21,22 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import re
 import sqlite3
 from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
-from contextlib import closing
 from itertools import chain
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
-from .cache import code_digest
+from .cache import in_transaction, scratch_database
 from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
-from .messages import msg
 from .public import public_items
 from .store import Store
 from .vietnamese import format_date, words
@@ -50,7 +46,6 @@ SHARD_DIR = "chi-muc/"
 DOC_DIR = "bai/"
 KEY_LENGTH = 3
 _PLAIN_KEY = re.compile(r"^[a-z0-9]+$")
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -88,38 +83,12 @@ def search_record(doc: Document, text: str, shown_date: Callable[[dt.date], str]
 # rebuild after an edit reads and writes the rows of the words it touched and the shards they are
 # in, never the whole index (at 100,000 articles, 200,000 words and 80 MB of ids, which a pickle
 # read and wrote whole on every build, and memory held twice while reading it).
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (id INTEGER PRIMARY KEY, source TEXT, digest TEXT);
 CREATE TABLE IF NOT EXISTS words (shard TEXT, word TEXT, body BLOB, title BLOB, PRIMARY KEY (shard, word)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS shards (shard TEXT PRIMARY KEY, hash TEXT);
 """
 _EMPTIED = ("DELETE FROM articles", "DELETE FROM words", "DELETE FROM shards")
-
-
-def open_postings(path: Path | None, writable: bool = True) -> sqlite3.Connection:
-    """The kept postings at ``path``, emptied if another version of giaoban-site made them.
-
-    Not ``writable`` (``giaoban check``): a copy in memory, so that nothing on disk changes. None: in memory, empty.
-    """
-    if path is not None and writable:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None)
-        connection.execute("PRAGMA synchronous=OFF")  # a cache: damage is found (DatabaseError) and it starts again
-    else:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        if path is not None and path.exists():
-            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as kept:
-                kept.backup(connection)
-    connection.executescript(_SCHEMA)
-    version = connection.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
-    if version != (code_digest(),):
-        connection.execute("BEGIN IMMEDIATE")
-        for statement in _EMPTIED:
-            connection.execute(statement)
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (code_digest(),))
-        connection.execute("COMMIT")
-    return connection
 
 
 def update_postings(connection: sqlite3.Connection, documents: list[Document], store: Store) -> set[str] | None:
@@ -301,28 +270,14 @@ def _shards(connection: sqlite3.Connection) -> Iterator[tuple[str, Callable[[], 
 
 def _with_postings(project: Project, work: Callable[[sqlite3.Connection, set[str] | None], T]) -> T:
     """``work`` on the kept postings brought up to the site's articles, in a transaction ``work`` ends,
-    given the words whose postings changed (None: all). Kept postings that cannot be read are
-    reported, and made again."""
-    cache = project.cache
-    path = cache.dir / project.cache_name("search.sqlite") if cache else None
-    writable = bool(cache and cache.writable)
-    if writable:  # where earlier versions kept them, as one pickle (90 MB at 100,000 articles)
-        (cache.dir / project.cache_name("search-postings.pickle")).unlink(missing_ok=True)
+    given the words whose postings changed (None: all)."""
     articles = articles_by_id(public_items(project.site, Feature.SEARCH))
-    try:
-        return _postings_work(open_postings(path, writable), articles, project.store, work)
-    except sqlite3.DatabaseError:
-        if path is None:
-            raise
-        log.warning(msg("cache_corrupt", path=path))
-        if writable:
-            for damaged in (path, path.with_name(path.name + "-journal")):
-                damaged.unlink(missing_ok=True)
-        return _postings_work(open_postings(path if writable else None, writable), articles, project.store, work)
 
-
-def _postings_work(connection: sqlite3.Connection, articles: list[Document], store: Store,
-                   work: Callable[[sqlite3.Connection, set[str] | None], T]) -> T:
-    with closing(connection):  # closed before ``work`` commits: nothing of the update is kept
-        connection.execute("BEGIN IMMEDIATE")
-        return work(connection, update_postings(connection, articles, store))
+    def updated(connection: sqlite3.Connection) -> T:
+        return work(connection, update_postings(connection, articles, project.store))
+    cache = project.cache
+    if cache is None:
+        return in_transaction(scratch_database(SCHEMA), updated)
+    if cache.writable:  # where earlier versions kept them, as one pickle (90 MB at 100,000 articles)
+        (cache.dir / project.cache_name("search-postings.pickle")).unlink(missing_ok=True)
+    return cache.database(project.cache_name("search.sqlite"), SCHEMA, updated)
