@@ -61,7 +61,7 @@ def _plain(value: object) -> object:
 # the records of the items that changed and reads every record back in order, a row at a time.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (digest TEXT);
-CREATE TABLE IF NOT EXISTS records (source TEXT PRIMARY KEY, key TEXT, newest REAL, url TEXT, record BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (source TEXT PRIMARY KEY, key TEXT, newest REAL, url TEXT, record BLOB);
 CREATE INDEX IF NOT EXISTS in_file_order ON records (newest, url);
 """
 

@@ -191,8 +191,9 @@ def _all_postings(connection: sqlite3.Connection, documents: list[Document], key
             body[word].append(number)
     for statement in _EMPTIED:
         connection.execute(statement)
-    connection.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
-                           ((shard_key(word), word, _packed(body.pop(word)), _packed(title.pop(word, array("I")))) for word in list(body)))
+    # In the table's order (a word's shard is its start): each row added at the end, none among others.
+    rows = ((shard_key(word), word, _packed(body.pop(word)), _packed(title.pop(word, array("I")))) for word in sorted(body))
+    connection.executemany("INSERT INTO words VALUES (?, ?, ?, ?)", rows)
     connection.executemany("INSERT INTO articles VALUES (?, ?, ?)", [(number, *key) for number, key in enumerate(keys)])
 
 
