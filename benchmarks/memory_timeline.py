@@ -64,8 +64,9 @@ def main() -> None:
         samples.append((time.monotonic() - started, resident_mib(process.pid), max(children, default=0.0)))
         time.sleep(args.every)
     reader.join(timeout=5)
-    print(f"{time.monotonic() - started:.2f} s; peak: main process {max(s[1] for s in samples):.0f} MiB, "
-          f"largest child {max(s[2] for s in samples):.0f} MiB (exit {process.returncode})")
+    main_peak, child_peak = max(samples, key=lambda s: s[1]), max(samples, key=lambda s: s[2])
+    print(f"{time.monotonic() - started:.2f} s; peak: main process {main_peak[1]:.0f} MiB (at {main_peak[0]:.2f} s), "
+          f"largest child {child_peak[2]:.0f} MiB (at {child_peak[0]:.2f} s) (exit {process.returncode})")
     for moment, main_mib, child_mib in samples[::max(1, len(samples) // 40)]:
         print(f"  {moment:7.2f} s  main {main_mib:6.0f} MiB  largest child {child_mib:6.0f} MiB")
     for moment, line in messages:

@@ -14,9 +14,11 @@ import logging
 import resource
 import sqlite3
 import time
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
@@ -520,23 +522,26 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
         return job.path, key or keys[edition].of(job, context), writer.write(job.path, page), sources_in(context, memo)
 
-    jobs = [(job, index) for index, edition in enumerate(editions) for job in edition.jobs]
-    paths = page_files([job.url for job, _ in jobs])
+    jobs = [job for edition in editions for job in edition.jobs]
+    numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
+    for number, edition in enumerate(editions):
+        numbers.extend(repeat(number, len(edition.jobs)))
+    paths = page_files([job.url for job in jobs])
     documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
     previous = manifest.shown if reuse and frame and not manifest.is_due(project.options.now) else None
     edited = previous.edited(frame, documents, paths) if previous else None
     # Edits of what pages show alone (an article's body): only the pages that show them can change.
-    to_key = previous.pages_showing(edited) if edited is not None else None
+    to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     index = ShownIndexMaker(None if to_key is not None else previous)
     files = FileTable()  # path -> (input key, bytes hash)
-    pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in jobs]
+    pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in zip(jobs, numbers)]
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
-    walked: Iterable[tuple[tuple[PageJob, int], str]] = zip(jobs, paths) if reuse else ()
+    walked: Iterable[tuple[PageJob, int, str]] = zip(jobs, numbers, paths) if reuse else ()
     if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
         files.carry_all(writer.carried(path for path in paths if path not in to_key), reuse)
         carried = files.keys()
-        walked = [(item, path) for item, path in walked if path not in carried]
-    for (job, number), path in walked:
+        walked = [(job, number, path) for job, number, path in walked if path not in carried]
+    for job, number, path in walked:
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it: as the last build made it
             if writer.carries(path) or writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)

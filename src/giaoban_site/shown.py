@@ -90,11 +90,12 @@ class ShownIndex:
         """Every page, in the build's order (``paths`` split)."""
         return _split(self.paths)
 
-    def pages_showing(self, sources: Iterable[str]) -> set[str]:
-        """The pages that show any of ``sources``; found with bytes.find, not a loop over millions."""
+    def pages_showing(self, sources: Iterable[str], paths: Sequence[str] | None = None) -> set[str]:
+        """The pages that show any of ``sources``; found with bytes.find, not a loop over millions.
+        ``paths``: the pages as ``page_paths()`` has them, when the caller has them already (355,000 at 100,000 articles)."""
         wanted = set(sources)
         data, size, found = self.shown.tobytes(), self.shown.itemsize, set()
-        paths = self.page_paths()
+        paths = self.page_paths() if paths is None else paths
         for number in (n for n, name in enumerate(_split(self.names)) if name in wanted):
             needle = array(self.shown.typecode, [number]).tobytes()
             at = data.find(needle)
