@@ -399,6 +399,8 @@ class BuildCache:
         path = self.dir / name
         try:
             return in_transaction(self._database(path, schema), work)
+        except sqlite3.OperationalError:
+            raise  # the disk's or the folder's trouble (full, read-only), not the file's: build.py says so
         except sqlite3.DatabaseError:
             log.warning(msg("cache_corrupt", path=path))
             self._forget_database(path)
