@@ -8,10 +8,12 @@
   name is the folder's identity, which the swap keeps, so a record always describes its folder;
 - ``shown-<folder>.pickle``: beside it, which pages of that folder show which content files (shown.py);
 - ``search.sqlite``: the search index's postings, one row per word (search.py);
+- ``open-data.sqlite``: each item's open data record, one row per item (open_data.py);
 - ``memo-*.pickle``: results kept while their inputs stay the same (related articles).
 
 Every pickle carries a checksum and the code version: a corrupt or truncated cache is reported
-and ignored, never trusted; one written by another version is quietly ignored.
+and ignored, never trusted; one written by another version is quietly ignored. The SQLite files
+carry the code version in a table of their own, and SQLite finds their damage (BuildCache.database).
 """
 
 from __future__ import annotations
@@ -242,7 +244,7 @@ class Manifest:
         return self._files
 
     def _columns(self) -> tuple[str, bytes] | tuple[str, str, str]:
-        """The table as three texts, in path order."""
+        """The table's columns (FileTable.columns), in path order."""
         return self._table if self._table is not None else self._files.columns()
 
     def is_due(self, now: dt.datetime | None) -> bool:
@@ -463,7 +465,7 @@ class BuildCache:
                 return empty()  # written by another version of giaoban-site: stale, not damaged
             try:
                 # Checked, then read, from the file a piece at a time: memory never holds the payload's
-                # bytes beside what they make (the open data records are 100 MB at 100,000 articles).
+                # bytes beside what they make (the index of pages is 50 MB at 100,000 articles).
                 start = handle.tell()
                 if fields != [_MAGIC, version, _digest_of_rest(handle).encode()]:
                     raise ValueError("checksum")
