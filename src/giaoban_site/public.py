@@ -25,9 +25,12 @@ def public_items(site: Site, feature: Feature) -> list[Document]:
             if not doc.draft and not (types[doc.kind].dated and doc.date > now) and doc.source not in site.expired]
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")  # compiled once: the sitemap asks for every page's address
+
+
 def absolute_url(config: SiteConfig, path: str = "") -> str:
     """Absolute URL of a site-relative path ("2014/10/slug/"); full URLs are returned unchanged."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", path):
+    if _SCHEME.match(path):
         return path
     return config.base_url + path.lstrip("/")
 

@@ -232,7 +232,7 @@ function giaobanSay(form) {
   var out = document.getElementById("ket-qua-van-ban");
   var articleForm = document.querySelector("form.search-form");
   var base = articleForm.getAttribute("data-base"), say = giaobanSay(articleForm);
-  var data = null, timer = null;
+  var data = null, timer = null, shown = null;
   form.hidden = false;
   function fold(text) {
     return text.normalize("NFC").toLowerCase().normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d");
@@ -273,6 +273,11 @@ function giaobanSay(form) {
   }
   function run() {
     var terms = words(form.elements.vb.value), kind = form.elements.loai.value, year = form.elements.nam.value;
+    var query = JSON.stringify([terms, kind, year]);
+    // Typing shows results as it goes; pressing the button for what is shown already changes nothing,
+    // so that a result being clicked is never swapped for its twin under the pointer.
+    if (query === shown) return;
+    shown = query;
     if (!terms.length && !kind && !year) { out.replaceChildren(); return; }
     load().then(function (items) {
       var found = items.filter(function (d) { return matches(d, terms, kind, year); });
@@ -284,6 +289,6 @@ function giaobanSay(form) {
       out.replaceChildren(status, list);
     });
   }
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(); });
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
 })();
