@@ -215,6 +215,8 @@ function giaobanSay(form) {
     var url = new URL(window.location.href);
     if (query.trim()) url.searchParams.set("q", query); else url.searchParams.delete("q");
     history.replaceState(null, "", url);  // a result list can be shared or bookmarked
+    // What typing shows already, the button does not show again: no result swapped under the pointer.
+    if (current && words(query).join(" ") === current.terms.join(" ")) return Promise.resolve();
     return run(query);
   }
   form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); fromInput(); });
