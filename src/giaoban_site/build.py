@@ -542,8 +542,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         carried = files.keys()
         walked = [(job, number, path) for job, number, path in walked if path not in carried]
     for job, number, path in walked:
-        if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it: as the last build made it
-            if writer.carries(path) or writer.keep(path, reuse.checksum(path)):
+        if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
+            if writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)
             else:
                 pending.append((job, reuse[path][0], number))

@@ -177,9 +177,9 @@ class FileTable:
         return entry[16:] if isinstance(entry, bytes) else _packed_hash(entry[1])
 
 
-def _pieces(column: bytes, size: int = 32) -> list[bytes]:
-    """A column of packed values, ``size`` bytes each."""
-    return [column[start:start + size] for start in range(0, len(column), size)]
+def _pieces(column: bytes) -> list[bytes]:
+    """A column of packed pairs, 32 bytes each."""
+    return [column[start:start + 32] for start in range(0, len(column), 32)]
 
 
 def _packed_hash(checksum: str) -> bytes:
@@ -504,6 +504,17 @@ def scratch_database(schema: str = "") -> sqlite3.Connection:
     connection = sqlite3.connect(":memory:", isolation_level=None)
     connection.executescript(schema)
     return connection
+
+
+def kept_database(cache: BuildCache | None, name: str, schema: str, work: Callable[[sqlite3.Connection], T],
+                  replaces: str = "") -> T:
+    """``cache.database(name, schema, work)``; for a build with no cache, on a database in memory.
+    ``replaces``: the file of the cache that earlier versions kept in its place, removed."""
+    if cache is None:
+        return in_transaction(scratch_database(schema), work)
+    if replaces and cache.writable:
+        (cache.dir / replaces).unlink(missing_ok=True)
+    return cache.database(name, schema, work)
 
 
 def in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:

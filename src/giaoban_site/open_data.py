@@ -18,7 +18,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Iterator
 
-from .cache import digest, in_transaction, scratch_database
+from .cache import digest, kept_database
 from .content import Document
 from .content_types import Feature
 from .public import absolute_url, public_items
@@ -125,9 +125,5 @@ class OpenData:
         def write_file(connection: sqlite3.Connection) -> None:
             write.pieces(project.config.url("data"), data_pieces(project, connection))
             connection.execute("COMMIT")
-        if project.cache is None:
-            in_transaction(scratch_database(SCHEMA), write_file)
-            return
-        if project.cache.writable:  # where earlier versions kept the records, as one pickle (100 MB at 100,000 articles)
-            (project.cache.dir / project.cache_name("open-data.pickle")).unlink(missing_ok=True)
-        project.cache.database(project.cache_name("open-data.sqlite"), SCHEMA, write_file)
+        kept_database(project.cache, project.cache_name("open-data.sqlite"), SCHEMA, write_file,
+                      replaces=project.cache_name("open-data.pickle"))  # one pickle, 100 MB at 100,000 articles

@@ -56,12 +56,8 @@ class SpareFiles:
             return self._differences[path]
         return self._output.checksum(path)
 
-    def same_as_output(self, path: str) -> bool:
-        """Whether it holds output/'s file at ``path``, bytes and all."""
-        return path not in self._differences and path in self._output.keys()
-
     def all_same_as_output(self, paths: Iterable[str]) -> list[str]:
-        """Those of ``paths`` it holds as output/ does (``same_as_output``), in one pass."""
+        """Those of ``paths`` it holds as output/ does, bytes and all, in one pass."""
         differences, output = self._differences, self._output.keys()
         return [path for path in paths if path not in differences and path in output]
 
@@ -112,12 +108,8 @@ class OutputWriter:
                 missing[relative] = None
         return missing
 
-    def carries(self, relative: str) -> bool:
-        """Whether the new version has output/'s file at ``relative`` already: nothing to do to keep it."""
-        return self.spare_files.same_as_output(relative)
-
     def carried(self, paths: Iterable[str]) -> list[str]:
-        """Those of ``paths`` the new version has as output/ does (``carries``), in one pass."""
+        """Those of ``paths`` the new version has as output/ does already: nothing to do to keep them."""
         return self.spare_files.all_same_as_output(paths)
 
     def write(self, relative: str, data: bytes | str) -> str:

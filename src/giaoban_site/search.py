@@ -29,7 +29,7 @@ from collections import defaultdict
 from itertools import chain
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
-from .cache import in_transaction, scratch_database
+from .cache import kept_database
 from .config import SiteConfig
 from .content import Document
 from .content_types import Feature
@@ -276,9 +276,5 @@ def _with_postings(project: Project, work: Callable[[sqlite3.Connection, set[str
 
     def updated(connection: sqlite3.Connection) -> T:
         return work(connection, update_postings(connection, articles, project.store))
-    cache = project.cache
-    if cache is None:
-        return in_transaction(scratch_database(SCHEMA), updated)
-    if cache.writable:  # where earlier versions kept them, as one pickle (90 MB at 100,000 articles)
-        (cache.dir / project.cache_name("search-postings.pickle")).unlink(missing_ok=True)
-    return cache.database(project.cache_name("search.sqlite"), SCHEMA, updated)
+    return kept_database(project.cache, project.cache_name("search.sqlite"), SCHEMA, updated,
+                         replaces=project.cache_name("search-postings.pickle"))  # one pickle, 90 MB at 100,000 articles

@@ -80,8 +80,8 @@ class ShownIndex:
         order = sorted(documents)
         if frame != self.frame or _joined(order) != self.sources or _joined(paths) != self.paths:
             return None
-        edited = {source for source, digest in zip(order, self.digests.split("\0")) if documents[source].digest != digest}
-        placings = dict(zip(order, self.placings.split("\0"))) if edited else {}
+        edited = {source for source, digest in zip(order, _split(self.digests)) if documents[source].digest != digest}
+        placings = dict(zip(order, _split(self.placings))) if edited else {}
         if any(placing_of(documents[source]) != placings[source] for source in edited):
             return None
         return edited
