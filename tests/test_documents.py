@@ -300,6 +300,24 @@ def documents_server(documents_site: SiteDir):
 
 
 @pytest.mark.slow
+def test_the_button_for_what_typing_shows_leaves_the_results_in_place(documents_server, browser) -> None:
+    """Typing searches 200 ms later by itself, the button at once: whichever comes first, the results
+    are made once, and a result about to be clicked is never swapped for its twin under the pointer."""
+    page = browser.new_page()
+    page.goto(documents_server.url + "tim-kiem/")
+    form = page.locator("form.document-form")
+    form.get_by_label("Số ký hiệu hoặc trích yếu").fill("hỗ trợ giám sát")
+    form.get_by_role("button", name="Tra cứu").click()  # before the typing's own search
+    first = page.wait_for_selector("#ket-qua-van-ban .document-number a")
+    page.wait_for_timeout(500)
+    assert first.evaluate("link => link.isConnected")
+    form.get_by_role("button", name="Tra cứu").click()  # after it, for what is shown already
+    page.wait_for_timeout(500)
+    assert first.evaluate("link => link.isConnected")
+    page.close()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("typed", "kind", "year", "found"), [
     ("hỗ trợ giám sát", "", "", ["Nghị quyết số 15/2024/NQ-HĐND", "Tờ trình số 279/TTr-HĐND",
                                  "Nghị quyết số 10/2020/NQ-HĐND Hết hiệu lực toàn bộ"]),

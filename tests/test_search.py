@@ -203,3 +203,17 @@ def test_damaged_kept_postings_are_reported_and_made_again(site: SiteDir) -> Non
     assert shard["w"]["chat"] == [1]
     assert site.build("--output", str(site.root / "again")).returncode == 0  # as a clean build makes it
     assert tree_digest(site.root / "again" / "tim-kiem") == tree_digest(site.output / "tim-kiem")
+
+
+@pytest.mark.slow
+def test_the_button_for_what_typing_shows_leaves_the_results_in_place(browser, serve_directory, repo_site: Path) -> None:
+    """Typing searches by itself; pressing Enter then must not swap a result about to be clicked for its twin."""
+    server = serve_directory(repo_site)
+    page = browser.new_page()
+    page.goto(server.url + "tim-kiem/")
+    page.fill("#tu-khoa", "cong dan")
+    first = page.wait_for_selector(".search-result-list > li h2 a")
+    page.press("#tu-khoa", "Enter")
+    page.wait_for_timeout(500)
+    assert first.evaluate("link => link.isConnected")
+    page.close()
