@@ -276,15 +276,31 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     trash = args.work / f"set-aside-{os.getpid()}"
+    colds: dict[int, tuple[float, float]] = {}
     try:
         for n in args.n or [1000, 10000]:
-            measure_size(n, args, trash)
+            colds[n] = measure_size(n, args, trash)["cold build"]
     finally:
         shutil.rmtree(trash, ignore_errors=True)
+    print_growth(colds)
 
 
-def measure_size(n: int, args: argparse.Namespace, trash: Path) -> None:
-    """Every scenario at ``n`` articles, printed as a table."""
+def print_growth(colds: dict[int, tuple[float, float]]) -> None:
+    """How the cold build grows from each size to the next of the same run (issue 18: at most 10x the
+    time and 4x the peak memory from 10,000 to 100,000 articles)."""
+    sizes = sorted(colds)
+    if len(sizes) < 2:
+        return
+    print("\nGrowth of the cold build (same run)\n")
+    print("| from | to | articles | wall | peak memory |")
+    print("|---:|---:|---:|---:|---:|")
+    for small, large in zip(sizes, sizes[1:]):
+        (wall_s, peak_s), (wall_l, peak_l) = colds[small], colds[large]
+        print(f"| {small} | {large} | {large / small:.0f}x | {wall_l / wall_s:.1f}x | {peak_l / peak_s:.1f}x |")
+
+
+def measure_size(n: int, args: argparse.Namespace, trash: Path) -> dict[str, tuple[float, float]]:
+    """Every scenario at ``n`` articles, printed as a table; giaoban's figures returned."""
     root = make_corpus(n, args.work)
     others = {} if args.no_peers else peers(n, args.work, trash)
     ours = giaoban_scenarios(root, args.repeat, trash)
@@ -304,6 +320,7 @@ def measure_size(n: int, args: argparse.Namespace, trash: Path) -> None:
             continue
         print(f"| {name} | {wall:.2f} | {peak:.0f} | {ratio_p} | {ratio_h} |")
     sys.stdout.flush()
+    return ours
 
 
 if __name__ == "__main__":

@@ -86,3 +86,31 @@ def test_items_added_deleted_and_moved_in_time_keep_a_clean_builds_order(tmp_pat
     assert titles.index("Tin Trùng Khánh số 3") < titles.index("Tin Trùng Khánh số 0") < titles.index("Tin Trùng Khánh số 2")
     assert site.build("--output", str(tmp_path / "clean")).returncode == 0
     assert (tmp_path / "clean/du-lieu/noi-dung.json").read_bytes() == rebuilt
+
+
+def test_a_body_edit_keeps_the_file_and_a_new_summary_changes_it(tmp_path: Path, site: SiteDir) -> None:
+    _site(site)
+    body = "Kỳ họp khai mạc sáng nay tại Trùng Khánh.\n\n## Kết quả\n\nĐã thông qua 12 nghị quyết."
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18 HĐND tỉnh", "2024-05-20T08:30:00", body, tags='["kỳ họp"]')
+    assert site.build().returncode == 0
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18 HĐND tỉnh", "2024-05-20T08:30:00", body + "\n\nĐoạn thêm.", tags='["kỳ họp"]')
+    assert site.build().returncode == 0  # the same record: the file as it was
+    assert site.build("--output", str(tmp_path / "clean")).returncode == 0
+    assert (tmp_path / "clean/du-lieu/noi-dung.json").read_bytes() == (site.output / "du-lieu/noi-dung.json").read_bytes()
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18 HĐND tỉnh", "2024-05-20T08:30:00",
+                 body.replace("sáng nay", "chiều nay"), tags='["kỳ họp"]')  # its first paragraph is its summary
+    assert site.build().returncode == 0
+    by_title = {item["title"]: item for item in json.loads((site.output / "du-lieu/noi-dung.json").read_bytes())["items"]}
+    assert by_title["Kỳ họp thứ 18 HĐND tỉnh"]["summary"] == "Kỳ họp khai mạc chiều nay tại Trùng Khánh."
+
+
+def test_a_build_that_failed_after_keeping_the_records_leaves_no_stale_file(site: SiteDir) -> None:
+    _site(site)
+    assert site.build().returncode == 0
+    site.article("content/2024/05/ky-hop.md", "Kỳ họp thứ 18 (bế mạc)", "2024-05-20T08:30:00")
+    site.write("templates/article.html", "{% if %}")  # the pages fail; the data file's records were kept beside them
+    assert site.build().returncode != 0
+    (site.root / "templates/article.html").unlink()
+    assert site.build().returncode == 0  # the records are as kept, but output/ has the file from before them
+    titles = [item["title"] for item in json.loads((site.output / "du-lieu/noi-dung.json").read_bytes())["items"]]
+    assert "Kỳ họp thứ 18 (bế mạc)" in titles

@@ -59,6 +59,12 @@ class ExtraFiles:
             return True
         return False
 
+    def carry(self, relative: str, checksum: str) -> bool:
+        """Keep the last build's file at ``relative`` if its bytes are those of ``checksum`` (the hash of
+        the bytes the generator would make, as it made them last): True if kept, else it is to be made."""
+        known = self.previous.get(relative)
+        return bool(known) and known[1] == checksum and self.keep(relative, known[0])
+
 
 class Generator(Protocol):
     """A family of files made from the whole site (feeds, sitemap, search index, redirects ...)."""

@@ -59,31 +59,44 @@ def _plain(value: object) -> object:
 # Each item's record kept, as JSON, in an SQLite file of the build cache, with the key of what it
 # was made from and its place in the file (newest first, then by address), so that a rebuild makes
 # the records of the items that changed and reads every record back in order, a row at a time.
+# ``settings.written`` is the hash of the file last made from the rows: while no row changes, the
+# output's file of that hash is the file (a body edit seldom changes a record: 87 MB not read again).
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS settings (digest TEXT);
+CREATE TABLE IF NOT EXISTS settings (digest TEXT, written TEXT);
 CREATE TABLE IF NOT EXISTS records (source TEXT PRIMARY KEY, key TEXT, newest REAL, url TEXT, record BLOB);
 CREATE INDEX IF NOT EXISTS in_file_order ON records (newest, url);
 """
 
 
-def data_pieces(project: Project, connection: sqlite3.Connection) -> Iterator[bytes]:
-    """The data file, a piece at a time, from the records kept in ``connection`` (``SCHEMA``), which
-    are brought up to date first: made again where the key of an item's record changed."""
+def update_records(project: Project, connection: sqlite3.Connection) -> str | None:
+    """Bring the records kept in ``connection`` (``SCHEMA``) up to date: made again where the key of
+    an item's record changed. Returns the hash of the file the rows made last, if no row changed since."""
     settings = digest(repr(project.config))  # the code's version is the cache's (BuildCache.database)
-    if connection.execute("SELECT digest FROM settings").fetchall() != [(settings,)]:
+    kept = connection.execute("SELECT digest, written FROM settings").fetchall()
+    if not kept or kept[0][0] != settings:
         for statement in ("DELETE FROM records", "DELETE FROM settings"):
             connection.execute(statement)
-        connection.execute("INSERT INTO settings VALUES (?)", (settings,))
+        connection.execute("INSERT INTO settings VALUES (?, NULL)", (settings,))
+        kept = [(settings, None)]
     items = public_items(project.site, Feature.SITEMAP)
     known = dict(connection.execute("SELECT source, key FROM records"))
+    same = True
     for doc in items:
         key = _record_key(project, doc)
         if not key or known.get(doc.source) != key:  # a register's item (no key) is made every time
-            newest = -(doc.date.timestamp() if doc.date else 0)
-            connection.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)",
-                               (doc.source, key, newest, doc.url, _json(data_record(project, doc))))
+            row = (-(doc.date.timestamp() if doc.date else 0), doc.url, _json(data_record(project, doc)))
+            if same and doc.source in known:  # often a new key but the same record: an edit of the body
+                same = connection.execute("SELECT newest, url, record FROM records WHERE source = ?", (doc.source,)).fetchone() == row
+            else:
+                same = False
+            connection.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", (doc.source, key, *row))
     gone = known.keys() - {doc.source for doc in items}
     connection.executemany("DELETE FROM records WHERE source = ?", [(source,) for source in gone])
+    return kept[0][1] if same and not gone else None
+
+
+def data_pieces(project: Project, connection: sqlite3.Connection) -> Iterator[bytes]:
+    """The data file, a piece at a time, from the records kept in ``connection`` (``update_records``)."""
     head = _json({
         "format": FORMAT,
         "site": project.config.title,
@@ -122,8 +135,13 @@ class OpenData:
         return [project.config.url("data")]
 
     def generate(self, project: Project, write: ExtraFiles) -> None:
+        path = project.config.url("data")
+
         def write_file(connection: sqlite3.Connection) -> None:
-            write.pieces(project.config.url("data"), data_pieces(project, connection))
+            written = update_records(project, connection)
+            if written is None or not write.carry(path, written):
+                written = write.pieces(path, data_pieces(project, connection))
+                connection.execute("UPDATE settings SET written = ?", (written,))
             connection.execute("COMMIT")
         kept_database(project.cache, project.cache_name("open-data.sqlite"), SCHEMA, write_file,
                       replaces=project.cache_name("open-data.pickle"))  # one pickle, 100 MB at 100,000 articles
