@@ -18,7 +18,8 @@ from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, filterfalse, repeat
+from operator import methodcaller
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
@@ -468,7 +469,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = files.changed_since(before)
-    removed = sorted(path for path in before if path not in files)
+    removed = sorted(before.keys() - files.keys())
     return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
 
 
@@ -490,7 +491,7 @@ def _parallel(options: BuildOptions) -> bool:
 
 
 def _pages(files: Iterable[str]) -> int:
-    return sum(path.endswith(".html") for path in files)
+    return sum(map(methodcaller("endswith", ".html"), files))
 
 
 def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str = "") -> tuple[FileTable, ShownIndex]:
@@ -538,9 +539,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
     walked: Iterable[tuple[PageJob, int, str]] = zip(jobs, numbers, paths) if reuse else ()
     if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
-        files.carry_all(writer.carried(path for path in paths if path not in to_key), reuse)
-        carried = files.keys()
-        walked = [(job, number, path) for job, number, path in walked if path not in carried]
+        files.carry_all(writer.carried(filterfalse(to_key.__contains__, paths)), reuse)
+        rest = set(filterfalse(files.keys().__contains__, paths))  # at C speed, as the line above: 355,000 pages
+        walked = compress(zip(jobs, numbers, paths), map(rest.__contains__, paths))
     for job, number, path in walked:
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
             if writer.keep(path, reuse.checksum(path)):

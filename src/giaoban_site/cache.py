@@ -26,10 +26,12 @@ import pickle
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, KeysView, Mapping
+from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import is_not, ne
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -123,10 +125,9 @@ class FileTable:
         """``other``'s entry for ``path``, as it is (its object shared)."""
         self._entries[path] = other._entries[path]
 
-    def carry_all(self, paths: Iterable[str], other: FileTable) -> None:
+    def carry_all(self, paths: Collection[str], other: FileTable) -> None:
         """``carry`` of each of ``paths``: after an edit, 355,000 of them at once."""
-        entries = other._entries
-        self._entries.update([(path, entries[path]) for path in paths])
+        self._entries.update(zip(paths, map(other._entries.__getitem__, paths)))
 
     def keys(self) -> KeysView[str]:
         """The paths, as a view whose ``in`` is a dict's (this class's own is a call in Python)."""
@@ -138,9 +139,9 @@ class FileTable:
 
     def changed_since(self, before: FileTable) -> int:
         """How many of its files are new, or hold other bytes, since ``before``."""
-        old = before._entries
-        return sum(1 for path, entry in self._entries.items()
-                   if entry is not old.get(path) and self.checksum(path) != before.checksum(path))
+        entries = self._entries  # most are carried, their objects shared with ``before``: told apart at C speed
+        candidates = compress(entries, map(is_not, entries.values(), map(before._entries.get, entries)))
+        return sum(1 for path in candidates if self.packed_checksum(path) != before.packed_checksum(path))
 
     def items(self) -> Iterator[tuple[str, tuple[str, str]]]:
         return ((path, _unpacked(entry)) for path, entry in self._entries.items())
@@ -273,11 +274,11 @@ class Manifest:
             return dict.fromkeys(other)
         paths_text, *columns = self._columns()
         paths = paths_text.split("\0")
-        if len(columns) == 1:  # compared as bytes: 356,000 hashes need not be written out in hex
-            pairs = columns[0]
-            hashes = (pairs[start + 16:start + 32] for start in range(0, len(pairs), 32))
-            changed: dict[str, str | None] = {path: checksum.hex() for path, checksum in zip(paths, hashes)
-                                              if other.packed_checksum(path) != checksum}
+        if len(columns) == 1:  # compared as bytes, the pairs whole at C speed first: most are equal
+            pairs = _pieces(columns[0])
+            candidates = compress(zip(paths, pairs), map(ne, pairs, map(other._entries.get, paths)))
+            changed: dict[str, str | None] = {path: pair[16:].hex() for path, pair in candidates
+                                              if other.packed_checksum(path) != pair[16:]}
         else:
             changed = {path: checksum for path, checksum in zip(paths, columns[1].split("\0")) if other.checksum(path) != checksum}
         if len(paths) - sum(path not in other for path in changed) < len(other):  # files the other holds that this one never had
