@@ -18,6 +18,7 @@ import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from html import escape
+from itertools import islice
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlsplit
 
@@ -70,7 +71,7 @@ def site_feeds(site_articles: list[Document], terms: dict, config: SiteConfig, t
     feeds = [Feed(config.prefix, config.title, config.prefix, tuple(site_articles[:limit]))]
     for kind in FEED_TAXONOMIES:
         for term in terms.get(kind, []):
-            articles = tuple(d for d in term.articles if id(d) in public)[:limit]
+            articles = tuple(islice((d for d in term.articles if id(d) in public), limit))  # the newest: not the whole term
             if articles:
                 feeds.append(Feed(term.url, f"{t(TAXONOMY_TITLES[kind])}: {term.name} – {config.title}", term.url, articles))
     return feeds

@@ -96,6 +96,7 @@ class Site:
     scheduled: int = 0  # articles dated in the future, waiting to be published
     publish_next: dt.datetime | None = None  # the date of the first of them
     now: dt.datetime | None = None  # the moment this build publishes for
+    drafts: bool = True  # whether ``items`` may hold drafts and future-dated items (``--drafts``, the preview)
     items: dict[str, list[Document]] = field(default_factory=dict)  # type name -> its published items, in order
     unpublished: list[Document] = field(default_factory=list)  # drafts and scheduled items this build leaves out
     redirects: list[Redirect] = field(default_factory=list)  # old addresses of the items (aliases.py)
@@ -190,7 +191,8 @@ def build_site(documents: list[Document], config: SiteConfig, now: dt.datetime, 
     moments = [doc.date for doc in scheduled] + changes_at((d for of_type in items.values() for d in of_type), now)
     site = Site(config, _with_feature(listed, config, Feature.HOME), _taxonomies(_with_feature(listed, config, Feature.TAXONOMIES), config),
                 _archives(_with_feature(listed, config, Feature.ARCHIVES), config), scheduled=len(scheduled),
-                publish_next=min(moments, default=None), now=now, items=items, unpublished=unpublished, expired=frozenset(expired),
+                publish_next=min(moments, default=None), now=now, drafts=drafts, items=items, unpublished=unpublished,
+                expired=frozenset(expired),
                 upcoming=upcoming(scheduled, (d for of_type in items.values() for d in of_type), now))
     site.featured = lead_articles(site.articles, config.front_page.featured)
     for newer, older in zip(site.articles, site.articles[1:]):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING, Collection, Iterator, NamedTuple
 from xml.sax.saxutils import escape
 
@@ -79,12 +80,14 @@ def _listed_count(project: Project) -> int:
     """How many pages the sitemap lists (``sitemap_entries``' number, without their dates), or a
     number within the limit when it is: asked on every build (``outputs``), and most sites are far
     below it, which the pages' kinds tell at C speed; each item is looked at only on a larger site."""
-    kinds = Counter(map(attrgetter("kind"), (job for edition in project.editions for job in edition.jobs)))
+    jobs = [job for edition in project.editions for job in edition.jobs]
+    kinds = Counter(map(attrgetter("kind"), jobs))
     most = sum(count for kind, count in kinds.items() if kind not in _UNLISTED)
     if most <= MAX_URLS:
         return most
-    return sum(1 for edition in project.editions
-               for _ in _listed_jobs(edition, {d.source for d in public_items(edition.site, Feature.SITEMAP)}))
+    in_sitemap = {d.source for edition in project.editions for d in public_items(edition.site, Feature.SITEMAP)}
+    items = compress(jobs, map(is_, map(attrgetter("kind"), jobs), repeat(PageKind.ITEM)))  # at C speed, as the rest
+    return most - kinds[PageKind.ITEM] + sum(map(in_sitemap.__contains__, map(attrgetter("key"), items)))
 
 
 def _newest(changed: dict[str, dt.datetime | None], articles: list[Document]) -> dt.datetime | None:
