@@ -65,7 +65,8 @@ def sitemap_entries(project: Project) -> list[SitemapEntry]:
             lastmod = newest_of[job.key]
         else:
             lastmod = newest_of[job.key] = _newest(changed, listings.get(job.key, public)) or newest_site
-        entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in site.alternates.get(job.url, ()) if a.translated)))
+        alternates = site.alternates.get(job.url)  # most pages have no translation: no tuple made for them
+        entries.append(SitemapEntry(job.url, lastmod, tuple((a.code, a.url) for a in alternates if a.translated) if alternates else ()))
     return sorted(entries, key=lambda e: e.url)
 
 
