@@ -465,7 +465,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
     new_manifest = Manifest(inputs, _publish_next(project), files, scheduled, upcoming, project.shown)
     with _timed("commit"):
-        writer.finish(files)
+        writer.finish(files.keys())  # a dict's view: 356,000 lookups at C speed
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = files.changed_since(before)
@@ -500,14 +500,6 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     keys = [PageKeys(p.config, p.templates_digest, p.site.photos) for p in editions]
     renderers = [PageRenderer(p.site, p.env, p.store) for p in editions]
     problems: set[Problem] = set()
-    for edition in editions:
-        for job in {job.template: job for job in edition.jobs if job.template}.values():
-            try:
-                edition.env.get_template(job.template)  # compiled once here, not once in every worker
-            except jinja2.TemplateError as exc:
-                problems.add(template_problem(exc, job))
-    if problems:
-        raise BuildFailed(list(problems))
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
@@ -561,6 +553,15 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     if reuse:
         log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs),
                   "" if to_key is None else f" (those showing {len(edited)} edited files)")
+    # The templates of the pages to make, compiled once here, not once in every worker. A page whose
+    # template changed since the last build is among them: its key changed.
+    for (template, number), job in {(job.template, number): job for job, _, number in pending if job.template}.items():
+        try:
+            editions[number].env.get_template(template)
+        except jinja2.TemplateError as exc:
+            problems.add(template_problem(exc, job))
+    if problems:
+        raise BuildFailed(list(problems))
     # List pages share their items, each rendered once per process (PageRenderer.fragment): one
     # process takes them all, first, while the others render the rest.
     lists = [item for item in pending if item[0].kind is PageKind.LIST]

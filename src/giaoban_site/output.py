@@ -67,7 +67,7 @@ class SpareFiles:
 
     def __iter__(self) -> Iterator[str]:
         differences = self._differences
-        yield from (path for path in self._output if path not in differences)
+        yield from filterfalse(differences.__contains__, self._output.keys())
         yield from (path for path, checksum in differences.items() if checksum is not None)
 
 
@@ -187,7 +187,7 @@ class OutputWriter:
 
     def finish(self, produced: Container[str]) -> None:
         """Remove from the new version what nothing produced."""
-        for relative in sorted(path for path in self.spare_files if path not in produced):
+        for relative in sorted(filterfalse(produced.__contains__, self.spare_files)):
             path = Path(self._spare, relative)
             try:
                 path.unlink(missing_ok=True)
