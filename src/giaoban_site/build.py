@@ -19,7 +19,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, filterfalse, repeat
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
 
@@ -195,9 +195,10 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
             projects.append(Project(site.config, site, env, plan_pages(site), output, options, templates, cache))
         project, project.translations = projects[0], projects[1:]
         link_translations([(p.site, p.jobs, editions.catalogues[p.config.language].text("language_name")) for p in projects])
-        # Old addresses may take no page's nor file's (the search index's files stay in its own folder).
-        files = {path for p in projects for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(p)}
-        redirects, redirect_problems = plan_redirects(published, config, [job for p in projects for job in p.jobs], files)
+        # Old addresses may take no page's nor file's (the search index's files stay in its own folder):
+        # both gathered only when a site has old addresses (lazily: 355,000 pages at 100,000 articles).
+        files = (path for p in projects for g in GENERATORS if not isinstance(g, SearchIndex) for path in g.outputs(p))
+        redirects, redirect_problems = plan_redirects(published, config, (job for p in projects for job in p.jobs), files)
         language_of = {doc.source: doc.lang for doc in published}  # redirects.yaml's lines: the default language's
         for p in projects:  # each old address's page in the language of the item it leads to
             p.site.redirects = [r for r in redirects if language_of.get(r.source, config.language) == p.config.language]
@@ -361,11 +362,16 @@ class DocumentLoader:
         self.config = config
         self.editions = editions
         self.renderer: MarkdownRenderer | None = None
+        self._types: dict[str, ContentType | None] = {}  # by folder: asked for each of 100,000 files in a few hundred folders
 
     def content_type(self, name: str) -> ContentType | None:
-        """The type of a content file, as its language's edition has it (content/en/pages/ is a page)."""
-        folder, inner = language_folder(name, self.editions.others)
-        return self.editions.configs[folder or self.editions.default].types.for_source(inner)
+        """The type of a content file, as its language's edition has it (content/en/pages/ is a page):
+        its folder's (the language and the type's folder are its first parts)."""
+        folder = name.rpartition("/")[0]
+        if folder not in self._types:
+            code, inner = language_folder(name, self.editions.others)
+            self._types[folder] = self.editions.configs[code or self.editions.default].types.for_source(inner)
+        return self._types[folder]
 
     def load(self, item: tuple[str, str]) -> tuple[bytes, store.Body] | Problem:
         """The packed document (store.pack) and its body for the store."""
@@ -417,13 +423,16 @@ class DocumentLoader:
 def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig, problems: list[Problem] | None = None) -> None:
     """Every page has its own URL and an existing template, or the build stops here (with ``problems``
     found before, all reported together)."""
-    generated = msg("generated_page")
-    problems = (problems or []) + check_unique_urls([(job.url, job.source or generated) for job in jobs])
-    # Two pages giaoban makes itself (no file of an editor's) at one address: site.yaml's urls or types put them there.
-    made = Counter(job.url for job in jobs if not job.source)
-    problems += [Problem(CONFIG_FILE, None, msg("generated_clash", url=url)) for url, count in made.items() if count > 1]
+    problems = list(problems or [])
+    urls = list(map(attrgetter("url"), jobs))  # at C speed: which page takes an address is looked for only if two do
+    if len(set(urls)) < len(urls):
+        generated = msg("generated_page")
+        problems += check_unique_urls([(job.url, job.source or generated) for job in jobs])
+        # Two pages giaoban makes itself (no file of an editor's) at one address: site.yaml's urls or types put them there.
+        made = Counter(job.url for job in jobs if not job.source)
+        problems += [Problem(CONFIG_FILE, None, msg("generated_clash", url=url)) for url, count in made.items() if count > 1]
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
-    for job in jobs:
+    for job in jobs if set(map(attrgetter("template"), jobs)) - available - {""} else ():
         if job.template and job.template not in available:
             line = line_of_field(config.root / job.source, "template") if job.source else None
             names = ", ".join(sorted(t for t in available if "/" not in t))

@@ -17,6 +17,8 @@ import os
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
+from operator import add, attrgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -153,7 +155,9 @@ def missing_files(paths: Iterable[str], folder: Path) -> set[str]:
         os.close(handle)
 
 
-_ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context
+_ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})
+_document_print = "D{0.digest}:{0.source}:{0.url}".format  # what a document stands for in a page key
+_source = attrgetter("source")  # render.PageRenderer gives both an item's context
 
 
 class PageKeys:
@@ -198,9 +202,11 @@ class PageKeys:
             known = self._documents.get(id(value))
             if known is None or known[0] is not value:
                 photos = self._photos.get(value.source, "")  # a list shows its lead photo: a new photo, new files
-                known = self._documents[id(value)] = (value, f"D{value.digest}:{value.source}:{value.url}{photos}")
+                known = self._documents[id(value)] = (value, _document_print(value) + photos)
             return known[1]
         if kind is list or kind is tuple:
+            if set(map(type, value)) == {Document}:  # a term's or a year's articles: 100,000 of them, at C speed
+                return "[" + ",".join(map(add, map(_document_print, value), map(self._photos.get, map(_source, value), repeat("")))) + "]"
             return "[" + ",".join(map(self._fingerprint, value)) + "]"
         if kind is dict:
             return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"

@@ -85,10 +85,9 @@ def update_records(project: Project, connection: sqlite3.Connection) -> str | No
         key = _record_key(project, doc)
         if not key or known.get(doc.source) != key:  # a register's item (no key) is made every time
             row = (-(doc.date.timestamp() if doc.date else 0), doc.url, _json(data_record(project, doc)))
-            if same and doc.source in known:  # often a new key but the same record: an edit of the body
-                same = connection.execute("SELECT newest, url, record FROM records WHERE source = ?", (doc.source,)).fetchone() == row
-            else:
-                same = False
+            if same:  # often a new key but the same record: an edit of the body
+                same = doc.source in known and connection.execute(
+                    "SELECT newest, url, record FROM records WHERE source = ?", (doc.source,)).fetchone() == row
             connection.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", (doc.source, key, *row))
     gone = known.keys() - {doc.source for doc in items}
     connection.executemany("DELETE FROM records WHERE source = ?", [(source,) for source in gone])

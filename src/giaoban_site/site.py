@@ -142,8 +142,10 @@ def page_files(urls: Iterable[str]) -> tuple[str, ...]:
 
 def _with_feature(items: dict[str, list[Document]], config: SiteConfig, feature: Feature) -> list[Document]:
     names = config.types.with_feature(feature)
-    chosen = [doc for name, of_type in items.items() if name in names for doc in of_type]
-    if len(names) > 1:
+    lists = [(name, of_type) for name, of_type in items.items() if name in names and of_type]
+    chosen = [doc for _, of_type in lists for doc in of_type]
+    # Sorted unless it is so already: one dated type's items alone (most sites' articles) are newest first (_order).
+    if len(names) > 1 and (len(lists) > 1 or (lists and not config.types[lists[0][0]].dated)):
         chosen.sort(key=_newest_first)
     return chosen
 
