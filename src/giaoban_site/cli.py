@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,6 +18,7 @@ from .links import check_built_site
 from .messages import msg
 from .progress import ProgressPrinter
 from .scaffold import NewOptions, create_document
+from .store import close_connections
 
 
 class _EditorFormatter(logging.Formatter):
@@ -93,6 +96,19 @@ def build_command(source: Path, output: Path | None, drafts: bool, base_url: str
         _echo_problems(broken)
         click.echo(msg("links_failed", count=len(broken)), err=True)
         sys.exit(1)
+    _exit_at_once()
+
+
+def _exit_at_once() -> NoReturn:
+    """End the process without freeing the build's objects one by one: at 100,000 articles the
+    site model and the tables are millions of them, and freeing them took a third of a second of a
+    rebuild's nine, for a process that ends anyway (mypy ends the same way). What the end of a
+    process would still do is done first: the store's files closed, every message written out."""
+    close_connections()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _echo_next_day(report: BuildReport, now: dt.datetime) -> None:

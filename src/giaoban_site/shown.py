@@ -16,6 +16,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .cache import digest
 from .content import Document
@@ -45,6 +46,8 @@ def sources_in(value: object, memo: dict[int, tuple[object, frozenset[str]]]) ->
     if isinstance(value, Mapping):
         return frozenset().union(*(sources_in(v, memo) for v in value.values()))
     if isinstance(value, (list, tuple, set, frozenset)):
+        if set(map(type, value)) == {Document}:  # a term's or a year's articles: 100,000 of them, at C speed
+            return frozenset(map(attrgetter("source"), value))
         return frozenset().union(*(sources_in(v, memo) for v in value))
     if dataclasses.is_dataclass(value):  # terms and archives appear on many pages: walked once each
         known = memo.get(id(value))

@@ -288,6 +288,13 @@ def _get(path: str, digest: str, column: str, read_only: bool) -> str:
     return row[0]
 
 
+def close_connections() -> None:
+    """Close this thread's connections, as the process's end would (the last one to a file folds its WAL into it)."""
+    mine = (os.getpid(), threading.get_ident())
+    for key in [key for key in _connections if key[:2] == mine]:
+        _connections.pop(key).close()
+
+
 def _forget_damaged(path: str, read_only: bool) -> None:
     """Start again rather than trust any of a damaged store (one only read is left as it is)."""
     log.warning(msg("cache_corrupt", path=path))
