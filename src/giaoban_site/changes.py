@@ -155,9 +155,8 @@ def missing_files(paths: Iterable[str], folder: Path) -> set[str]:
         os.close(handle)
 
 
-_ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})
-_document_print = "D{0.digest}:{0.source}:{0.url}".format  # what a document stands for in a page key
-_source = attrgetter("source")  # render.PageRenderer gives both an item's context
+_ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer gives both an item's context
+_document_print = "D{0.digest}:{0.source}:{0.url}".format  # what a document stands for in a page key, before its photos
 
 
 class PageKeys:
@@ -206,7 +205,8 @@ class PageKeys:
             return known[1]
         if kind is list or kind is tuple:
             if set(map(type, value)) == {Document}:  # a term's or a year's articles: 100,000 of them, at C speed
-                return "[" + ",".join(map(add, map(_document_print, value), map(self._photos.get, map(_source, value), repeat("")))) + "]"
+                photos = map(self._photos.get, map(attrgetter("source"), value), repeat(""))
+                return "[" + ",".join(map(add, map(_document_print, value), photos)) + "]"
             return "[" + ",".join(map(self._fingerprint, value)) + "]"
         if kind is dict:
             return "{" + ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items())) + "}"
