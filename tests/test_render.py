@@ -30,3 +30,19 @@ def test_a_template_loaded_before_the_renderer_still_sees_fragment(tmp_path: Pat
     assert "fragment" not in env.get_template("list.html").globals
     PageRenderer(build_site([], config, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc), False), env, MemoryStore())
     assert "fragment" in env.get_template("list.html").globals
+
+
+def test_compiled_templates_are_kept_and_follow_a_new_base_path(tmp_path: Path) -> None:
+    """A filter of constants is folded into the compiled code: a template compiled for another address is not reused."""
+    root, compiled = _site_root(tmp_path), tmp_path / "cache" / "templates"
+    (root / "templates").mkdir()
+    (root / "templates" / "thu.html").write_text("{{ 'chu-de/' | url }}", encoding="utf-8")
+    assert make_environment(load_config(root), compiled=compiled).get_template("thu.html").render() == "/hdnd/chu-de/"
+    kept = list(compiled.glob("*.cache"))
+    assert len(kept) == 1  # compiled once, kept for the next build
+    assert make_environment(load_config(root), compiled=compiled).get_template("thu.html").render() == "/hdnd/chu-de/"
+    assert list(compiled.glob("*.cache")) == kept
+
+    (root / "site.yaml").write_text('title: "HĐND tỉnh Cao Bằng"\nbase_url: "https://tin.example.vn/"\n', encoding="utf-8")
+    assert make_environment(load_config(root), compiled=compiled).get_template("thu.html").render() == "/chu-de/"
+    assert len(list(compiled.glob("*.cache"))) == 1 and list(compiled.glob("*.cache")) != kept  # the other address's let go

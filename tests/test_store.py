@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from giaoban_site.content import Document
 from giaoban_site.store import pack, unpack
@@ -28,3 +30,17 @@ def test_documents_unpacked_share_their_repeated_values() -> None:
     assert first.kind is second.kind and first.lang is second.lang
     assert first.translation_key is first.source  # a default language's file: its key is its path
     assert first.title is not second.title and first.title != second.title
+
+
+def test_dates_in_a_named_zone_come_back_in_the_zone_s_one_object() -> None:
+    """Stored as their time and the zone's name: equal, in the same zone object, the fold of a repeated hour kept."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    doc = dataclasses.replace(article(1), date=dt.datetime(2014, 10, 2, 8, 30, tzinfo=zone),
+                              updated=dt.datetime(2014, 10, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                              expires=dt.datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")))
+    again = unpack(pack(doc))
+    assert again == doc
+    assert again.date.tzinfo is zone and again.date.utcoffset() == dt.timedelta(hours=7)
+    assert again.updated.tzinfo == dt.timezone(dt.timedelta(hours=7))  # a fixed offset is pickled as it is
+    assert again.expires.fold == 1 and again.expires.utcoffset() == dt.timedelta(hours=-5)  # the second 1:30 of that night
+    assert again.pinned_until is None

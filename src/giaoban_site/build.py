@@ -191,7 +191,8 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
         for site in sites:
             site.attachments, site.photos = attachments, photos  # one map for every language: pages of both may show a file
             problems += _arrange_registers(site)
-            env = make_environment(site.config, site, editions.catalogues[site.config.language])
+            env = make_environment(site.config, site, editions.catalogues[site.config.language],
+                                   compiled=cache.dir / "templates" / site.config.language if cache.writable else None)
             projects.append(Project(site.config, site, env, plan_pages(site), output, options, templates, cache))
         project, project.translations = projects[0], projects[1:]
         link_translations([(p.site, p.jobs, editions.catalogues[p.config.language].text("language_name")) for p in projects])

@@ -16,6 +16,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .aliases import Redirect, redirect_href
+from .cache import code_digest, digest
 from .config import TAXONOMY_INDEXES, SiteConfig
 from .content import Document
 from .content_types import ContentType, Feature
@@ -82,21 +83,37 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Catalogue | None = None) -> jinja2.Environment:
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates kept between builds (its bytecode cache), each found again by its
+    name and its source's hash (Jinja's own key) under ``settings``: everything else the compiled
+    code holds. The compiler folds a filter of constants (``'feed.xml' | url_of``) into the code,
+    with this edition's addresses and strings; so a change of those, of giaoban-site or of Jinja
+    compiles every template again, and the files of other settings are let go."""
+
+    def __init__(self, folder: Path, config: SiteConfig, catalogue: Catalogue) -> None:
+        settings = digest(code_digest(), jinja2.__version__, repr(config), repr(sorted(catalogue.strings.items())))
+        folder.mkdir(parents=True, exist_ok=True)
+        for other in folder.glob("*.cache"):
+            if not other.name.startswith(settings):
+                other.unlink(missing_ok=True)
+        super().__init__(str(folder), f"{settings}-%s.cache")
+
+
+def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Catalogue | None = None,
+                     compiled: Path | None = None) -> jinja2.Environment:
     """Jinja with the site's own templates/ first and the default theme behind it, autoescaped.
     With the ``site``, the menu leaves out the sections that have nothing in them. Every string the
     theme shows comes from ``catalogue`` (``t('key')``), the config's language's by default.
-
-    Compiled templates are not kept between builds (Jinja's bytecode cache): the compiler folds
-    filters of constants ("feed.xml" | url) into the code, with this edition's config and site.
+    With ``compiled``, a folder of the build cache, compiled templates are kept there (CompiledTemplates).
     """
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
                                   jinja2.FileSystemLoader(str(THEME_DIR))])
     # One environment serves one build, so templates need not be checked for changes on every use.
-    env = _Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True, auto_reload=False)
-    base = config.base_path
     t = catalogue or load_catalogue(config.language, config.templates_dir, config.strings)[0]
+    env = _Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True, auto_reload=False,
+                       bytecode_cache=CompiledTemplates(compiled, config, t) if compiled else None)
+    base = config.base_path
 
     def url(path: str = "") -> str:
         """A site-relative path as a link from any page: "static/style.css" -> "/hdnd/static/style.css"."""
