@@ -29,7 +29,7 @@ from . import store
 from .aliases import plan_redirects
 from .attachments import attachments_of
 from .cache import BuildCache, FileTable, Manifest
-from .changes import PageKeys, Sources, inputs_digest, missing_files, scan_sources, templates_digest, up_to_date
+from .changes import PageKeys, Sources, inputs_digest, key_base, missing_files, scan_sources, templates_digest, up_to_date
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Document, line_of_field, load_document
 from .content_types import ContentType, Feature
@@ -456,6 +456,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     # What output/ holds: the table the pages reuse, or after an upgrade the bytes its record names.
     before = manifest.files if len(manifest.files) else FileTable((path, ("", checksum)) for path, checksum
                                                                   in (cache.checksums_of(project.output) or {}).items())
+    bases = tuple(key_base(edition.config, edition.templates_digest) for edition in project.editions)
     writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
     extras: list[Background] = []
@@ -464,7 +465,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             # Feeds, sitemap and search index need no page: they are made beside the rendering.
             extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=_parallel(project.options))
                       for group in _extras_groups()]
-            files, project.shown = _render_pages(project, manifest, writer, frame)
+            files, project.shown = _render_pages(project, manifest, writer, frame, bases)
             for extra in extras:
                 files.update(extra.result())
     except BaseException:
@@ -473,7 +474,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         raise
     scheduled = sum(edition.site.scheduled for edition in project.editions)
     upcoming = tuple(sorted((e for edition in project.editions for e in edition.site.upcoming), key=lambda e: (e.moment, e.source)))
-    new_manifest = Manifest(inputs, _publish_next(project), files, scheduled, upcoming, project.shown)
+    new_manifest = Manifest(inputs, _publish_next(project), files, scheduled, upcoming, project.shown, bases)
     with _timed("commit"):
         writer.finish(files.keys())  # a dict's view: 356,000 lookups at C speed
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
@@ -504,7 +505,8 @@ def _pages(files: Iterable[str]) -> int:
     return sum(map(methodcaller("endswith", ".html"), files))
 
 
-def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str = "") -> tuple[FileTable, ShownIndex]:
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str,
+                  bases: tuple[str, ...]) -> tuple[FileTable, ShownIndex]:
     """Every page, made again where its key changed; and which files each page shows (shown.py)."""
     editions = project.editions
     keys = [PageKeys(p.config, p.templates_digest, p.site.photos) for p in editions]
@@ -531,7 +533,10 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         numbers.extend(repeat(number, len(edition.jobs)))
     paths = page_files([job.url for job in jobs])
     documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
-    previous = manifest.shown if reuse and frame and not manifest.is_due(project.options.now) else None
+    # Every key of an edition starts from its base: where that changed (a template edited), no page
+    # keeps its key, and the workers work them out while they make the pages, as in a first build.
+    rekeyed = [base not in manifest.key_bases[number:number + 1] for number, base in enumerate(bases)]
+    previous = manifest.shown if reuse and frame and not all(rekeyed) and not manifest.is_due(project.options.now) else None
     edited = previous.edited(frame, documents, paths) if previous else None
     # Edits of what pages show alone (an article's body): only the pages that show them can change.
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
@@ -545,6 +550,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         rest = set(filterfalse(files.keys().__contains__, paths))  # at C speed, as the line above: 355,000 pages
         walked = compress(zip(jobs, numbers, paths), map(rest.__contains__, paths))
     for job, number, path in walked:
+        if rekeyed[number]:
+            pending.append((job, None, number))
+            continue
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
             if writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)
@@ -561,8 +569,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         else:
             pending.append((job, key, number))
     if reuse:
-        log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs),
-                  "" if to_key is None else f" (those showing {len(edited)} edited files)")
+        why = f" (those showing {len(edited)} edited files)" if to_key is not None else \
+            " (as the pages are made: the templates, the config or the code changed)" if any(rekeyed) else ""
+        log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs), why)
     # The templates of the pages to make, compiled once here, not once in every worker. A page whose
     # template changed since the last build is among them: its key changed.
     for (template, number), job in {(job.template, number): job for job, _, number in pending if job.template}.items():

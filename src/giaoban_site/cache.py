@@ -210,8 +210,10 @@ class Manifest:
     table is made, the columns are let go (22 MiB at 100,000 articles) and made again from it to be saved.
     """
 
+    key_bases: tuple[str, ...] = ()  # changes.key_base of each edition (a record saved before it had them: none)
+
     def __init__(self, inputs: str = "", publish_next: float | None = None, files: FileTable | None = None,
-                 scheduled: int = 0, upcoming: tuple = (), shown: object | None = None) -> None:
+                 scheduled: int = 0, upcoming: tuple = (), shown: object | None = None, key_bases: tuple[str, ...] = ()) -> None:
         self.inputs = inputs  # hash of every input: equal means nothing to do
         self.publish_next = publish_next  # when the next scheduled article becomes due
         self.scheduled = scheduled  # articles waiting for their date, to report when nothing needs building
@@ -219,6 +221,7 @@ class Manifest:
         self._table: tuple[str, bytes] | tuple[str, str, str] | None = None  # the columns, as unpickled (FileTable.columns)
         self._files = files if files is not None else FileTable()
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
+        self.key_bases = key_bases  # where one changed, no page of that edition kept its key
 
     @property
     def paths(self) -> list[str]:

@@ -159,6 +159,11 @@ _ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer 
 _document_print = "D{0.digest}:{0.source}:{0.url}".format  # what a document stands for in a page key, before its photos
 
 
+def key_base(config: SiteConfig, templates: str) -> str:
+    """What every page key of an edition starts from: the code, the edition's config and every template."""
+    return digest(code_digest(), repr(config), templates)
+
+
 class PageKeys:
     """Page keys: a hash of everything a page is made from. Equal keys mean byte-identical pages.
 
@@ -169,7 +174,7 @@ class PageKeys:
     """
 
     def __init__(self, config: SiteConfig, templates: str, photos: PlannedPhotos | None = None) -> None:
-        self.base = digest(code_digest(), repr(config), templates)
+        self.base = key_base(config, templates)
         # Each document's photos by their keys: a page that shows a document shows its photos' files.
         self._photos = {source: ":" + ",".join(p.key for p in found.values())
                         for source, found in (photos.by_document.items() if photos else ())}
