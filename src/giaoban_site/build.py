@@ -515,8 +515,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
-    def render(item: tuple[PageJob, str | None, int]) -> tuple[str, str, str, frozenset[str]] | Problem:
-        job, key, edition = item
+    def render(item: tuple[PageJob, str | None, int, str]) -> tuple[str, str, frozenset[str]] | Problem:
+        job, key, edition, path = item
         renderer = renderers[edition]
         context = renderer.context(job)
         try:
@@ -525,7 +525,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
             return template_problem(exc, job)
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
-        return job.path, key or keys[edition].of(job, context), writer.write(job.path, page), sources_in(context, memo)
+        return key or keys[edition].of(job, context), writer.write(path, page), sources_in(context, memo)
 
     jobs = [job for edition in editions for job in edition.jobs]
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
@@ -542,7 +542,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     index = ShownIndexMaker(None if to_key is not None else previous)
     files = FileTable()  # path -> (input key, bytes hash)
-    pending: list[tuple[PageJob, str | None, int]] = [] if reuse else [(job, None, number) for job, number in zip(jobs, numbers)]
+    # Each page to make with its key if known, its edition and its path: the path of ``paths``, not one
+    # sent back by a worker (355,000 of them in a first build, each a string of its own).
+    pending: list[tuple[PageJob, str | None, int, str]] = [] if reuse else list(zip(jobs, repeat(None), numbers, paths))
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
     walked: Iterable[tuple[PageJob, int, str]] = zip(jobs, numbers, paths) if reuse else ()
     if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
@@ -551,13 +553,13 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         walked = compress(zip(jobs, numbers, paths), map(rest.__contains__, paths))
     for job, number, path in walked:
         if rekeyed[number]:
-            pending.append((job, None, number))
+            pending.append((job, None, number, path))
             continue
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
             if writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)
             else:
-                pending.append((job, reuse[path][0], number))
+                pending.append((job, reuse[path][0], number, path))
             continue
         known = reuse.get(path)
         context = renderers[number].context(job)
@@ -567,14 +569,14 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
             if to_key is None and not index.carry(path):
                 index.add(path, sources_in(context, memo))
         else:
-            pending.append((job, key, number))
+            pending.append((job, key, number, path))
     if reuse:
         why = f" (those showing {len(edited)} edited files)" if to_key is not None else \
             " (as the pages are made: the templates, the config or the code changed)" if any(rekeyed) else ""
         log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs), why)
     # The templates of the pages to make, compiled once here, not once in every worker. A page whose
     # template changed since the last build is among them: its key changed.
-    for (template, number), job in {(job.template, number): job for job, _, number in pending if job.template}.items():
+    for (template, number), job in {(job.template, number): job for job, _, number, _ in pending if job.template}.items():
         try:
             editions[number].env.get_template(template)
         except jinja2.TemplateError as exc:
@@ -586,11 +588,12 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     lists = [item for item in pending if item[0].kind is PageKind.LIST]
     pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
     progress = _stage_progress(project.options, "render", len(pending))
-    for result in run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists)):
+    made = run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
+    for (_, _, _, path), result in zip(pending, made):  # in the order of ``pending``
         if isinstance(result, Problem):
             problems.add(result)  # one broken template breaks many pages
         else:
-            path, key, checksum, sources = result
+            key, checksum, sources = result
             files[path] = (key, checksum)
             index.add(path, sources)
     if problems:
