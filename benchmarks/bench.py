@@ -84,6 +84,9 @@ def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[f
     def run(name: str) -> None:
         results.setdefault(name, []).append(measure(build))
 
+    added_folder = root / "content" / "2026" / "10"
+    for leftover in added_folder.glob("bench-new-*.md"):  # a run stopped by hand: "one article added" would find it there
+        leftover.unlink()
     first = sorted((root / "content").rglob("*.md"))[0]
     original = first.read_text(encoding="utf-8")
     for i in range(repeat):
@@ -97,7 +100,7 @@ def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[f
         run("rebuild, one body edited")  # the first rebuild after a cold build: it also fills the spare folder
         first.write_text(original + f"\nMột đoạn khác, lần {i}.\n", encoding="utf-8")
         run("rebuild, one body edited again")  # as every later edit of an editor's day
-        added = root / "content" / "2026" / "10" / f"bench-new-{i}.md"
+        added = added_folder / f"bench-new-{i}.md"
         added.parent.mkdir(parents=True, exist_ok=True)
         added.write_text(f'---\ntitle: "Bài mới số {i} về giám sát"\ndate: 2026-10-30T08:00:00+07:00\n'
                          f'tags: ["giám sát", "kỳ họp"]\ncategory: "Giám sát"\n---\n\nNội dung.\n', encoding="utf-8")
