@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from giaoban_site.content import Document
-from giaoban_site.site import related_groups, related_ranks, related_ranks_of
+from giaoban_site.site import related_articles, related_groups, related_ranks, related_ranks_of
 
 TAGS = ["giám sát", "Giám sát", "kỳ họp", "tiếp xúc cử tri", "ngân sách", "Đại biểu HĐND"]
 
@@ -30,3 +32,25 @@ def test_one_articles_related_ranks_are_those_of_the_whole_site(specs: list[tupl
 def test_articles_whose_tags_differ_only_in_case_are_related() -> None:
     articles = [article(0, ["giám sát"], None), article(1, ["ngân sách"], None), article(2, ["Giám sát"], None)]
     assert related_ranks_of([related_groups(doc) for doc in articles], [0, 1], 3) == [[2], []]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(TAGS), max_size=3), st.sampled_from([None, "Kỳ họp", "Hoạt động"])),
+                min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.lists(st.sampled_from(TAGS), max_size=3)), max_size=3))
+def test_related_articles_kept_between_builds_follow_each_edit_of_tags(specs: list[tuple[list[str], str | None]],
+                                                                       edits: list[tuple[int, list[str]]]) -> None:
+    """The build cache's memo keeps the ranks from one build to the next: a build after edits of tags gets what a clean one gets."""
+    kept: dict[str, object] = {}
+
+    def memo(name: str, key: str, compute):  # as BuildCache.memo: the value of the last key
+        if kept.get("key") != key:
+            kept.update(key=key, value=compute())
+        return kept["value"]
+
+    articles = [article(number, tags, category) for number, (tags, category) in enumerate(specs)]
+    related_articles(articles, 3, memo)
+    for number, tags in edits:
+        if number < len(articles):
+            articles[number] = dataclasses.replace(articles[number], tags=tuple(tags))
+        assert related_articles(articles, 3, memo) == related_articles(articles, 3)

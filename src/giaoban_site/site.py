@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 from .config import SiteConfig
@@ -285,13 +286,19 @@ def _archives(articles: list[Document], config: SiteConfig) -> list[Archive]:
 
 def related_articles(articles: list[Document], count: int, memo: Memo | None = None) -> dict[str, list[Document]]:
     """For each article (given newest first), up to ``count`` articles sharing its tags or category, newest first."""
-    groups = [related_groups(doc) for doc in articles]  # once, for the memo's key and the ranks alike
+    def ranks_of_all() -> list[list[int]]:
+        return related_ranks_of([related_groups(doc) for doc in articles], range(len(articles)), count)
+
     if memo is None:
-        ranks = related_ranks_of(groups, range(len(articles)), count)
+        ranks = ranks_of_all()
     else:  # they depend on the order, tags and categories only, which an edit of a body leaves alone
-        key = "\0".join(f"{d.source}\1{mine}" for d, mine in zip(articles, groups)) + f"\0{count}"
-        ranks = memo("related", key, lambda: related_ranks_of(groups, range(len(articles)), count))
+        ranks = memo("related", f"{_related_key(articles)}\0{count}", ranks_of_all)
     return {doc.source: [articles[other] for other in mine] for doc, mine in zip(articles, ranks)}
+
+
+def _related_key(articles: list[Document]) -> str:
+    """What the ranks are made from: the articles' order, and the tags and categories of each (related_groups)."""
+    return "\0".join(map(attrgetter("source"), articles)) + repr(list(map(attrgetter("tags", "categories"), articles)))
 
 
 def related_ranks(articles: list[Document], count: int, window: int = 8) -> list[list[int]]:
