@@ -433,8 +433,9 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
         made = Counter(job.url for job in jobs if not job.source)
         problems += [Problem(CONFIG_FILE, None, msg("generated_clash", url=url)) for url, count in made.items() if count > 1]
     available = set(env.list_templates(extensions=["html", "xml", "txt"]))
-    for job in jobs if set(map(attrgetter("template"), jobs)) - available - {""} else ():
-        if job.template and job.template not in available:
+    missing = set(map(attrgetter("template"), jobs)) - available - {""}  # at C speed; which pages ask for them only if any
+    for job in jobs if missing else ():
+        if job.template in missing:
             line = line_of_field(config.root / job.source, "template") if job.source else None
             names = ", ".join(sorted(t for t in available if "/" not in t))
             problems.append(Problem(job.source or job.template, line, msg("unknown_template", name=job.template, available=names)))
@@ -571,8 +572,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         else:
             pending.append((job, key, number, path))
     if reuse:
-        why = f" (those showing {len(edited)} edited files)" if to_key is not None else \
-            " (as the pages are made: the templates, the config or the code changed)" if any(rekeyed) else ""
+        why = f" (those showing {len(edited)} edited files)" if to_key is not None else ""
+        if any(rekeyed):  # then no edit was told apart: to_key is None
+            why = " (as the pages are made: the templates, the config or the code changed)"
         log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs), why)
     # The templates of the pages to make, compiled once here, not once in every worker. A page whose
     # template changed since the last build is among them: its key changed.
