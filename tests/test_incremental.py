@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -345,6 +346,31 @@ def test_a_build_started_from_another_outputs_documents_makes_the_same_site(tmp_
     assert '<link rel="canonical" href="http://127.0.0.1:9000/">' in (tmp_path / "seeded" / "index.html").read_text(encoding="utf-8")
 
 
+def _as_if_another_version_stored(store: Path) -> None:
+    with closing(sqlite3.connect(store)) as connection, connection:  # every row as another version of giaoban-site left it
+        connection.execute("UPDATE documents SET digest = 'cu-' || digest")
+        connection.execute("UPDATE bodies SET digest = 'cu-' || digest")
+
+
+@pytest.mark.parametrize(("published_upgraded", "parsed"), [(True, 1), (False, 6)])
+def test_after_an_upgrade_the_previews_store_starts_again_from_the_published_builds(
+        tmp_path: Path, built: SiteDir, caplog, published_upgraded: bool, parsed: int) -> None:
+    """The preview's store, of the version before, is not parsed again file by file when the
+    published build (made since with this version) holds the documents; it is when that has none."""
+    preview = {"source": built.root, "drafts": True, "base_url": "http://127.0.0.1:9000/", "jobs": 1,
+               "output": tmp_path / "preview", "documents_from": built.output}
+    build(BuildOptions(**preview))
+    _as_if_another_version_stored(tmp_path / ".giaoban-cache" / "preview" / "bodies.sqlite")
+    if not published_upgraded:
+        _as_if_another_version_stored(built.root / ".giaoban-cache" / "output" / "bodies.sqlite")
+    apply_edit(built.root, ("body", 1, 0), 8)  # a build to do
+    with caplog.at_level(logging.DEBUG, logger="giaoban_site.build"):
+        build(BuildOptions(**preview))
+    assert f"files to parse: {parsed} of 6 " in caplog.text
+    build(BuildOptions(**{**preview, "output": tmp_path / "clean", "documents_from": None}))
+    assert tree_digest(tmp_path / "preview") == tree_digest(tmp_path / "clean")
+
+
 def test_after_an_upgrade_the_document_store_is_made_again_not_doubled(site: SiteDir) -> None:
     (site.root / "site.yaml").write_text(SITE_YAML.format(size=10), encoding="utf-8")
     for i in range(300):
@@ -353,9 +379,7 @@ def test_after_an_upgrade_the_document_store_is_made_again_not_doubled(site: Sit
     assert site.build().returncode == 0
     store = site.root / ".giaoban-cache" / "output" / "bodies.sqlite"
     size = store.stat().st_size
-    with sqlite3.connect(store) as connection:  # every row as another version of giaoban-site left it
-        connection.execute("UPDATE documents SET digest = 'cu-' || digest")
-        connection.execute("UPDATE bodies SET digest = 'cu-' || digest")
+    _as_if_another_version_stored(store)
     write(site.root, "content/2024/05/b0.md", article_text("Bài số 0", 1, TAGS[:2], "Thân bài đã sửa."))  # a build to do
     assert site.build().returncode == 0
     with sqlite3.connect(store) as connection:

@@ -302,8 +302,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
     """
     previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
     if stored and not previous:  # every row is of another version of giaoban-site (or of files all edited)
-        cache.store.start_again()
-        stored = 0
+        previous, stored = cache.restart_store(sources.values())
     documents: dict[str, Document] = {}
     loader = DocumentLoader(config, editions)
     to_parse, problems = [], unclaimed_folders(loader, sources)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import __version__
+from .content import Document
 from .messages import msg
 from .output import folder_identity
 from .store import CheckStore, SqliteStore, Store, copy_store
@@ -324,11 +325,26 @@ class BuildCache:
         path = str(self.dir / "bodies.sqlite")
         # kept=False: what is there may be half-written by a build that began after we looked (check.py)
         self.store: Store = SqliteStore(path) if writable else CheckStore(path if kept else None)
+        self.published_store: str | None = None  # another output's store, which this one may start from
 
     def start_store_from(self, output: Path) -> None:
         """A store that does not exist yet starts as a copy of ``output``'s (store.copy_store)."""
+        self.published_store = str(cache_dir(output.resolve()) / "bodies.sqlite")
         if self.writable and isinstance(self.store, SqliteStore):
-            copy_store(str(cache_dir(output.resolve()) / "bodies.sqlite"), self.store.path)
+            copy_store(self.published_store, self.store.path)
+
+    def restart_store(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        """Start the store again when none of its rows is ``wanted`` (all of another version of
+        giaoban-site): from ``output``'s store given to ``start_store_from`` if that has the wanted
+        documents (the preview after an upgrade and a published build: at 100,000 articles, 85 s
+        less), else empty. Then the kept documents and their count, as ``Store.documents``."""
+        if self.published_store is not None:
+            self.store.start_again(self.published_store)
+            previous, stored = self.store.documents(wanted)
+            if previous:
+                return previous, stored
+        self.store.start_again()
+        return {}, 0
 
     def load_scan(self) -> ScanRecord:
         return self.load("scan.pickle", ScanRecord)

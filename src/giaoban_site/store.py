@@ -116,8 +116,9 @@ class Store(Protocol):
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies of other digests."""
 
-    def start_again(self) -> None:
-        """Forget every document and body at once: none of those kept is wanted (after an upgrade)."""
+    def start_again(self, source: str | None = None) -> None:
+        """Forget every document and body at once: none of those kept is wanted (after an upgrade).
+        With ``source``, start from the documents and bodies of the store there instead, if it has any."""
 
     def put_many(self, documents: list[tuple[str, bytes]], bodies: list[Body]) -> None:
         """Keep (digest, packed document) rows and their bodies."""
@@ -147,7 +148,7 @@ class MemoryStore:
     def keep_only(self, digests: set[str]) -> None:
         pass  # it lives for one process only
 
-    def start_again(self) -> None:
+    def start_again(self, source: str | None = None) -> None:
         pass  # nothing kept (and ``check``'s CheckStore writes nothing)
 
     def settle(self) -> None:
@@ -219,13 +220,16 @@ class SqliteStore:
         if not self.read_only and os.path.exists(self.path):
             _connect(self.path).execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def start_again(self) -> None:
-        """Every row deleted at once, and the file made small again: row by row, the old rows would
-        leave it twice its size on disk (153 MB instead of 77 at 10,000 articles). The same file, emptied, not a new
-        one: the preview's threads keep their connections to it."""
+    def start_again(self, source: str | None = None) -> None:
+        """Every row replaced at once by those of the store at ``source`` (when it can be read), or
+        deleted and the file made small again: row by row, the old rows would leave it twice its size
+        on disk (153 MB instead of 77 at 10,000 articles). The same file, not a new one: the
+        preview's threads keep their connections to it."""
         if self.read_only or not os.path.exists(self.path):
             return
         connection = _connect(self.path)
+        if source is not None and _copied_into(source, connection):
+            return
         connection.execute("DELETE FROM documents")
         connection.execute("DELETE FROM bodies")
         connection.execute("VACUUM")
@@ -266,6 +270,18 @@ def copy_store(source: str, target: str) -> None:
         os.replace(temporary, target)
     except (sqlite3.Error, OSError):
         Path(temporary).unlink(missing_ok=True)
+
+
+def _copied_into(source: str, connection: sqlite3.Connection) -> bool:
+    """Whether the store at ``source`` could be copied whole into ``connection``'s file."""
+    if not os.path.exists(source):
+        return False
+    try:
+        with closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)) as original:
+            original.backup(connection)
+    except sqlite3.Error:
+        return False
+    return True
 
 
 class CheckStore(MemoryStore):
