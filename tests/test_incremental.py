@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 
 from giaoban_site.build import BuildOptions, build
 from giaoban_site.cache import BuildCache
+from giaoban_site.render import THEME_DIR
 
 TAGS = ["giám sát", "kỳ họp", "tiếp xúc cử tri", "ngân sách", "Đại biểu HĐND"]
 TEMPLATE_EDIT = '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1><p>Bản sửa {{ n }}</p>{% endblock %}'
+ITEM_TEMPLATE = (THEME_DIR / "_item.html").read_text(encoding="utf-8")  # a list's item, which list.html renders by name
 
 
 def article_text(title: str, day: int, tags: list[str], body: str) -> str:
@@ -85,6 +87,8 @@ def apply_edit(root: Path, edit: tuple, n: int) -> None:
             path.write_text(path.read_text(encoding="utf-8").replace(f'"{old}"', f'"{new}"'), encoding="utf-8")
     elif kind == "template":
         write(root, "templates/article.html", TEMPLATE_EDIT.replace("{{ n }}", str(n)))
+    elif kind == "item_template":
+        write(root, "templates/_item.html", ITEM_TEMPLATE.replace('<li class="item">', f'<li class="item" data-n="{n}">'))
     elif kind == "page_size":
         (root / "site.yaml").write_text(SITE_YAML.format(size=value % 4 + 1), encoding="utf-8")
     elif kind == "touch":
@@ -124,7 +128,7 @@ def set_field(path: Path, name: str, value: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template",
+EDITS = st.tuples(st.sampled_from(["add", "body", "title", "date", "tags", "delete", "rename_tag", "template", "item_template",
                                    "page_size", "touch", "alias", "attach", "translate", "untranslate", "featured",
                                    "pinned", "series", "category", "expires", "views"]),
                   st.integers(0, 20), st.integers(0, 100))
@@ -369,6 +373,26 @@ def test_after_an_upgrade_the_previews_store_starts_again_from_the_published_bui
     assert f"files to parse: {parsed} of 6 " in caplog.text
     build(BuildOptions(**{**preview, "output": tmp_path / "clean", "documents_from": None}))
     assert tree_digest(tmp_path / "preview") == tree_digest(tmp_path / "clean")
+
+
+@pytest.mark.parametrize(("template", "remade"), [("article.html", "article"), ("_item.html", "list")])
+def test_a_template_edit_makes_again_only_the_pages_that_use_it(tmp_path: Path, built: SiteDir, caplog,
+                                                                 template: str, remade: str) -> None:
+    """article.html: the articles' pages and nothing else; _item.html, which list.html renders by
+    name for each article: the lists, not the articles' own pages. Both as a clean build makes them."""
+    apply_edit(built.root, ("body", 1, 0), 8)  # an edit of a document too, in the same build
+    apply_edit(built.root, ("template" if template == "article.html" else "item_template", 0, 0), 9)
+    with caplog.at_level(logging.DEBUG, logger="giaoban_site.build"):
+        build(BuildOptions(source=built.root, jobs=1))
+    made = int(re.search(r"page keys worked out: (\d+) of (\d+) pages", caplog.text).group(1))
+    assert f"the pages of {remade}.html: a template they use was edited" in caplog.text
+    home = (built.output / "index.html").read_text(encoding="utf-8")
+    article = next(built.output.glob("2024/05/*/index.html")).read_text(encoding="utf-8")
+    assert ("Bản sửa 9" in article) == (remade == "article")
+    assert ('data-n="9"' in home) == (remade == "list")
+    articles_pages = len(list(built.output.glob("2024/05/*/index.html")))
+    assert made < len(list(built.output.rglob("*.html"))) - articles_pages if remade == "article" else made > articles_pages
+    assert tree_digest(built.output) == tree_digest(_clean_build(built, tmp_path / "clean"))
 
 
 def test_after_an_upgrade_the_document_store_is_made_again_not_doubled(site: SiteDir) -> None:

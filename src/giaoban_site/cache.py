@@ -212,9 +212,11 @@ class Manifest:
     """
 
     key_bases: tuple[str, ...] = ()  # changes.key_base of each edition (a record saved before it had them: none)
+    template_prints: tuple[str, dict[str, str]] = ("", {})  # the template folders' digest, and changes.template_prints then
 
     def __init__(self, inputs: str = "", publish_next: float | None = None, files: FileTable | None = None,
-                 scheduled: int = 0, upcoming: tuple = (), shown: object | None = None, key_bases: tuple[str, ...] = ()) -> None:
+                 scheduled: int = 0, upcoming: tuple = (), shown: object | None = None, key_bases: tuple[str, ...] = (),
+                 template_prints: tuple[str, dict[str, str]] = ("", {})) -> None:
         self.inputs = inputs  # hash of every input: equal means nothing to do
         self.publish_next = publish_next  # when the next scheduled article becomes due
         self.scheduled = scheduled  # articles waiting for their date, to report when nothing needs building
@@ -223,6 +225,7 @@ class Manifest:
         self._files = files if files is not None else FileTable()
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
         self.key_bases = key_bases  # where one changed, no page of that edition kept its key
+        self.template_prints = template_prints  # where one changed, no page of that template kept its key
 
     @property
     def paths(self) -> list[str]:

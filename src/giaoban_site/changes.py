@@ -22,6 +22,9 @@ from operator import add, attrgetter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+import jinja2
+import jinja2.meta
+
 from .aliases import REDIRECTS_FILE
 from .cache import BuildCache, Manifest, ScanRecord, code_digest, digest
 from .config import SiteConfig
@@ -30,7 +33,7 @@ from .languages import catalogue_files
 from .messages import language
 from .newsroom import AUTHORS_FILE, VIEWS_FILE
 from .photos import PlannedPhotos
-from .render import THEME_DIR, PageJob, PageKind, StoredBody
+from .render import TEMPLATE_EXTENSIONS, THEME_DIR, PageJob, PageKind, StoredBody
 
 # Files modified this close to the last scan are read again: a coarse clock (FAT keeps two
 # seconds) could give a second save within the same tick the same time stamp.
@@ -111,11 +114,12 @@ def parse_settings(config: SiteConfig) -> str:
                   repr(config.urls), repr(config.types), repr(config.languages), repr(config.strings), *catalogues, language())
 
 
-def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: str) -> tuple[str, str]:
+def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sources, templates: TemplateFolders) -> tuple[str, str]:
     """A hash of every input, equal to the last build's when there is nothing to do; and the
-    frame: a hash of the same but for what the documents hold (which documents there are, still),
-    equal when nothing but documents changed (shown.ShownIndex)."""
-    parts = [code_digest(), repr(config), str(drafts), str(output), templates]
+    frame: a hash of the same but for what the documents hold (which documents there are, still)
+    and the templates (which pages they make again: ``template_prints``), equal when nothing but
+    those changed (shown.ShownIndex)."""
+    parts = [code_digest(), repr(config), str(drafts), str(output), templates.shared]
     parts += [f"{name}:{value}" for name, value in sources.assets.items()]
     # static/ by each file's size and times, not its bytes: it holds the photos (gigabytes at 10,000
     # articles), and any write to a file changes its change time.
@@ -124,16 +128,68 @@ def inputs_digest(config: SiteConfig, drafts: bool, output: Path, sources: Sourc
         if (config.root / name).is_file():
             parts.append(name + digest((config.root / name).read_bytes()))
     texts = sources.texts  # with the settings, as good as the documents' digests, and quicker (see Sources.documents)
-    return digest(*parts, sources.settings, *(f"{name}:{value}" for name, value in texts.items())), digest(*parts, *texts)
+    return digest(*parts, templates.digest, sources.settings, *(f"{name}:{value}" for name, value in texts.items())), digest(*parts, *texts)
 
 
-def templates_digest(config: SiteConfig) -> str:
-    """A hash of every template file, the site's own and the theme's: any edit changes it."""
-    parts = []
+@dataclass(frozen=True)
+class TemplateFolders:
+    """The template folders, the site's own and the theme's, as hashes."""
+
+    digest: str  # of every file: any edit makes a build
+    shared: str  # of every file but the templates: the catalogues, the stylesheet, what any page may use
+
+
+def template_folders(config: SiteConfig) -> TemplateFolders:
+    """The hashes of the template folders' files."""
+    every, shared = [], []
     for top in (config.templates_dir, THEME_DIR):
-        if top.is_dir():
-            parts += [f"{p.relative_to(top)}\n".encode() + p.read_bytes() for p in sorted(top.rglob("*")) if p.is_file()]
-    return digest(*parts)
+        for path in sorted(top.rglob("*")) if top.is_dir() else ():
+            if path.is_file():
+                every.append(f"{path.relative_to(top)}\n".encode() + path.read_bytes())
+                if path.suffix.lstrip(".") not in TEMPLATE_EXTENSIONS:
+                    shared.append(every[-1])
+    return TemplateFolders(digest(*every), digest(*shared))
+
+
+def template_prints(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+    """Each of the page templates ``names`` by a hash of its source and of those of every template
+    it uses: what its pages depend on of the templates, so that an edit of ``article.html`` makes
+    the articles' pages again, not the lists'. A template uses those it extends, includes and
+    imports, and those it renders by name (``fragment("_item.html", ...)``); one that names a
+    template only at run time (a variable) is taken to use them all."""
+    uses: dict[str, tuple[str, frozenset[str] | None]] = {}
+
+    def closure(name: str) -> set[str]:
+        found, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            if current not in uses:
+                uses[current] = _template_uses(env, current)
+            used = uses[current][1]
+            todo += env.list_templates(extensions=TEMPLATE_EXTENSIONS) if used is None else used
+        return found
+
+    return {name: digest(*(f"{used}:{uses[used][0]}" for used in sorted(closure(name)))) for name in names}
+
+
+def _template_uses(env: jinja2.Environment, name: str) -> tuple[str, frozenset[str] | None]:
+    """The hash of a template's source and the templates it names (None: not all of them by name)."""
+    try:
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+    except jinja2.TemplateNotFound:
+        return "", frozenset()  # its pages fail with a message of their own
+    except jinja2.TemplateSyntaxError:
+        return digest(source), None
+    named = set(jinja2.meta.find_referenced_templates(tree))
+    for call in tree.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment":
+            first = call.args[0] if call.args else None
+            named.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None)
+    return digest(source), None if None in named else frozenset(named)
 
 
 def up_to_date(manifest: Manifest, inputs: str, now: dt.datetime) -> bool:
@@ -159,9 +215,10 @@ _ONE_CONTEXT = frozenset({PageKind.ITEM, PageKind.SAVE})  # render.PageRenderer 
 _document_print = "D{0.digest}:{0.source}:{0.url}".format  # what a document stands for in a page key, before its photos
 
 
-def key_base(config: SiteConfig, templates: str) -> str:
-    """What every page key of an edition starts from: the code, the edition's config and every template."""
-    return digest(code_digest(), repr(config), templates)
+def key_base(config: SiteConfig, templates: TemplateFolders) -> str:
+    """What every page key of an edition starts from: the code, the edition's config and what any
+    template may use (each page's own templates: ``template_prints``)."""
+    return digest(code_digest(), repr(config), templates.shared)
 
 
 class PageKeys:
@@ -173,8 +230,10 @@ class PageKeys:
     (render.StoredBody) by the same hash, unread.
     """
 
-    def __init__(self, config: SiteConfig, templates: str, photos: PlannedPhotos | None = None) -> None:
+    def __init__(self, config: SiteConfig, templates: TemplateFolders, prints: dict[str, str] | None = None,
+                 photos: PlannedPhotos | None = None) -> None:
         self.base = key_base(config, templates)
+        self.prints = prints or {}  # template_prints of the page templates
         # Each document's photos by their keys: a page that shows a document shows its photos' files.
         self._photos = {source: ":" + ",".join(p.key for p in found.values())
                         for source, found in (photos.by_document.items() if photos else ())}
@@ -184,7 +243,7 @@ class PageKeys:
 
     def of(self, job: PageJob, context: dict) -> str:
         fingerprint = self._item_fingerprint(job.key, context) if job.kind in _ONE_CONTEXT else self._fingerprint(context)
-        parts = (self.base, job.template, job.url, fingerprint)
+        parts = (self.base, job.template, self.prints.get(job.template, ""), job.url, fingerprint)
         return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
     def _item_fingerprint(self, source: str, context: dict) -> str:

@@ -30,6 +30,7 @@ from .site import ALL_YEARS, HOME, ArchiveKey, ListKey, RegisterKey, Site, Term,
 from .store import Store
 
 THEME_DIR = Path(__file__).parent / "templates"
+TEMPLATE_EXTENSIONS = ("html", "xml", "txt")  # what a page may be rendered from; the other files of the folders are data
 # What static/search.js writes: the article search's words, and the document search's.
 SEARCH_SCRIPT_STRINGS = ("search_hint", "search_more", "search_found", "search_none", "doc_kind_number", "doc_issued_on",
                          "docs_search_found", "docs_search_none")
