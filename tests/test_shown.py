@@ -96,3 +96,18 @@ def test_an_article_that_becomes_due_works_out_every_key(site: SiteDir, tmp_path
     worked_out, pages = keyed(result)
     assert worked_out == pages
     assert "Bài hẹn giờ" in site.page("").get_text()
+
+
+
+def test_after_a_template_edit_the_index_is_the_one_a_clean_build_keeps(site: SiteDir, tmp_path: Path) -> None:
+    """A page shows the files of its template context, which no template changes: an article.html
+    that shows the article alone leaves the index of every page as it was."""
+    make_site(site)
+    edit(site, "Thân bài 0.", "Thân bài đã sửa.")  # a body edit in the same build: the index's quick path
+    write(site.root, "templates/article.html", '{% extends "base.html" %}{% block main %}<h1>{{ article.title }}</h1>{% endblock %}')
+    assert "the pages of article.html" in verbose_build(site).stderr
+    clean = tmp_path / "clean"
+    assert site.build("--output", str(clean)).returncode == 0
+    edited = BuildCache(site.output).load_manifest(site.output).shown
+    assert edited.pages_by_file() == BuildCache(clean).load_manifest(clean).shown.pages_by_file()
+    assert tree_digest(site.output) == tree_digest(clean)

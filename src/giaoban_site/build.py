@@ -567,7 +567,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     if to_key is not None and retemplated:
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
-    index = ShownIndexMaker(None if to_key is not None and not retemplated else previous)
+    index = ShownIndexMaker(None if to_key is not None else previous)
     files = FileTable()  # path -> (input key, bytes hash)
     # Each page to make with its key if known, its edition and its path: the path of ``paths``, not one
     # sent back by a worker (355,000 of them in a first build, each a string of its own).
@@ -628,11 +628,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
             index.add(path, sources)
     if problems:
         raise BuildFailed(list(problems))
-    if to_key is not None and not retemplated:  # no page shows other files than it did
-        return files, previous.with_documents(documents)
-    if to_key is not None:  # the edited templates' pages may show others: the rest as they were
-        index.carry_rest(paths)
-    return files, index.finish(frame, paths, documents)
+    # A page shows the files of its context, whichever template makes it: after edits of what pages
+    # show alone and of templates, each page shows the files it did.
+    return files, previous.with_documents(documents) if to_key is not None else index.finish(frame, paths, documents)
 
 
 def _all_documents(site: Site) -> Iterator[Document]:

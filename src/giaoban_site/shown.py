@@ -16,7 +16,6 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import filterfalse
 from operator import attrgetter
 
 from .cache import digest
@@ -151,11 +150,6 @@ class ShownIndexMaker:
             return False
         self.add(path, [self._names[number] for number in self.previous.files_of(self._at[path])])
         return True
-
-    def carry_rest(self, paths: Iterable[str]) -> None:
-        """Take the files of each of ``paths`` not added yet from the previous index."""
-        for path in filterfalse(self._pages.__contains__, paths):
-            self.carry(path)
 
     def finish(self, frame: str, paths: Sequence[str], documents: Mapping[str, Document]) -> ShownIndex:
         """The index of the pages ``paths`` (each added or carried), in that order."""
