@@ -43,6 +43,13 @@ def test_a_templates_print_changes_with_each_template_it_uses_and_no_other(root:
     assert {name for name in PAGES if after[name] != before[name]} == changed
 
 
+def test_a_template_that_renders_fragments_under_another_name_depends_on_every_template(root: Path) -> None:
+    (root / "templates" / "custom.html").write_text('{% set item = fragment %}{{ item("_item.html", article) }}', encoding="utf-8")
+    before = _prints(root)
+    (root / "templates" / "_social.html").write_text("sửa", encoding="utf-8")
+    assert _prints(root)["custom.html"] != before["custom.html"]
+
+
 def test_a_template_that_cannot_be_read_still_has_a_print(root: Path) -> None:
     (root / "templates" / "article.html").write_text("{% block main %}", encoding="utf-8")  # not closed
     before = _prints(root)

@@ -185,10 +185,12 @@ def _template_uses(env: jinja2.Environment, name: str) -> tuple[str, frozenset[s
     except jinja2.TemplateSyntaxError:
         return digest(source), None
     named = set(jinja2.meta.find_referenced_templates(tree))
-    for call in tree.find_all(jinja2.nodes.Call):
-        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment":
-            first = call.args[0] if call.args else None
-            named.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None)
+    calls = [call for call in tree.find_all(jinja2.nodes.Call) if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment"]
+    for call in calls:
+        first = call.args[0] if call.args else None
+        named.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str) else None)
+    if sum(node.name == "fragment" for node in tree.find_all(jinja2.nodes.Name)) > len(calls):  # passed on, or named anew
+        named.add(None)
     return digest(source), None if None in named else frozenset(named)
 
 
