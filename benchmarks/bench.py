@@ -7,7 +7,8 @@
 
 For each corpus size it measures wall time and peak memory (of the largest single process) of:
 a cold build, a rebuild with no change, after editing one article's body, after adding one
-article, and after editing a template. The preview scenario (``--preview``, on by default) starts
+article and deleting it again, and after editing a template (``article.html``: its pages alone).
+The preview scenario (``--preview``, on by default) starts
 ``giaoban serve`` and, beside it, ``hugo server`` on the same corpus; it saves an article several
 times and polls its page until the new text is served: the median save-to-screen time, the time to
 the first page, a save that changes the title (which moves lists), and one that adds a tag. The peers are built with benchmarks/compare.sh
@@ -106,6 +107,7 @@ def giaoban_scenarios(root: Path, repeat: int, trash: Path) -> dict[str, tuple[f
                          f'tags: ["giám sát", "kỳ họp"]\ncategory: "Giám sát"\n---\n\nNội dung.\n', encoding="utf-8")
         run("rebuild, one article added")
         added.unlink()
+        run("rebuild, that article deleted")  # on its own: the template edit below is timed alone
         theme_article = THEME_DIR / "article.html"
         (root / "templates").mkdir(exist_ok=True)
         (root / "templates" / "article.html").write_text(theme_article.read_text(encoding="utf-8") + f"{{# sửa {i} #}}\n",
