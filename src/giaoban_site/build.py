@@ -556,7 +556,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         numbers.extend(repeat(number, len(edition.jobs)))
     paths = page_files([job.url for job in jobs])
     documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
-    # Every key of an edition starts from its base: where that changed (a template edited), no page
+    # Every key of an edition starts from its base: where that changed (site.yaml edited), no page
     # keeps its key, and the workers work them out while they make the pages, as in a first build.
     rekeyed = [base not in manifest.key_bases[number:number + 1] for number, base in enumerate(bases)]
     # The same of each page template: where its own or one it uses changed, no page of it keeps its key.
