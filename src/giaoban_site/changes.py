@@ -136,7 +136,7 @@ class TemplateFolders:
     """The template folders, the site's own and the theme's, as hashes."""
 
     digest: str  # of every file: any edit makes a build
-    shared: str  # of every file but the templates: the catalogues, the stylesheet, what any page may use
+    shared: str  # of every file but the templates: the catalogues, what any page may use
 
 
 def template_folders(config: SiteConfig) -> TemplateFolders:
