@@ -264,16 +264,19 @@ def copy_store(source: str, target: str) -> None:
     temporary = f"{target}.{os.getpid()}.copy"
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)) as original, \
-                closing(sqlite3.connect(temporary)) as copy:
-            original.backup(copy)  # one consistent snapshot, even while a build writes the source
-        os.replace(temporary, target)
+        with closing(sqlite3.connect(temporary)) as copy:
+            copied = _copied_into(source, copy)
+        if copied:
+            os.replace(temporary, target)
+            return
     except (sqlite3.Error, OSError):
-        Path(temporary).unlink(missing_ok=True)
+        pass
+    Path(temporary).unlink(missing_ok=True)
 
 
 def _copied_into(source: str, connection: sqlite3.Connection) -> bool:
-    """Whether the store at ``source`` could be copied whole into ``connection``'s file."""
+    """Whether the store at ``source`` could be copied whole into ``connection``'s file: one
+    consistent snapshot (SQLite's backup), even while a build writes the source."""
     if not os.path.exists(source):
         return False
     try:
