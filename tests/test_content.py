@@ -109,6 +109,18 @@ def test_broken_site_template_is_reported_with_file_and_line(built_site: SiteDir
     assert tree_digest(built_site.output) == before
 
 
+@pytest.mark.parametrize("template", ["article.html", "_social.html"])  # a page's own template, and one it includes
+def test_a_template_not_in_utf8_is_reported_at_its_line(built_site: SiteDir, template: str) -> None:
+    before = tree_digest(built_site.output)
+    (built_site.root / "templates").mkdir(exist_ok=True)
+    (built_site.root / "templates" / template).write_bytes("{# Mẫu #}\n".encode() + b"Tr\xf9ng Kh\xe1nh\n")  # saved as Windows-1252
+    result = built_site.build()
+    assert result.returncode == 1
+    assert f"templates/{template}:2: lỗi mẫu trang: tệp không phải UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(built_site.output) == before
+
+
 def test_english_messages_on_request(built_site: SiteDir) -> None:
     built_site.write("content/2024/05/a.md", BROKEN["date not a date"][0])
     result = built_site.build(env={"GIAOBAN_LANG": "en"})

@@ -179,9 +179,10 @@ def _template_uses(env: jinja2.Environment, name: str) -> tuple[str, frozenset[s
     """The hash of a template's source and the templates it names (None: not all of them by name)."""
     try:
         source = env.loader.get_source(env, name)[0]
+    except jinja2.TemplateError:  # not there, or not UTF-8: its pages fail with a message of their own
+        return "", frozenset()
+    try:
         tree = env.parse(source)
-    except jinja2.TemplateNotFound:
-        return "", frozenset()  # its pages fail with a message of their own
     except jinja2.TemplateSyntaxError:
         return digest(source), None
     named = set(jinja2.meta.find_referenced_templates(tree))

@@ -8,10 +8,11 @@ import functools
 import math
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -22,6 +23,7 @@ from .content import Document
 from .content_types import ContentType, Feature
 from .documents import link_targets, reference_register, resolve_references
 from .languages import Catalogue, load_catalogue
+from .messages import msg
 from .newsroom import Block, BlockKind, FrontPage, most_read, pinned_first, reading_minutes
 from .photos import BODY_SIZES, GALLERY_SIZES, THUMBNAIL_SIZES, Photo, picture, with_pictures
 from .public import absolute_url, absolutize_html, public_items
@@ -84,6 +86,19 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
+class _TemplateFolder(jinja2.FileSystemLoader):
+    """Jinja's loader of one template folder; but a file that is not UTF-8 is a template error at
+    the line of its first bad byte (reported as any other: file:line and what to do), not a crash."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = Path(self.searchpath[0], *split_template_path(template))
+            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            raise jinja2.TemplateSyntaxError(msg("not_utf8", pos=exc.start), line, template, str(path)) from None
+
+
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Jinja's compiled templates kept between builds (its bytecode cache), each found again by its
     name and its source's hash (Jinja's own key) under ``settings``: everything else the compiled
@@ -107,8 +122,7 @@ def make_environment(config: SiteConfig, site: Site | None = None, catalogue: Ca
     theme shows comes from ``catalogue`` (``t('key')``), the config's language's by default.
     With ``compiled``, a folder of the build cache, compiled templates are kept there (CompiledTemplates).
     """
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(config.templates_dir)),
-                                  jinja2.FileSystemLoader(str(THEME_DIR))])
+    loader = jinja2.ChoiceLoader([_TemplateFolder(str(config.templates_dir)), _TemplateFolder(str(THEME_DIR))])
     # One environment serves one build, so templates need not be checked for changes on every use.
     t = catalogue or load_catalogue(config.language, config.templates_dir, config.strings)[0]
     env = _Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
