@@ -10,6 +10,8 @@ from conftest import Result, SiteDir, run_giaoban, tree_digest
 from test_incremental import SITE_YAML, article_text, write
 
 from giaoban_site.cache import BuildCache
+from giaoban_site.content import Document
+from giaoban_site.shown import ShownIndex, ShownIndexMaker
 
 ARTICLE = "content/2024/05/a0.md"
 
@@ -98,7 +100,6 @@ def test_an_article_that_becomes_due_works_out_every_key(site: SiteDir, tmp_path
     assert "Bài hẹn giờ" in site.page("").get_text()
 
 
-
 def test_after_a_template_edit_the_index_is_the_one_a_clean_build_keeps(site: SiteDir, tmp_path: Path) -> None:
     """A page shows the files of its template context, which no template changes: an article.html
     that shows the article alone leaves the index of every page as it was."""
@@ -111,3 +112,23 @@ def test_after_a_template_edit_the_index_is_the_one_a_clean_build_keeps(site: Si
     edited = BuildCache(site.output).load_manifest(site.output).shown
     assert edited.pages_by_file() == BuildCache(clean).load_manifest(clean).shown.pages_by_file()
     assert tree_digest(site.output) == tree_digest(clean)
+
+
+def test_the_index_is_the_same_whichever_page_the_workers_send_first() -> None:
+    """Pages come from the workers as each batch is done: the index depends on the pages, not on that order."""
+    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
+                                                      digest=f"{i:032x}") for i in range(4)}
+    paths = ["index.html", "2024/05/bai-so-0/index.html", "the/trang-2/index.html", "gioi-thieu/index.html"]
+    shows = [set(documents), {"content/2024/05/a0.md", "content/2024/05/a1.md"}, {"content/2024/05/a3.md"}, set()]
+
+    def index(order: list[int]) -> ShownIndex:
+        maker = ShownIndexMaker(None, paths, documents)
+        for position in order:
+            maker.add(position, shows[position])
+        return maker.finish("frame", documents)
+
+    forward, backward = index([0, 1, 2, 3]), index([3, 2, 1, 0])
+    assert forward == backward
+    assert forward.pages_showing({"content/2024/05/a3.md"}) == {"index.html", "the/trang-2/index.html"}
+    assert forward.pages_showing({"content/2024/05/a1.md"}) == {"index.html", "2024/05/bai-so-0/index.html"}
+    assert forward.pages_by_file()["content/2024/05/a2.md"] == [0]

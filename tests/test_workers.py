@@ -1,4 +1,4 @@
-"""Work in forked processes: results in order, and a build error comes back with its problems."""
+"""Work in forked processes: results in order or as done, and a build error comes back with its problems."""
 
 from __future__ import annotations
 
@@ -48,6 +48,30 @@ def test_the_first_items_asked_to_stay_together_run_in_one_process() -> None:
     done = subprocess.run([sys.executable, "-c", _TOGETHER], capture_output=True, text=True, check=True)
     together, others, in_parent = done.stdout.split()
     assert together == "1" and others == "1" and in_parent == "False"  # the other worker went on meanwhile
+
+
+_AS_DONE = """
+import os, time
+from giaoban_site.workers import run_parallel_as_done
+
+def pid_after_a_while(n):
+    time.sleep(0.002)
+    return n * n, os.getpid()
+
+# 300 items in one batch (about 0.6 s), while the other worker does the 300 after them in small ones
+results = list(run_parallel_as_done(pid_after_a_while, list(range(600)), jobs=2, min_items=10, together=300))
+positions = [position for position, _ in results]
+print(sorted(positions) == list(range(600)), all(value == p * p for p, (value, _) in results),
+      positions.index(0) > positions.index(300), os.getpid() in {pid for _, (_, pid) in results})
+"""
+
+
+def test_results_as_done_come_with_their_positions_before_a_long_first_batch_ends() -> None:
+    done = subprocess.run([sys.executable, "-c", _AS_DONE], capture_output=True, text=True, check=True)
+    every_item_once, right_values, later_came_first, in_parent = done.stdout.split()
+    assert every_item_once == right_values == "True"
+    assert later_came_first == "True"  # not held back until the first batch was done (memory, at 100,000 articles)
+    assert in_parent == "False"
 
 
 _BACKGROUND = """

@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, filterfalse, repeat
+from itertools import compress, count, filterfalse, repeat
 from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator
@@ -64,7 +64,7 @@ from .shown import ShownIndex, ShownIndexMaker, sources_in
 from .site import Site, build_site, check_unique_urls, item_url, page_files
 from .store import Store
 from .translations import check_translations, link_translations
-from .workers import Background, default_jobs, run_parallel
+from .workers import Background, default_jobs, run_parallel, run_parallel_as_done
 
 log = logging.getLogger(__name__)
 
@@ -538,8 +538,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
-    def render(item: tuple[PageJob, str | None, int, str]) -> tuple[str, str, frozenset[str]] | Problem:
-        job, key, edition, path = item
+    def render(item: tuple[PageJob, str | None, int, int]) -> tuple[str, str, frozenset[str]] | Problem:
+        job, key, edition, position = item
         renderer = renderers[edition]
         context = renderer.context(job)
         try:
@@ -548,7 +548,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
             return template_problem(exc, job)
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
-        return key or keys[edition].of(job, context), writer.write(path, page), sources_in(context, memo)
+        return key or keys[edition].of(job, context), writer.write(paths[position], page), sources_in(context, memo)
 
     jobs = [job for edition in editions for job in edition.jobs]
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
@@ -567,36 +567,36 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     if to_key is not None and retemplated:
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
-    index = ShownIndexMaker(None if to_key is not None else previous)
+    index = ShownIndexMaker(None if to_key is not None else previous, paths, documents)
     files = FileTable()  # path -> (input key, bytes hash)
-    # Each page to make with its key if known, its edition and its path: the path of ``paths``, not one
-    # sent back by a worker (355,000 of them in a first build, each a string of its own).
-    pending: list[tuple[PageJob, str | None, int, str]] = [] if reuse else list(zip(jobs, repeat(None), numbers, paths))
+    # Each page to make with its key if known, its edition and its position in ``paths``: the plan's
+    # own strings, not paths sent to workers and back (355,000 of them in a first build).
+    pending: list[tuple[PageJob, str | None, int, int]] = [] if reuse else list(zip(jobs, repeat(None), numbers, count()))
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
-    walked: Iterable[tuple[PageJob, int, str]] = zip(jobs, numbers, paths) if reuse else ()
+    walked: Iterable[tuple[PageJob, int, str, int]] = zip(jobs, numbers, paths, count()) if reuse else ()
     if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
         files.carry_all(writer.carried(filterfalse(to_key.__contains__, paths)), reuse)
         rest = set(filterfalse(files.keys().__contains__, paths))  # at C speed, as the line above: 355,000 pages
-        walked = compress(zip(jobs, numbers, paths), map(rest.__contains__, paths))
-    for job, number, path in walked:
+        walked = compress(zip(jobs, numbers, paths, count()), map(rest.__contains__, paths))
+    for job, number, path, position in walked:
         if rekeyed[number] or job.template in retemplated:
-            pending.append((job, None, number, path))
+            pending.append((job, None, number, position))
             continue
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
             if writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)
             else:
-                pending.append((job, reuse[path][0], number, path))
+                pending.append((job, reuse[path][0], number, position))
             continue
         known = reuse.get(path)
         context = renderers[number].context(job)
         key = keys[number].of(job, context)
         if known and known[0] == key and writer.keep(path, known[1]):
             files.carry(path, reuse)
-            if to_key is None and not index.carry(path):
-                index.add(path, sources_in(context, memo))
+            if to_key is None and not index.carry(position, path):
+                index.add(position, sources_in(context, memo))
         else:
-            pending.append((job, key, number, path))
+            pending.append((job, key, number, position))
     if reuse:
         why = f" (those showing {len(edited)} edited files)" if to_key is not None else ""
         if retemplated:
@@ -618,19 +618,20 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     lists = [item for item in pending if item[0].kind is PageKind.LIST]
     pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
     progress = _stage_progress(project.options, "render", len(pending))
-    made = run_parallel(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
-    for (_, _, _, path), result in zip(pending, made):  # in the order of ``pending``
+    made = run_parallel_as_done(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
+    for at, result in made:  # as each batch is done: ``at`` in ``pending``
         if isinstance(result, Problem):
             problems.add(result)  # one broken template breaks many pages
         else:
             key, checksum, sources = result
-            files[path] = (key, checksum)
-            index.add(path, sources)
+            position = pending[at][3]
+            files[paths[position]] = (key, checksum)
+            index.add(position, sources)
     if problems:
         raise BuildFailed(list(problems))
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
-    return files, previous.with_documents(documents) if to_key is not None else index.finish(frame, paths, documents)
+    return files, previous.with_documents(documents) if to_key is not None else index.finish(frame, documents)
 
 
 def _all_documents(site: Site) -> Iterator[Document]:

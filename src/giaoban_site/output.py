@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import hashlib
 import os
@@ -24,6 +23,8 @@ import shutil
 from itertools import filterfalse
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator
+
+from .libc import libc_function
 
 if TYPE_CHECKING:
     from .cache import FileTable
@@ -257,18 +258,10 @@ def _remove_empty_parents(path: Path, top: Path) -> None:
         parent = parent.parent
 
 
-def _libc_function(name: str):
-    """A function of the C library (Linux: ``syncfs``, ``renameat2``), or None where there is none."""
-    try:
-        return getattr(ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True), name)
-    except (OSError, AttributeError):
-        return None
-
-
 def _sync(folder: Path) -> None:
     """Flush the file system holding ``folder`` (Linux syncfs), so that a power cut after the swap
     cannot leave a file of the new version empty."""
-    syncfs = _libc_function("syncfs")
+    syncfs = libc_function("syncfs")
     if syncfs is None:
         os.sync()
         return
@@ -281,7 +274,7 @@ def _sync(folder: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two directories with Linux renameat2; False where that is not available."""
-    renameat2 = _libc_function("renameat2")
+    renameat2 = libc_function("renameat2")
     if renameat2 is None:
         return False
     at_fdcwd = -100

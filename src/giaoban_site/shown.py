@@ -130,39 +130,51 @@ class ShownIndex:
 
 
 class ShownIndexMaker:
-    """Gathers a build's pages and the files each shows, into a ShownIndex; what the ``previous``
-    index knew of a page whose key is unchanged is taken from it."""
+    """Gathers a build's pages (``paths``) and the files each shows, into a ShownIndex; what the
+    ``previous`` index knew of a page whose key is unchanged is taken from it.
 
-    def __init__(self, previous: ShownIndex | None) -> None:
+    Pages are told by their position in ``paths`` and come in any order (made in parallel, each batch
+    as it is done); their files' numbers lie in one array as they come. Files are numbered in the
+    order of ``documents`` (their paths sorted), so that the index is the same whichever page came
+    first. At 100,000 articles, 355,000 pages: 18 MiB, against 57 for an array of each page's by path.
+    """
+
+    def __init__(self, previous: ShownIndex | None, paths: Sequence[str], documents: Iterable[str] = ()) -> None:
         self.previous = previous
+        self.paths = paths
         self._at = {path: position for position, path in enumerate(previous.page_paths())} if previous else {}
         self._names = _split(previous.names) if previous else []
-        self._numbers: dict[str, int] = {}
-        self._pages: dict[str, array] = {}
+        self._numbers: dict[str, int] = {source: number for number, source in enumerate(sorted(documents))}
+        self._shown = array("I")  # the numbers of the files of each page added, page after page
+        self._starts = array("Q", [0]) * len(paths)  # by page position: where its numbers begin in _shown ...
+        self._counts = array("I", [0]) * len(paths)  # ... and how many there are (none: not added, or it shows none)
 
-    def add(self, path: str, sources: Iterable[str]) -> None:
-        numbers = self._numbers
-        self._pages[path] = array("I", sorted(numbers.setdefault(source, len(numbers)) for source in sources))
+    def add(self, position: int, sources: Iterable[str]) -> None:
+        numbers, start = self._numbers, len(self._shown)
+        self._shown.extend(sorted(numbers.setdefault(source, len(numbers)) for source in sources))
+        self._starts[position], self._counts[position] = start, len(self._shown) - start
 
-    def carry(self, path: str) -> bool:
-        """Take the files of ``path`` from the previous index; False when it did not have the page."""
+    def carry(self, position: int, path: str) -> bool:
+        """Take the files of the page at ``position`` (whose path is ``path``) from the previous index;
+        False when it did not have the page."""
         if path not in self._at:
             return False
-        self.add(path, [self._names[number] for number in self.previous.files_of(self._at[path])])
+        self.add(position, [self._names[number] for number in self.previous.files_of(self._at[path])])
         return True
 
-    def finish(self, frame: str, paths: Sequence[str], documents: Mapping[str, Document]) -> ShownIndex:
-        """The index of the pages ``paths`` (each added or carried), in that order."""
-        shown, ends = array("I"), array("I")
-        for path in paths:
-            shown.extend(self._pages.get(path, ()))
+    def finish(self, frame: str, documents: Mapping[str, Document]) -> ShownIndex:
+        """The index of the pages, in the order of ``paths`` (each added or carried)."""
+        shown, ends, gathered = array("I"), array("I"), self._shown
+        for start, length in zip(self._starts, self._counts):
+            if length:
+                shown.extend(gathered[start:start + length])
             ends.append(len(shown))
         old = self._known_placings()
         order = sorted(documents)
         placings = [old.get((source, documents[source].digest)) or placing_of(documents[source]) for source in order]
         names = sorted(self._numbers, key=self._numbers.__getitem__)
         return ShownIndex(frame, _joined(order), _joined(documents[source].digest for source in order), _joined(placings),
-                          _joined(names), _joined(paths), shown, ends)
+                          _joined(names), _joined(self.paths), shown, ends)
 
     def _known_placings(self) -> dict[tuple[str, str], str]:
         """(file, digest) -> its placing_of, as the previous index had them: worked out again only for files edited since."""

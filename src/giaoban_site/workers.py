@@ -6,14 +6,14 @@ and Jinja state) without anything being pickled but the task items and their res
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
 import signal
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
+
+from .libc import libc_function
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,22 +35,39 @@ def run_parallel(task: Callable[[T], R], items: Sequence[T], jobs: int, progress
     process: forking costs more than it saves. So does any process with other threads running
     (the preview server), where forking is not safe.
     """
+    for _, result in _run(task, items, jobs, progress, min_items, together, in_order=True):
+        yield result
+
+
+def run_parallel_as_done(task: Callable[[T], R], items: Sequence[T], jobs: int, progress: Callable[[int], None] | None = None,
+                         min_items: int = 200, together: int = 0) -> Iterator[tuple[int, R]]:
+    """``run_parallel``, but each result with its item's position, as soon as its batch is done.
+
+    In item order, the results of every batch after a long first one (``together``) wait in
+    memory until it ends: at 100,000 articles, the 300,000 other pages' while one process makes
+    the 55,000 lists, over 100 MiB.
+    """
+    return _run(task, items, jobs, progress, min_items, together, in_order=False)
+
+
+def _run(task: Callable[[T], R], items: Sequence[T], jobs: int, progress: Callable[[int], None] | None,
+         min_items: int, together: int, in_order: bool) -> Iterator[tuple[int, R]]:
     if jobs <= 1 or len(items) < min_items or not _can_fork():
         for index, item in enumerate(items):
-            yield task(item)
+            yield index, task(item)
             if progress and index % 100 == 99:
                 progress(index + 1)
         return
     global _task
     _task = task
     size = max(1, len(items) // (jobs * 32))  # small enough that no worker is left alone at the end
-    chunks = [items[:together]] if together else []
-    chunks += [items[i:i + size] for i in range(together, len(items), size)]
+    starts = ([0] if together else []) + list(range(together, len(items), size))
+    chunks = [(start, items[start:end]) for start, end in zip(starts, [*starts[1:], len(items)])]
     done = 0
     try:
         with _forking(lambda: multiprocessing.get_context("fork").Pool(jobs, initializer=_as_worker)) as pool:
-            for chunk_result in pool.imap(_run_chunk, chunks):
-                yield from chunk_result
+            for start, chunk_result in (pool.imap if in_order else pool.imap_unordered)(_run_chunk, chunks):
+                yield from enumerate(chunk_result, start)
                 done += len(chunk_result)
                 if progress:
                     progress(done)
@@ -65,11 +82,23 @@ def _forking(fork: Callable[[], R]) -> R:
     collector: scanning it would write to every inherited page and copy it (gc.freeze's purpose)."""
     global _parent
     _parent = os.getpid()
+    _release_freed_memory()
     gc.freeze()
     try:
         return fork()
     finally:
         gc.unfreeze()
+
+
+def _release_freed_memory() -> None:
+    """Give back to the system what this process has freed but its C library keeps for later
+    (glibc's ``malloc_trim``; elsewhere nothing). A child forked after this starts that much smaller:
+    at 100,000 articles, the parse's packed documents and the site model's scaffolding, 50 MiB each."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+_malloc_trim = libc_function("malloc_trim")
 
 
 def _as_worker() -> None:
@@ -88,9 +117,8 @@ def _as_worker() -> None:
 
 def _end_with_parent() -> None:
     """Linux: die when the parent dies (a killed build), rather than write on alone until done."""
-    try:
-        prctl = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
-    except (OSError, AttributeError):
+    prctl = libc_function("prctl")
+    if prctl is None:
         return
     pr_set_pdeathsig = 1
     prctl(pr_set_pdeathsig, signal.SIGKILL)
@@ -98,8 +126,9 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _run_chunk(chunk: Sequence) -> list:
-    return [_task(item) for item in chunk]
+def _run_chunk(chunk: tuple[int, Sequence]) -> tuple[int, list]:
+    start, items = chunk
+    return start, [_task(item) for item in items]
 
 
 class Background:
