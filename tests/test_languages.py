@@ -20,7 +20,7 @@ from conftest import REPO, SiteDir, StaticServer, run_giaoban, text_of, tree_dig
 from test_theme import VNU, phone_page, run_axe
 
 from giaoban_site import vietnamese
-from giaoban_site.languages import load_catalogue, missing_strings
+from giaoban_site.languages import Catalogue, load_catalogue, missing_strings
 
 BASE = "https://hdnd.example.gov.vn/"
 SITE_YAML = f"""
@@ -348,6 +348,17 @@ def test_vietnamese_dates_from_the_catalogue_are_those_of_vietnamese_py() -> Non
         assert vi.date_long(day) == vietnamese.format_date_long(day)
         assert vi.weekday_in_text(day) == vietnamese.weekday_in_text(day)
         day += dt.timedelta(days=1, hours=5)
+
+
+def test_a_date_format_that_shows_the_time_shows_each_moments_own() -> None:
+    """Dates are kept by day where the format shows no time, not where a site's catalogue shows it."""
+    vi, _ = load_catalogue("vi", Path("/nonexistent"))
+    morning, evening = (dt.datetime(2014, 10, 2, hour, 30, tzinfo=dt.timezone.utc) for hour in (8, 19))
+    assert vi.date_full(morning) == vi.date_full(evening) == "Thứ Năm, 02/10/2014"
+    with_time = Catalogue("vi", {**vi.strings, "date_full": "{dd}/{mm}/{yyyy} lúc {HH}:{MM}"})
+    assert with_time.date_full(morning) == "02/10/2014 lúc 08:30"
+    assert with_time.date_full(evening) == "02/10/2014 lúc 19:30"
+    assert with_time.date_time(evening) == "02/10/2014 lúc 19:30 19:30"  # date_time is "{date} {HH}:{MM}"
 
 
 def test_the_repository_site_has_the_english_pages_the_decree_asks_for(tmp_path: Path) -> None:

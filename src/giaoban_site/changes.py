@@ -240,24 +240,25 @@ class PageKeys:
         # Each document's photos by their keys: a page that shows a document shows its photos' files.
         self._photos = {source: ":" + ",".join(p.key for p in found.values())
                         for source, found in (photos.by_document.items() if photos else ())}
-        self._memo: dict[int, tuple[object, str]] = {}
-        self._documents: dict[int, tuple[Document, str]] = {}
-        self._items: dict[str, tuple[Document, str]] = {}
+        self._memo: dict[int, tuple[object, str]] = {}  # terms, archives ...: a few thousand
+        # The last item's context's hash. Not every item's: at 100,000 articles each worker would keep
+        # 100,000 of them (and as many documents' prints, 60 MiB together), while the only page that
+        # shares it, the item's copy to keep, comes right after it in the plan (render.plan_pages).
+        self._last_item: tuple[Document, str] | None = None
 
     def of(self, job: PageJob, context: dict) -> str:
-        fingerprint = self._item_fingerprint(job.key, context) if job.kind in _ONE_CONTEXT else self._fingerprint(context)
+        fingerprint = self._item_fingerprint(context) if job.kind in _ONE_CONTEXT else self._fingerprint(context)
         parts = (self.base, job.template, self.prints.get(job.template, ""), job.url, fingerprint)
         return hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16).hexdigest()
 
-    def _item_fingerprint(self, source: str, context: dict) -> str:
+    def _item_fingerprint(self, context: dict) -> str:
         """An item's page and its copy to keep share one context, but for their own addresses
         (``page_url``, ``canonical``: made from ``job.url``, which the key holds): hashed once."""
-        known = self._items.get(source)
+        known = self._last_item
         if known is None or known[0] is not context["item"]:
             own = {name: value for name, value in context.items() if name not in ("page_url", "canonical")}
-            # Kept until the build ends, so as a hash: the whole fingerprint of 100,000 items' contexts is 200 MB.
             fingerprint = hashlib.blake2b(self._fingerprint(own).encode("utf-8"), digest_size=16).hexdigest()
-            known = self._items[source] = (context["item"], fingerprint)
+            known = self._last_item = (context["item"], fingerprint)
         return known[1]
 
     def _fingerprint(self, value: object) -> str:
@@ -265,11 +266,7 @@ class PageKeys:
         if kind is StoredBody:  # made from the document, where its links to documents lead and its photos: unread
             return f"B{value.doc.digest}{self._fingerprint(value.links) if value.links else ''}{self._photos.get(value.doc.source, '')}"
         if kind is Document:  # the commonest by far: each stands for itself by source hash, path and URL
-            known = self._documents.get(id(value))
-            if known is None or known[0] is not value:
-                photos = self._photos.get(value.source, "")  # a list shows its lead photo: a new photo, new files
-                known = self._documents[id(value)] = (value, _document_print(value) + photos)
-            return known[1]
+            return _document_print(value) + self._photos.get(value.source, "")  # a list shows its lead photo: a new photo, new files
         if kind is list or kind is tuple:
             if set(map(type, value)) == {Document}:  # a term's or a year's articles: 100,000 of them, at C speed
                 photos = map(self._photos.get, map(attrgetter("source"), value), repeat(""))

@@ -90,8 +90,27 @@ class Catalogue:
         return text if self.strings.get("decimal_comma", True) else text.replace(",", ".")
 
 
-@lru_cache(maxsize=65536)
 def _dated(catalogue: Catalogue, key: str, value: dt.date) -> str:
+    """``value`` in the catalogue's format ``key``: kept by day where the format shows no time. A
+    cache of every moment would keep one text for each of 100,000 articles in every worker."""
+    if isinstance(value, dt.datetime):
+        if key == "date_time" or _shows_time(catalogue, key):
+            return _formatted(catalogue, key, value)
+        value = value.date()
+    return _day_formatted(catalogue, key, value)
+
+
+@lru_cache(maxsize=65536)  # a few thousand days over decades of articles; bounded: the preview makes a catalogue each build
+def _day_formatted(catalogue: Catalogue, key: str, day: dt.date) -> str:
+    return _formatted(catalogue, key, day)
+
+
+@lru_cache(maxsize=256)
+def _shows_time(catalogue: Catalogue, key: str) -> bool:
+    return "{HH" in catalogue.strings[key] or "{MM" in catalogue.strings[key]
+
+
+def _formatted(catalogue: Catalogue, key: str, value: dt.date) -> str:
     parts = {"d": value.day, "dd": f"{value.day:02d}", "m": value.month, "mm": f"{value.month:02d}", "yyyy": value.year,
              "m_nd30": f"{value.month:02d}" if value.month < 3 else str(value.month),
              "weekday": catalogue.strings["weekdays"][value.weekday()], "month": catalogue.strings["months"][value.month - 1]}

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from .cache import FileTable
 
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths in one atomic step (Linux)
+# Folders a writer knows it made: enough for the pages of a plan's run (an item, its copy, a list's
+# pages), not every one of a build (100,000 articles' folders, 30 MiB in each worker).
+_FOLDERS_KEPT = 4096
 
 
 def content_hash(data: bytes) -> str:
@@ -183,6 +186,8 @@ class OutputWriter:
             except (FileExistsError, NotADirectoryError):  # the version before has a file where this one has a folder
                 _remove_file_on_the_way(folder, self._spare)
                 os.makedirs(folder, exist_ok=True)
+            if len(self._made_dirs) >= _FOLDERS_KEPT:
+                self._made_dirs.clear()
             self._made_dirs.add(folder)
         return target
 
