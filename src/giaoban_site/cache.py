@@ -343,9 +343,9 @@ class BuildCache:
         6 s to copy and read them, against 50 to 90 s to parse every file), else empty. Then the
         kept documents and their count, as ``Store.documents``."""
         if self.published_store is not None:
-            self.store.start_again(self.published_store)
+            self.store.start_again(self.published_store)  # emptied, where it could not be copied
             previous, stored = self.store.documents(wanted)
-            if previous:
+            if previous or not stored:
                 return previous, stored
         self.store.start_again()
         return {}, 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import os
 import time
@@ -158,6 +159,7 @@ def template_prints(env: jinja2.Environment, names: Iterable[str]) -> dict[str, 
     imports, and those it renders by name (``fragment("_item.html", ...)``); one that names a
     template only at run time (a variable) is taken to use them all."""
     uses: dict[str, tuple[str, frozenset[str] | None]] = {}
+    every = functools.cache(lambda: env.list_templates(extensions=TEMPLATE_EXTENSIONS))  # listed once, if a template names one at run time
 
     def closure(name: str) -> set[str]:
         found, todo = set(), [name]
@@ -169,7 +171,7 @@ def template_prints(env: jinja2.Environment, names: Iterable[str]) -> dict[str, 
             if current not in uses:
                 uses[current] = _template_uses(env, current)
             used = uses[current][1]
-            todo += env.list_templates(extensions=TEMPLATE_EXTENSIONS) if used is None else used
+            todo += every() if used is None else used
         return found
 
     return {name: digest(*(f"{used}:{uses[used][0]}" for used in sorted(closure(name)))) for name in names}
