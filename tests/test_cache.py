@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 from giaoban_site.cache import BuildCache, FileTable, Manifest
@@ -32,6 +33,24 @@ def test_a_record_read_as_a_table_saves_the_same_files_again(tmp_path: Path) -> 
     assert saved_and_loaded(tmp_path, record.files).files == FILES  # ... and made again to be saved
 
 
+def test_a_record_is_saved_and_read_a_piece_of_its_table_at_a_time(tmp_path: Path) -> None:
+    files = {f"2014/10/hoi-nghi-giao-ban-lan-thu-{n}/index.html": (f"{n:032x}", f"{n * 7:032x}") for n in range(150_000)}
+    table = FileTable(files.items())
+    whole = len("\0".join(files)) + 32 * len(files)  # the table as one text and one run of bytes: 12 MB
+    folder = tmp_path / "output"
+    folder.mkdir()
+    cache = BuildCache(folder)
+    tracemalloc.start()
+    try:
+        cache.save_manifest(folder, Manifest("inputs", files=table))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < whole / 3
+    record = cache.load_manifest(folder)
+    assert len(record._table) == 19 and record.count == len(files) and record.files == files
+
+
 def test_an_empty_record_differs_in_every_file(tmp_path: Path) -> None:
     output = FileTable([("index.html", ("k1", "c1"))])
     assert saved_and_loaded(tmp_path, {}).differences(output) == {"index.html": None}
@@ -48,12 +67,36 @@ def test_a_table_keeps_hex_pairs_in_32_bytes_and_any_other_pair_as_it_is() -> No
     assert carried.get("index.html") == (key, checksum) and carried.get("nowhere.html") is None
 
 
-def test_a_table_read_back_from_its_columns_is_the_same_table() -> None:
+def test_a_table_read_back_from_its_pieces_is_the_same_table() -> None:
     pairs = [(f"2014/10/bai-{n}/index.html", (f"{n:032x}", f"{n * 7:032x}")) for n in range(50)]
     for files in (pairs, [*pairs, ("du-lieu/noi-dung.json", ("records-key", "f" * 32))]):
         table = FileTable(files)
-        assert FileTable.from_columns(*table.columns()) == table == dict(files)
-    assert len(FileTable.from_columns("", "", "")) == 0
+        pieces = list(table.pieces(size=8))
+        assert len(pieces) == 7 and FileTable.from_pieces(pieces) == table == dict(files)
+    assert len(FileTable.from_pieces([])) == 0
+
+
+def test_a_record_of_many_pieces_tells_its_differences_counts_and_paths() -> None:
+    files = {f"2014/10/bai-{n}/index.html": (f"{n:032x}", f"{n * 7:032x}") for n in range(30)} | {"feed.xml": ("k", "c")}
+    record = Manifest()
+    record.__setstate__({**record.__dict__, "_files": None, "_table": list(FileTable(files.items()).pieces(size=4))})
+    other = FileTable(files.items())
+    other["2014/10/bai-29/index.html"] = ("a" * 32, "e" * 32)
+    other["moi.html"] = ("a" * 32, "b" * 32)
+    del other._entries["2014/10/bai-3/index.html"]
+    assert record.differences(other) == {"2014/10/bai-29/index.html": f"{29 * 7:032x}", "2014/10/bai-3/index.html": f"{21:032x}",
+                                         "moi.html": None}
+    assert record.count == 31 and record.pages == 30 and sorted(record.paths) == sorted(files)
+    assert record.checksums()["feed.xml"] == "c" and record.files == files
+
+
+def test_a_table_read_with_the_plans_paths_keeps_those_strings_not_copies() -> None:
+    plan = tuple(f"2014/10/hội-nghị-{n}/index.html" for n in range(20))  # made by the build, not read from the record
+    saved = FileTable((path, (f"{n:032x}", f"{n:032x}")) for n, path in enumerate([*plan, "feed.xml"]))
+    table = FileTable.from_pieces(list(saved.pieces(size=6)), dict(zip(plan, plan)))
+    assert table == saved
+    kept = {id(path) for path in table}
+    assert all(id(path) in kept for path in plan) and "feed.xml" in table
 
 
 def test_a_table_counts_the_files_whose_bytes_changed_since_another() -> None:
@@ -70,7 +113,7 @@ def test_a_table_counts_the_files_whose_bytes_changed_since_another() -> None:
 def test_a_record_of_packed_pairs_tells_its_differences_and_hashes_in_hex(tmp_path: Path) -> None:
     files = {f"2014/10/bai-{n}/index.html": (f"{n:032x}", f"{n * 7:032x}") for n in range(5)}
     record = saved_and_loaded(tmp_path, files)
-    paths, pairs = record._columns()  # the pairs as one run of bytes, 32 a file: not two texts of hex digits
+    [(paths, pairs)] = record.pieces()  # the pairs as one run of bytes, 32 a file: not two texts of hex digits
     assert len(pairs) == 32 * 5 and paths.count("\0") == 4
     other = FileTable(files.items())
     other["2014/10/bai-1/index.html"] = (f"{1:032x}", "e" * 32)
@@ -83,7 +126,8 @@ def test_a_record_of_packed_pairs_tells_its_differences_and_hashes_in_hex(tmp_pa
 def test_an_earlier_versions_record_of_hex_texts_reads_as_the_same_table() -> None:
     files = [(f"bai-{n}.html", (f"{n:032x}", f"{n * 3:032x}")) for n in range(3)]
     texts = ("\0".join(p for p, _ in files), "\0".join(k for _, (k, _) in files), "\0".join(c for _, (_, c) in files))
-    assert FileTable.from_columns(*texts) == FileTable(files)
+    assert FileTable.from_pieces([texts]) == FileTable(files)
     record = Manifest()
-    record._files, record._table = None, texts
+    record.__setstate__({**record.__dict__, "_files": None, "_table": texts})  # as an earlier version pickled it
     assert record.checksums()["bai-2.html"] == f"{6:032x}" and record.differences(FileTable(files)) == {}
+    assert record.count == 3 and record.paths == [p for p, _ in files] and record.files == FileTable(files)

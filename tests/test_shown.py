@@ -132,3 +132,20 @@ def test_the_index_is_the_same_whichever_page_the_workers_send_first() -> None:
     assert forward.pages_showing({"content/2024/05/a3.md"}) == {"index.html", "the/trang-2/index.html"}
     assert forward.pages_showing({"content/2024/05/a1.md"}) == {"index.html", "2024/05/bai-so-0/index.html"}
     assert forward.pages_by_file()["content/2024/05/a2.md"] == [0]
+
+
+def test_an_index_tells_edits_only_for_the_same_pages_in_the_same_order() -> None:
+    """The pages' paths are compared a piece at a time: a page added, gone or moved anywhere means no edit is told apart."""
+    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
+                                                      digest=f"{i:032x}") for i in range(3)}
+    paths = [f"2024/05/trang-{n}/index.html" for n in range(20_000)]
+    maker = ShownIndexMaker(None, paths, documents)
+    for position in range(len(paths)):
+        maker.add(position, {f"content/2024/05/a{position % 3}.md"})
+    index = maker.finish("frame", documents)
+    edited = {**documents, "content/2024/05/a1.md": Document("content/2024/05/a1.md", "article", "Bài số 1", "bai-so-1", "",
+                                                             summary="Tóm tắt mới.", digest="f" * 32)}
+    assert index.edited("frame", edited, paths) == {"content/2024/05/a1.md"}
+    assert index.edited("frame", edited, [*paths[:-1], "2024/05/trang-moi/index.html"]) is None
+    assert index.edited("frame", edited, paths[:-1]) is None and index.edited("frame", edited, [*paths, "them.html"]) is None
+    assert index.edited("frame", edited, [paths[1], paths[0], *paths[2:]]) is None

@@ -464,9 +464,10 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     """
     cache = cache or BuildCache(project.output)
     manifest = manifest or Manifest()
+    paths = page_files(job.url for edition in project.editions for job in edition.jobs)  # each page's file, in plan order
     # What output/ holds: the table the pages reuse, or after an upgrade the bytes its record names.
-    before = manifest.files if len(manifest.files) else FileTable((path, ("", checksum)) for path, checksum
-                                                                  in (cache.checksums_of(project.output) or {}).items())
+    before = manifest.table(paths) if not manifest.empty else FileTable((path, ("", checksum)) for path, checksum
+                                                                        in (cache.checksums_of(project.output) or {}).items())
     bases = tuple(key_base(edition.config, edition.templates) for edition in project.editions)
     writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
@@ -477,7 +478,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
             extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=_parallel(project.options))
                       for group in _extras_groups()]
             prints = _page_template_prints(project, manifest)
-            files, project.shown = _render_pages(project, manifest, writer, frame, bases, prints)
+            files, project.shown = _render_pages(project, manifest, writer, frame, bases, prints, paths)
             for extra in extras:
                 files.update(extra.result())
     except BaseException:
@@ -528,9 +529,10 @@ def _page_template_prints(project: Project, manifest: Manifest) -> dict[str, str
     return template_prints(project.env, names)
 
 
-def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str,
-                  bases: tuple[str, ...], prints: dict[str, str]) -> tuple[FileTable, ShownIndex]:
-    """Every page, made again where its key changed; and which files each page shows (shown.py)."""
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str, bases: tuple[str, ...],
+                  prints: dict[str, str], paths: tuple[str, ...]) -> tuple[FileTable, ShownIndex]:
+    """Every page (its file in ``paths``, in plan order), made again where its key changed; and which
+    files each page shows (shown.py)."""
     editions = project.editions
     keys = [PageKeys(p.config, p.templates, prints, p.site.photos) for p in editions]
     renderers = [PageRenderer(p.site, p.env, p.store) for p in editions]
@@ -554,7 +556,6 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
     for number, edition in enumerate(editions):
         numbers.extend(repeat(number, len(edition.jobs)))
-    paths = page_files([job.url for job in jobs])
     documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
     # Every key of an edition starts from its base: where that changed (site.yaml edited), no page
     # keeps its key, and the workers work them out while they make the pages, as in a first build.

@@ -81,7 +81,7 @@ class ShownIndex:
     def edited(self, frame: str, documents: Mapping[str, Document], paths: Sequence[str]) -> set[str] | None:
         """The files edited since, in SHOWN_ONLY fields alone; None when anything else changed."""
         order = sorted(documents)
-        if frame != self.frame or _joined(order) != self.sources or _joined(paths) != self.paths:
+        if frame != self.frame or _joined(order) != self.sources or not _is_joined(paths, self.paths):
             return None
         edited = {source for source, digest in zip(order, _split(self.digests)) if documents[source].digest != digest}
         placings = dict(zip(order, _split(self.placings))) if edited else {}
@@ -187,6 +187,18 @@ class ShownIndexMaker:
 
 def _joined(names: Iterable[str]) -> str:
     return "\0".join(names)
+
+
+def _is_joined(names: Sequence[str], text: str, size: int = 8192) -> bool:
+    """Whether ``text`` is ``_joined(names)``, told a piece at a time: at 100,000 articles the pages'
+    paths joined would be 36 MB more."""
+    at = 0
+    for start in range(0, len(names), size):
+        piece = _joined(names[start:start + size]) + ("\0" if start + size < len(names) else "")
+        if not text.startswith(piece, at):
+            return False
+        at += len(piece)
+    return at == len(text)
 
 
 def _split(text: str) -> list[str]:
