@@ -3,6 +3,7 @@ build then makes; a save it cannot show as the build will gets no quick page."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -31,10 +32,35 @@ def saved_names(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
 
 
 def preview_build(root: Path, kept: KeptSite | None = None) -> KeptSite:
-    """Build as the preview does, and keep the site built (the one ``kept`` when nothing was to do)."""
-    report = build(BuildOptions(source=root, drafts=True, jobs=1))
+    """Build as the preview does, from the kept site's documents, and keep the site built (the one
+    ``kept`` when nothing was to do)."""
+    parsed = kept.project.documents_by_digest() if kept else None
+    report = build(BuildOptions(source=root, drafts=True, jobs=1, parsed=parsed))
     assert report.project is not None or kept is not None
     return KeptSite(report.project) if report.project else kept
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None)
+@given(st.lists(EDITS, min_size=1, max_size=4))
+@example([("body", 0, 0), ("tags", 1, 2), ("translate", 0, 1), ("delete", 2, 0), ("add", 0, 5)])
+def test_a_build_from_the_kept_sites_documents_is_the_clean_build_and_shares_them(edits: list[tuple]) -> None:
+    """The preview's build takes the documents it keeps where the store has the same, not read again:
+    the same objects, and a site equal to a clean build's, byte for byte."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        initial_site(root)
+        kept = preview_build(root)
+        for n, edit in enumerate(edits):
+            apply_edit(root, edit, n)
+            before = kept.project.documents_by_digest()
+            kept = preview_build(root, kept)
+            after = kept.project.documents_by_digest()
+            assert all(after[digest] is before[digest] for digest in after.keys() & before.keys()), edit
+            clean = root / "clean"
+            shutil.rmtree(clean, ignore_errors=True)
+            build(BuildOptions(source=root, output=clean, drafts=True, jobs=1))
+            assert tree_digest(root / "output") == tree_digest(clean), edits[:n + 1]
 
 
 @pytest.mark.slow

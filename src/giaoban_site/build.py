@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count, filterfalse, repeat
 from operator import attrgetter, methodcaller
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 import jinja2
 
@@ -82,6 +82,9 @@ class BuildOptions:
     progress: Progress | None = None
     wait: bool = True  # for another build of the same output to end (False: fail at once)
     documents_from: Path | None = None  # another output whose parsed documents a first build starts from (the preview's)
+    # Documents parsed already, by digest (the preview's kept site): where the store keeps the same,
+    # these objects are taken, not unpacked again (at 100,000 articles, 170 MiB and 1.3 s each save).
+    parsed: Mapping[str, Document] | None = None
 
 
 @dataclass
@@ -130,6 +133,10 @@ class Project:
     def store(self) -> Store:
         """Where the converted bodies are (store.py): the renderer and the generators read them there."""
         return self.cache.store
+
+    def documents_by_digest(self) -> dict[str, Document]:
+        """Every document of every edition (drafts and scheduled too), by digest."""
+        return {doc.digest: doc for edition in self.editions for doc in _all_documents(edition.site)}
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -311,7 +318,7 @@ def load_documents(config: SiteConfig, cache: BuildCache, options: BuildOptions,
 
     The converted bodies go to ``cache.store``. All problems are raised together.
     """
-    previous, stored = cache.store.documents(sources.values())  # kept from earlier builds, by digest
+    previous, stored = cache.store.documents(sources.values(), options.parsed)  # kept from earlier builds, by digest
     if stored and not previous:  # every row is of another version of giaoban-site (or of files all edited)
         previous, stored = cache.restart_store(sources.values())
     documents: dict[str, Document] = {}

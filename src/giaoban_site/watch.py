@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Collection
 
@@ -102,8 +102,10 @@ class Rebuilder:
     def build_now(self) -> None:
         """Build once, on the calling thread, and record the outcome."""
         started = time.monotonic()
+        kept = self.kept
         try:
-            report = build(self.options)
+            # The kept site's documents, shared with the build: not read from the store a second time.
+            report = build(replace(self.options, parsed=kept.project.documents_by_digest() if kept else None))
         except BuildFailed as exc:
             self._failed(exc.problems)
         except GiaobanError as exc:
