@@ -28,6 +28,7 @@ def test_documents_unpacked_share_their_repeated_values() -> None:
     assert first.tags is second.tags and first.tags[0] is second.tags[0]
     assert first.category is second.category and first.categories is second.categories and first.authors is second.authors
     assert first.kind is second.kind and first.lang is second.lang
+    assert first.extra == {} and first.extra is second.extra  # no fields of their type's own: one empty dict
     assert first.translation_key is first.source  # a default language's file: its key is its path
     assert first.title is not second.title and first.title != second.title
 
