@@ -189,7 +189,7 @@ def test_the_kept_site_takes_the_builds_index_of_pages_and_it_is_the_one_its_con
         patched.setattr(preview, "sources_in", lambda *args: 1 / 0)
         from_build = KeptSite(report.project)
         from_build.quick_pages([])  # waits for its index
-    report.project.shown = None  # as for a site kept without a build: the contexts walked again
+    assert report.project.shown is None  # read once, then let go: the kept site does not hold it
     walked = KeptSite(report.project)
     walked.quick_pages([])
     assert from_build.shown_in and from_build.shown_in == walked.shown_in
