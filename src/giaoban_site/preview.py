@@ -242,7 +242,7 @@ class KeptSite:
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
         shown = self.project.shown
-        if shown is None or shown.paths != "\0".join(job.path for edition in self.project.editions for job in edition.jobs):
+        if shown is None or not shown.has_pages([job.path for edition in self.project.editions for job in edition.jobs]):
             return False
         numbers = {job.path: number for number, (_, job) in enumerate(self.jobs)}
         paths = shown.page_paths()
