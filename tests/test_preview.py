@@ -57,6 +57,7 @@ def test_a_build_from_the_kept_sites_documents_is_the_clean_build_and_shares_the
             kept = preview_build(root, kept)
             after = kept.project.documents_by_digest()
             assert all(after[digest] is before[digest] for digest in after.keys() & before.keys()), edit
+            assert kept.project.options.parsed is None  # the site before it is not held on by the one kept
             clean = root / "clean"
             shutil.rmtree(clean, ignore_errors=True)
             build(BuildOptions(source=root, output=clean, drafts=True, jobs=1))

@@ -194,6 +194,7 @@ def prepare(options: BuildOptions, config: SiteConfig | None = None, cache: Buil
     editions = Editions.of(config)  # each language's config and catalogue, for parsing and pages alike
     with _timed("parse"):
         documents = load_documents(config, cache, options, sources.documents, editions)
+    options = dataclasses.replace(options, parsed=None)  # read once: a kept project holds no documents of the one before it
     with _timed("site model"):
         now = options.now or dt.datetime.now(dt.timezone.utc)
         sites = _edition_sites(documents, editions, now, options, cache)
