@@ -259,10 +259,12 @@ class _Jobs(Sequence[tuple[int, PageJob]]):
     its job), made when asked (at 100,000 articles, 355,000 pairs would take 16 MiB more)."""
 
     def __init__(self, editions: list[Project]) -> None:
-        self._jobs = [job for edition in editions for job in edition.jobs if job.template]
+        self._jobs: list[PageJob] = []
         self._editions = array("H")
         for index, edition in enumerate(editions):
-            self._editions.extend(repeat(index, sum(1 for job in edition.jobs if job.template)))
+            jobs = [job for job in edition.jobs if job.template]
+            self._jobs += jobs
+            self._editions.extend(repeat(index, len(jobs)))
 
     def __getitem__(self, number: int) -> tuple[int, PageJob]:
         return self._editions[number], self._jobs[number]
