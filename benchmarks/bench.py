@@ -154,10 +154,13 @@ TAG_TIMEOUT = 60.0  # seconds a new tag's page may take before it counts as neve
 
 
 def preview_scenario(name: str, command: list[str], page: str, home: str, article: Path, saves: int,
-                     tag_page: Callable[[str], str], cwd: Path | None = None) -> dict[str, tuple[float, float]]:
+                     tag_page: Callable[[str], str], cwd: Path | None = None,
+                     built: Callable[[str], Path] | None = None) -> dict[str, tuple[float, float]]:
     """Start a preview server, then save ``article`` ``saves`` times and time each until ``page`` shows it;
     then change its title and time until its page, then the ``home`` page's list, show the new one;
-    then give it a tag it did not have and time until that tag's page (``tag_page(tag)``) lists it."""
+    then give it a tag it did not have and time until that tag's page (``tag_page(tag)``) lists it.
+    The peak memory is read once the rebuild behind the last save has written that tag's page
+    (``built(tag)``: where the server's build writes it), for a server that writes its pages."""
     original = article.read_text(encoding="utf-8")
     started = time.monotonic()
     server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -190,6 +193,8 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
         except NeverShown as exc:  # hugo server does not always list a page under a term it just gained (gohugoio/hugo#13648)
             print(f"({name}: {exc})")
             tagged = math.inf
+        if built is not None:  # quick pages come first: the rebuild behind them holds the most memory
+            _wait_for_text(built(tag), title)
         peak = _peak_of(server.pid)
     finally:
         os.killpg(server.pid, 15)
@@ -199,6 +204,16 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
             f"{name}: save changing the title, its page": (own, peak),
             f"{name}: save changing the title, the home page's list": (listed, peak),
             f"{name}: save adding a tag, that tag's page": (tagged, peak)}
+
+
+def _wait_for_text(path: Path, text: str, timeout: float = 600.0) -> None:
+    """Until the file at ``path`` holds ``text`` (a build has written it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.is_file() and text in path.read_text(encoding="utf-8", errors="replace"):
+            return
+        time.sleep(0.2)
+    raise NeverShown(f"{path} never held {text!r}")
 
 
 def _corpus():
@@ -223,7 +238,8 @@ def giaoban_preview(root: Path, n: int, saves: int) -> dict[str, tuple[float, fl
     port = _free_port()
     return preview_scenario("giaoban serve", [*GIAOBAN, "serve", "--source", str(root), "--port", str(port)],
                             f"http://127.0.0.1:{port}/{month}/bench-preview/", f"http://127.0.0.1:{port}/", article, saves,
-                            lambda tag: f"http://127.0.0.1:{port}/chu-de/{slugify(tag)}/")
+                            lambda tag: f"http://127.0.0.1:{port}/chu-de/{slugify(tag)}/",
+                            built=lambda tag: root / ".giaoban-cache" / "serve-output" / "chu-de" / slugify(tag) / "index.html")
 
 
 def hugo_preview(n: int, work: Path, saves: int) -> dict[str, tuple[float, float]]:
