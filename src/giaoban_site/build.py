@@ -95,7 +95,6 @@ class BuildReport:
     skipped: int  # files already up to date (written + skipped: every file of the site)
     scheduled: int  # articles waiting for their date
     seconds: float
-    removed: list[str] = field(default_factory=list)
     upcoming: tuple[Upcoming, ...] = ()  # what later builds will publish or remove (newsroom.py)
     project: Project | None = field(default=None, repr=False)  # what was built; None when nothing was to do
 
@@ -502,8 +501,7 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
         cache.save_manifest(cache.spare, new_manifest)  # the spare's record: output's, once swapped
         writer.swap()
     written = files.changed_since(before)
-    removed = sorted(filterfalse(files.keys().__contains__, before.keys()))  # not a set of all 356,000 paths first
-    return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, removed, upcoming)
+    return BuildReport(project.output, _pages(files), written, len(files) - written, scheduled, 0.0, upcoming)
 
 
 def _spare_files(cache: BuildCache, output_files: FileTable, missing: Collection[str] = ()) -> SpareFiles | None:
