@@ -130,16 +130,36 @@ class NeverShown(Exception):
 
 def _poll(url: str, wanted: str, timeout: float = 300.0) -> float:
     """Seconds until the page at ``url`` holds ``wanted`` (polled every 10 ms); NeverShown after ``timeout``."""
+    return _until(lambda: _page_text(url), wanted, timeout, url)
+
+
+def _wait_for_text(path: Path, wanted: str, timeout: float = 600.0) -> float:
+    """Seconds until the file at ``path`` holds ``wanted`` (a build has written it); NeverShown after ``timeout``."""
+    return _until(lambda: _file_text(path), wanted, timeout, str(path))
+
+
+def _until(read: Callable[[], str], wanted: str, timeout: float, where: str) -> float:
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own local server)
-                if wanted in response.read().decode("utf-8", errors="replace"):
-                    return time.monotonic() - started
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        if wanted in read():
+            return time.monotonic() - started
         time.sleep(0.01)
-    raise NeverShown(f"{url} never showed {wanted!r} within {timeout:.0f} s")
+    raise NeverShown(f"{where} never showed {wanted!r} within {timeout:.0f} s")
+
+
+def _page_text(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own local server)
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _file_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:  # not written yet
+        return ""
 
 
 def _peak_of(pid: int) -> float:
@@ -204,16 +224,6 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
             f"{name}: save changing the title, its page": (own, peak),
             f"{name}: save changing the title, the home page's list": (listed, peak),
             f"{name}: save adding a tag, that tag's page": (tagged, peak)}
-
-
-def _wait_for_text(path: Path, text: str, timeout: float = 600.0) -> None:
-    """Until the file at ``path`` holds ``text`` (a build has written it)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.is_file() and text in path.read_text(encoding="utf-8", errors="replace"):
-            return
-        time.sleep(0.2)
-    raise NeverShown(f"{path} never held {text!r}")
 
 
 def _corpus():
