@@ -149,3 +149,15 @@ def test_an_index_tells_edits_only_for_the_same_pages_in_the_same_order() -> Non
     assert index.edited("frame", edited, [*paths[:-1], "2024/05/trang-moi/index.html"]) is None
     assert index.edited("frame", edited, paths[:-1]) is None and index.edited("frame", edited, [*paths, "them.html"]) is None
     assert index.edited("frame", edited, [paths[1], paths[0], *paths[2:]]) is None
+
+
+def test_a_body_edit_keeps_the_files_made_from_places_alone_and_a_date_edit_makes_them_again(site: SiteDir, tmp_path: Path) -> None:
+    make_site(site)
+    edit(site, "Thân bài 0.", "Thân bài đã sửa sau kỳ họp.")
+    assert re.search(r"kept as they were \(no document moved\): .*sitemap\.xml", verbose_build(site).stderr)
+    assert_same_as_clean_build(site, tmp_path)
+    edit(site, "\n---\n", "\nupdated: 2024-06-30 08:00\n---\n")  # the article's lastmod in the sitemap
+    result = verbose_build(site)
+    assert "kept as they were" not in result.stderr
+    assert "2024-06-30T08:00:00+07:00" in (site.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, tmp_path)

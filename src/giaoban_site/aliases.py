@@ -204,6 +204,8 @@ class RedirectRules:
     """Generator of the rule files that let a host answer old URLs with a real 301, and of the map
     the 404 page reads for old addresses with a query."""
 
+    places_only = True  # old addresses and the pages they lead to
+
     def outputs(self, project: Project) -> list[str]:
         redirects = [r for edition in project.editions for r in edition.site.redirects]
         return [*RULE_FILES, *([project.config.url("old_addresses")] if any(r.has_query for r in redirects) else [])] if redirects else []

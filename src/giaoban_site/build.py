@@ -478,14 +478,16 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     bases = tuple(key_base(edition.config, edition.templates) for edition in project.editions)
     writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
+    documents = {doc.source: doc for edition in project.editions for doc in _all_documents(edition.site)}
+    edits = _shown_edits(project, manifest, frame, bases, documents, paths)
     extras: list[Background] = []
     try:
         with _timed("render and extras"):
             # Feeds, sitemap and search index need no page: they are made beside the rendering.
-            extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group), enabled=_parallel(project.options))
-                      for group in _extras_groups()]
+            extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group, edits.edited is not None),
+                                 enabled=_parallel(project.options)) for group in _extras_groups()]
             prints = _page_template_prints(project, manifest)
-            files, project.shown = _render_pages(project, manifest, writer, frame, bases, prints, paths)
+            files, project.shown = _render_pages(project, manifest, writer, edits, documents, prints, paths)
             for extra in extras:
                 files.update(extra.result())
     except BaseException:
@@ -535,7 +537,29 @@ def _page_template_prints(project: Project, manifest: Manifest) -> dict[str, str
     return template_prints(project.env, names)
 
 
-def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, frame: str, bases: tuple[str, ...],
+@dataclass(frozen=True)
+class ShownEdits:
+    """What the last build's index of shown files tells of this one (shown.py)."""
+
+    frame: str  # this build's (changes.inputs_digest)
+    previous: ShownIndex | None  # the last build's index, where this build may build on it
+    # The files edited since in what pages show alone (an article's body), None when anything else changed:
+    # then only the pages that show them can change, and nothing made from where documents are placed.
+    edited: set[str] | None
+    rekeyed: list[bool]  # by edition: its key base changed since (site.yaml edited), and none of its pages keeps its key
+
+
+def _shown_edits(project: Project, manifest: Manifest, frame: str, bases: tuple[str, ...], documents: dict[str, Document],
+                 paths: tuple[str, ...]) -> ShownEdits:
+    # Every key of an edition starts from its base: where that changed (site.yaml edited), no page
+    # keeps its key, and the workers work them out while they make the pages, as in a first build.
+    rekeyed = [base not in manifest.key_bases[number:number + 1] for number, base in enumerate(bases)]
+    usable = bool(manifest.files) and bool(frame) and not all(rekeyed) and not manifest.is_due(project.options.now)
+    previous = manifest.shown if usable else None
+    return ShownEdits(frame, previous, previous.edited(frame, documents, paths) if previous else None, rekeyed)
+
+
+def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, edits: ShownEdits, documents: dict[str, Document],
                   prints: dict[str, str], paths: tuple[str, ...]) -> tuple[FileTable, ShownIndex]:
     """Every page (its file in ``paths``, in plan order), made again where its key changed; and which
     files each page shows (shown.py)."""
@@ -562,14 +586,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
     for number, edition in enumerate(editions):
         numbers.extend(repeat(number, len(edition.jobs)))
-    documents = {doc.source: doc for edition in editions for doc in _all_documents(edition.site)}
-    # Every key of an edition starts from its base: where that changed (site.yaml edited), no page
-    # keeps its key, and the workers work them out while they make the pages, as in a first build.
-    rekeyed = [base not in manifest.key_bases[number:number + 1] for number, base in enumerate(bases)]
+    previous, edited, rekeyed = edits.previous, edits.edited, edits.rekeyed
     # The same of each page template: where its own or one it uses changed, no page of it keeps its key.
     retemplated = {name for name, value in prints.items() if manifest.template_prints[1].get(name) != value}
-    previous = manifest.shown if reuse and frame and not all(rekeyed) and not manifest.is_due(project.options.now) else None
-    edited = previous.edited(frame, documents, paths) if previous else None
     # Edits of what pages show alone (an article's body): only the pages that show them can change.
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     if to_key is not None and retemplated:
@@ -638,7 +657,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, fr
         raise BuildFailed(list(problems))
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
-    return files, previous.with_documents(documents) if to_key is not None else index.finish(frame, documents)
+    return files, previous.with_documents(documents) if to_key is not None else index.finish(edits.frame, documents)
 
 
 def _all_documents(site: Site) -> Iterator[Document]:
@@ -656,12 +675,18 @@ def _extras_groups() -> list[list[Generator]]:
     return [[g for g in GENERATORS if g not in paired and g not in photos], paired, photos]
 
 
-def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator]) -> dict[str, tuple[str, str]]:
+def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator],
+                  places_kept: bool = False) -> dict[str, tuple[str, str]]:
+    """The generators' files. ``places_kept``: no document moved since the last build (only what pages
+    show of them changed, ``ShownEdits.edited``), and the files made from places alone are kept as they are."""
     files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files)
     for generator in generators:
         # Feeds, data and search for each language; the others once, for the whole site (they see every edition).
         for edition in project.editions if getattr(generator, "per_language", False) else [project]:
+            if places_kept and getattr(generator, "places_only", False) and write.keep_all(paths := generator.outputs(edition)):
+                log.debug("kept as they were (no document moved): %s", ", ".join(paths))
+                continue
             generator.generate(edition, write)
     return files
 

@@ -59,6 +59,11 @@ class ExtraFiles:
             return True
         return False
 
+    def keep_all(self, paths: Iterable[str]) -> bool:
+        """Keep the last build's files at ``paths`` as they are, with their keys: True if it had every
+        one and each is still there. For a generator whose inputs the build knows are unchanged."""
+        return all(relative in self.previous and self.keep(relative, self.previous[relative][0]) for relative in paths)
+
     def carry(self, relative: str, checksum: str) -> bool:
         """Keep the last build's file at ``relative`` if its bytes are those of ``checksum`` (the hash of
         the bytes the generator would make, as it made them last): True if kept, else it is to be made."""
@@ -67,7 +72,12 @@ class ExtraFiles:
 
 
 class Generator(Protocol):
-    """A family of files made from the whole site (feeds, sitemap, search index, redirects ...)."""
+    """A family of files made from the whole site (feeds, sitemap, search index, redirects ...).
+
+    Optional class attributes: ``per_language`` (made for each language's edition, not once for the
+    site) and ``places_only`` (made from where documents are placed alone, never from what pages
+    show of them, shown.SHOWN_ONLY: an edit of an article's body keeps its files as they are).
+    """
 
     def outputs(self, project: Project) -> Iterable[str]:
         """The site-relative paths ``generate`` will write, found without writing anything."""
