@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import logging
 import resource
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import compress, count, filterfalse, repeat
 from operator import attrgetter, methodcaller
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import jinja2
 
@@ -478,15 +479,21 @@ def write_site(project: Project, cache: BuildCache | None = None, manifest: Mani
     bases = tuple(key_base(edition.config, edition.templates) for edition in project.editions)
     writer = OutputWriter(project.output, cache.spare, _spare_files(cache, before, missing_in_spare))
     writer.start(before)
-    documents = {doc.source: doc for edition in project.editions for doc in _all_documents(edition.site)}
-    edits = _shown_edits(project, manifest, frame, bases, documents, paths)
+
+    def places_kept() -> bool:
+        """Whether no document moved since the last build: asked in an extras' process, forked before the
+        index of shown files is read (each process forked after would start from 30 MiB more at 100,000 articles)."""
+        return _shown_edits(project, manifest, frame, bases, _documents_by_source(project), paths).edited is not None
+
     extras: list[Background] = []
     try:
         with _timed("render and extras"):
             # Feeds, sitemap and search index need no page: they are made beside the rendering.
-            extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group, edits.edited is not None),
+            extras = [Background(lambda group=group: _write_extras(project, writer, manifest, group, places_kept),
                                  enabled=_parallel(project.options)) for group in _extras_groups()]
             prints = _page_template_prints(project, manifest)
+            documents = _documents_by_source(project)
+            edits = _shown_edits(project, manifest, frame, bases, documents, paths)
             files, project.shown = _render_pages(project, manifest, writer, edits, documents, prints, paths)
             for extra in extras:
                 files.update(extra.result())
@@ -593,7 +600,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     if to_key is not None and retemplated:
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
-    index = ShownIndexMaker(None if to_key is not None else previous, paths, documents)
+    carried_from = previous if to_key is None else None  # the files of each page whose key is unchanged, found by its path
+    index = ShownIndexMaker(carried_from, paths, documents, _previous_pages(manifest, paths) if carried_from else ())
     files = FileTable()  # path -> (input key, bytes hash)
     # Each page to make with its key if known, its edition and its position in ``paths``: the plan's
     # own strings, not paths sent to workers and back (355,000 of them in a first build).
@@ -657,7 +665,17 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         raise BuildFailed(list(problems))
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
-    return files, previous.with_documents(documents) if to_key is not None else index.finish(edits.frame, documents)
+    return files, previous.with_documents(documents, paths) if to_key is not None else index.finish(edits.frame, documents)
+
+
+def _previous_pages(manifest: Manifest, paths: tuple[str, ...]) -> Sequence[str]:
+    """The pages of the last build's index of shown files: this build's, where they are the same (not read again)."""
+    return paths if manifest.shown.has_pages(paths) else manifest.shown_paths()
+
+
+def _documents_by_source(project: Project) -> dict[str, Document]:
+    """Every document of every edition (drafts and scheduled too), by its file."""
+    return {doc.source: doc for edition in project.editions for doc in _all_documents(edition.site)}
 
 
 def _all_documents(site: Site) -> Iterator[Document]:
@@ -676,16 +694,19 @@ def _extras_groups() -> list[list[Generator]]:
 
 
 def _write_extras(project: Project, writer: OutputWriter, manifest: Manifest, generators: list[Generator],
-                  places_kept: bool = False) -> dict[str, tuple[str, str]]:
-    """The generators' files. ``places_kept``: no document moved since the last build (only what pages
-    show of them changed, ``ShownEdits.edited``), and the files made from places alone are kept as they are."""
+                  places_kept: Callable[[], bool] = lambda: False) -> dict[str, tuple[str, str]]:
+    """The generators' files. Where ``places_kept()`` (asked once, if a generator made from places alone
+    is among them): no document moved since the last build, only what pages show of them
+    (``ShownEdits.edited``), and the files made from places alone are kept as they are."""
     files: dict[str, tuple[str, str]] = {}
     write = ExtraFiles(writer, files, manifest.files)
+    kept = functools.cache(places_kept)
     for generator in generators:
         # Feeds, data and search for each language; the others once, for the whole site (they see every edition).
         for edition in project.editions if getattr(generator, "per_language", False) else [project]:
-            if places_kept and getattr(generator, "places_only", False) and write.keep_all(paths := generator.outputs(edition)):
-                log.debug("kept as they were (no document moved): %s", ", ".join(paths))
+            if getattr(generator, "places_only", False) and kept() and write.keep_all(paths := generator.outputs(edition)):
+                if paths:
+                    log.debug("kept as they were (no document moved): %s", ", ".join(paths))
                 continue
             generator.generate(edition, write)
     return files

@@ -26,7 +26,7 @@ import pickle
 import re
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping
+from collections.abc import Collection, Iterable, Iterator, KeysView, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -244,6 +244,7 @@ class Manifest:
         self._table: list[Piece] | None = None  # the pieces, as unpickled (FileTable.pieces)
         self._files = files if files is not None else FileTable()
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
+        self._shown_paths: Callable[[], list[str]] | None = None  # what reads its pages' paths (shown_paths)
         self.key_bases = key_bases  # where one changed, no page of that edition kept its key
         self.template_prints = template_prints  # where one changed, no page of that template kept its key
 
@@ -328,9 +329,17 @@ class Manifest:
             self._shown = self._shown()
         return self._shown
 
+    def shown_paths(self) -> Sequence[str]:
+        """The pages of ``shown``, in its order: read from its file each time they are asked for, the
+        index itself read without them (BuildCache.load_manifest)."""
+        shown = self.shown
+        if shown is None:
+            return ()
+        return shown.paths if shown.paths or self._shown_paths is None else self._shown_paths()
+
     def __getstate__(self) -> dict:
         # The table's pieces are saved after it (BuildCache.save_manifest), the index in a file of its own.
-        return {**self.__dict__, "_table": [], "_files": None, "_shown": None}
+        return {**self.__dict__, "_table": [], "_files": None, "_shown": None, "_shown_paths": None}
 
     def __setstate__(self, state: dict) -> None:
         table = state.get("_table")
@@ -397,7 +406,14 @@ class BuildCache:
             return Manifest()
         manifest = self._load_record(name)
         manifest._shown = lambda: self.load(_shown_name(name), dict).get("shown")
+        manifest._shown_paths = lambda: self._shown_paths(_shown_name(name))
         return manifest
+
+    def _shown_paths(self, name: str) -> list[str]:
+        """The pages' paths saved after the index of pages (``save_manifest``), in its order."""
+        pieces: list[bytes] = []
+        self.load(name, dict, pieces=pieces)
+        return [path for piece in pieces for path in piece.decode().split("\0")]
 
     def _load_record(self, name: str, any_version: bool = False) -> Manifest:
         """A manifest with the pieces of its table, saved after it (``save_manifest``)."""
@@ -439,7 +455,8 @@ class BuildCache:
         """The manifest of ``folder``, and its index of pages (shown.py) beside it, saved first:
         an index without its manifest is never read."""
         name = _manifest_name(folder)
-        self.save(_shown_name(name), {"shown": manifest.shown})
+        shown = manifest.shown
+        self.save(_shown_name(name), {"shown": shown}, shown.path_pieces() if shown is not None else ())
         self.save(name, manifest, manifest.pieces())
         current = {_manifest_name(folder), _manifest_name(self.spare), _manifest_name(self.output)}
         for old in [*self.dir.glob("manifest-*.pickle"), *self.dir.glob("shown-*.pickle")]:  # folders that are gone

@@ -242,10 +242,10 @@ class KeptSite:
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
         shown = self.project.shown
-        if shown is None or not shown.has_pages([job.path for edition in self.project.editions for job in edition.jobs]):
+        paths = [job.path for edition in self.project.editions for job in edition.jobs]
+        if shown is None or not shown.has_pages(paths):
             return False
         numbers = {job.path: number for number, (_, job) in enumerate(self.jobs)}
-        paths = shown.page_paths()
         for source, positions in shown.pages_by_file().items():
             found = array("I", (numbers[path] for path in map(paths.__getitem__, positions) if path in numbers))
             if found:

@@ -12,6 +12,7 @@ dozen pages instead of 355,000.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -74,9 +75,16 @@ class ShownIndex:
     digests: str  # each one's digest, in the same order
     placings: str  # each one's placing_of, in the same order
     names: str  # the content files pages show, numbered in this order
-    paths: bytes  # every page, in the build's order, in UTF-8: pickled as it is, with no copy (36 MB at 100,000 articles)
+    pages: str  # pages_digest of every page's path, in the build's order
     shown: array  # the numbers (in names) of the files each page shows
     ends: array  # where each page's numbers end in ``shown``
+    # The pages' paths, where this process has them: the page plan's own. Not pickled with the rest but
+    # saved after it (``path_pieces``) and read only when asked (cache.Manifest.shown_paths): at 100,000
+    # articles, 36 MB that a build after a body's edit, which has the same pages, need not hold twice.
+    paths: Sequence[str] = dataclasses.field(default=(), compare=False, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "paths": ()}
 
     def edited(self, frame: str, documents: Mapping[str, Document], paths: Sequence[str]) -> set[str] | None:
         """The files edited since, in SHOWN_ONLY fields alone; None when anything else changed."""
@@ -89,27 +97,20 @@ class ShownIndex:
             return None
         return edited
 
-    def has_pages(self, paths: Sequence[str], size: int = 8192) -> bool:
-        """Whether these are its pages, in its order; told a piece at a time (at 100,000 articles,
-        the paths joined would be 36 MB more)."""
-        at = 0
-        for start in range(0, len(paths), size):
-            piece = _joined(paths[start:start + size]).encode() + (b"\0" if start + size < len(paths) else b"")
-            if not self.paths.startswith(piece, at):
-                return False
-            at += len(piece)
-        return at == len(self.paths)
+    def has_pages(self, paths: Sequence[str]) -> bool:
+        """Whether these are its pages, in its order."""
+        return pages_digest(paths) == self.pages
 
-    def page_paths(self) -> list[str]:
-        """Every page, in the build's order (``paths`` split)."""
-        return _split(self.paths.decode())
+    def path_pieces(self, size: int = 8192) -> Iterator[bytes]:
+        """Its pages' paths, as they are saved: runs of ``size`` joined, in UTF-8 (at 100,000 articles,
+        the paths joined whole would be 36 MB more)."""
+        for start in range(0, len(self.paths), size):
+            yield _joined(self.paths[start:start + size]).encode()
 
-    def pages_showing(self, sources: Iterable[str], paths: Sequence[str] | None = None) -> set[str]:
-        """The pages that show any of ``sources``; found with bytes.find, not a loop over millions.
-        ``paths``: the pages as ``page_paths()`` has them, when the caller has them already (355,000 at 100,000 articles)."""
+    def pages_showing(self, sources: Iterable[str], paths: Sequence[str]) -> set[str]:
+        """The pages that show any of ``sources``, of its ``paths``; found with bytes.find, not a loop over millions."""
         wanted = set(sources)
         data, size, found = self.shown.tobytes(), self.shown.itemsize, set()
-        paths = self.page_paths() if paths is None else paths
         for number in (n for n, name in enumerate(_split(self.names)) if name in wanted):
             needle = array(self.shown.typecode, [number]).tobytes()
             at = data.find(needle)
@@ -135,9 +136,9 @@ class ShownIndex:
         start = self.ends[position - 1] if position else 0
         return iter(self.shown[start:self.ends[position]])
 
-    def with_documents(self, documents: Mapping[str, Document]) -> ShownIndex:
-        """The same pages, showing the same files, as they are now (edited in SHOWN_ONLY fields only)."""
-        return dataclasses.replace(self, digests=_joined(documents[source].digest for source in _split(self.sources)))
+    def with_documents(self, documents: Mapping[str, Document], paths: Sequence[str]) -> ShownIndex:
+        """The same pages (``paths``), showing the same files, as they are now (edited in SHOWN_ONLY fields only)."""
+        return dataclasses.replace(self, digests=_joined(documents[source].digest for source in _split(self.sources)), paths=paths)
 
 
 class ShownIndexMaker:
@@ -150,10 +151,11 @@ class ShownIndexMaker:
     first. At 100,000 articles, 355,000 pages: 18 MiB, against 57 for an array of each page's by path.
     """
 
-    def __init__(self, previous: ShownIndex | None, paths: Sequence[str], documents: Iterable[str] = ()) -> None:
+    def __init__(self, previous: ShownIndex | None, paths: Sequence[str], documents: Iterable[str] = (),
+                 previous_paths: Sequence[str] = ()) -> None:
         self.previous = previous
         self.paths = paths
-        self._at = {path: position for position, path in enumerate(previous.page_paths())} if previous else {}
+        self._at = {path: position for position, path in enumerate(previous_paths)} if previous else {}
         self._names = _split(previous.names) if previous else []
         self._numbers: dict[str, int] = {source: number for number, source in enumerate(sorted(documents))}
         self._shown = array("I")  # the numbers of the files of each page added, page after page
@@ -185,7 +187,7 @@ class ShownIndexMaker:
         placings = [old.get((source, documents[source].digest)) or placing_of(documents[source]) for source in order]
         names = sorted(self._numbers, key=self._numbers.__getitem__)
         return ShownIndex(frame, _joined(order), _joined(documents[source].digest for source in order), _joined(placings),
-                          _joined(names), _joined(self.paths).encode(), shown, ends)
+                          _joined(names), pages_digest(self.paths), shown, ends, self.paths)
 
     def _known_placings(self) -> dict[tuple[str, str], str]:
         """(file, digest) -> its placing_of, as the previous index had them: worked out again only for files edited since."""
@@ -194,6 +196,14 @@ class ShownIndexMaker:
         previous = self.previous
         return {(source, digest): placing for source, digest, placing
                 in zip(_split(previous.sources), _split(previous.digests), _split(previous.placings))}
+
+
+def pages_digest(paths: Sequence[str], size: int = 8192) -> str:
+    """A hash of pages' paths in their order, made a run of ``size`` at a time (not 36 MB joined at once)."""
+    hashed = hashlib.blake2b(digest_size=16)
+    for start in range(0, len(paths), size):
+        hashed.update(_joined(paths[start:start + size]).encode() + b"\0")
+    return hashed.hexdigest()
 
 
 def _joined(names: Iterable[str]) -> str:
