@@ -176,6 +176,7 @@ def _build_locked(options: BuildOptions, config: SiteConfig, output: Path, cache
         project = prepare(options, config=config, cache=cache, sources=sources, templates=templates)
         if project.site.photos.missing:
             raise BuildFailed(project.site.photos.missing)
+    del sources  # the scan's names and digests, which the documents hold now (at 100,000 articles, 34 MiB to the end)
     report = write_site(project, cache, manifest, inputs, frame, lookup.result())
     report.seconds, report.project = time.monotonic() - started, project
     return report
