@@ -601,8 +601,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     to_key = previous.pages_showing(edited, paths) if edited is not None else None  # the same paths: edited() says so
     if to_key is not None and retemplated:
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
-    carried_from = previous if to_key is None else None  # the files of each page whose key is unchanged, found by its path
-    index = ShownIndexMaker(carried_from, paths, documents, _previous_pages(manifest, paths) if carried_from else ())
+    # Which files each page shows, gathered again unless only what pages show alone was edited (then
+    # each page shows the files it did); a page whose key is unchanged, from the last index, by its path.
+    index = None if to_key is not None else ShownIndexMaker(previous, paths, documents, _previous_pages(manifest, paths) if previous else ())
     files = FileTable()  # path -> (input key, bytes hash)
     # Each page to make with its key if known, its edition and its position in ``paths``: the plan's
     # own strings, not paths sent to workers and back (355,000 of them in a first build).
@@ -628,7 +629,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         key = keys[number].of(job, context)
         if known and known[0] == key and writer.keep(path, known[1]):
             files.carry(path, reuse)
-            if to_key is None and not index.carry(position, path):
+            if index is not None and not index.carry(position, path):
                 index.add(position, sources_in(context, memo))
         else:
             pending.append((job, key, number, position))
@@ -661,12 +662,13 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             key, checksum, sources = result
             position = pending[at][3]
             files[paths[position]] = (key, checksum)
-            index.add(position, sources)
+            if index is not None:
+                index.add(position, sources)
     if problems:
         raise BuildFailed(list(problems))
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
-    return files, previous.with_documents(documents, paths) if to_key is not None else index.finish(edits.frame, documents)
+    return files, previous.with_documents(documents, paths) if index is None else index.finish(edits.frame, documents)
 
 
 def _previous_pages(manifest: Manifest, paths: tuple[str, ...]) -> Sequence[str]:
