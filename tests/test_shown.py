@@ -174,3 +174,19 @@ def test_the_index_is_read_without_its_pages_paths_which_are_read_when_asked(sit
     assert manifest.shown.has_pages(paths) and not manifest.shown.has_pages(paths[1:])
     showing = manifest.shown.pages_showing({ARTICLE}, paths)
     assert "2024/05/bai-so-0/index.html" in showing and "gioi-thieu/index.html" not in showing
+
+
+def test_the_pages_showing_a_file_are_found_across_runs_of_the_index() -> None:
+    """The index is searched a run of numbers at a time: a page found in any run, at any place in it."""
+    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
+                                                      digest=f"{i:032x}") for i in range(5)}
+    paths = [f"trang-{n}/index.html" for n in range(1_000)]
+    maker = ShownIndexMaker(None, paths, documents)
+    for position in range(len(paths)):
+        maker.add(position, {f"content/2024/05/a{position % 5}.md", f"content/2024/05/a{position % 3}.md"})
+    index = maker.finish("frame", documents)
+    for wanted in ({"content/2024/05/a4.md"}, {"content/2024/05/a0.md", "content/2024/05/a2.md"}, {"content/khong-co.md"}):
+        expected = {path for position, path in enumerate(paths) if {f"content/2024/05/a{position % 5}.md",
+                                                                    f"content/2024/05/a{position % 3}.md"} & wanted}
+        for run in (7, 64, 1 << 20):
+            assert index.pages_showing(wanted, paths, run) == expected, (wanted, run)

@@ -107,18 +107,28 @@ class ShownIndex:
         for start in range(0, len(self.paths), size):
             yield _joined(self.paths[start:start + size]).encode()
 
-    def pages_showing(self, sources: Iterable[str], paths: Sequence[str]) -> set[str]:
-        """The pages that show any of ``sources``, of its ``paths``; found with bytes.find, not a loop over millions."""
-        wanted = set(sources)
-        data, size, found = self.shown.tobytes(), self.shown.itemsize, set()
-        for number in (n for n, name in enumerate(_split(self.names)) if name in wanted):
-            needle = array(self.shown.typecode, [number]).tobytes()
-            at = data.find(needle)
-            while at != -1:
-                if at % size == 0:  # not the tail of one number and the head of the next
-                    found.add(paths[bisect_right(self.ends, at // size)])
-                at = data.find(needle, at + 1)
+    def pages_showing(self, sources: Iterable[str], paths: Sequence[str], run: int = 1 << 20) -> set[str]:
+        """The pages that show any of ``sources``, of its ``paths``; found with bytes.find, not a loop over
+        millions, in runs of ``run`` numbers (at 100,000 articles, the numbers whole are 14 MB more)."""
+        needles = [array(self.shown.typecode, [number]).tobytes() for number in self._numbers_of(set(sources))]
+        size, found = self.shown.itemsize, set()
+        for start in range(0, len(self.shown), run):
+            data = self.shown[start:start + run].tobytes()
+            for needle in needles:
+                at = data.find(needle)
+                while at != -1:
+                    if at % size == 0:  # not the tail of one number and the head of the next
+                        found.add(paths[bisect_right(self.ends, start + at // size)])
+                    at = data.find(needle, at + 1)
         return found
+
+    def _numbers_of(self, sources: set[str]) -> Iterator[int]:
+        """The numbers (in ``names``) of ``sources``, without splitting ``names`` (100,000 strings)."""
+        names = "\0" + self.names + "\0"
+        for source in sources:
+            at = names.find("\0" + source + "\0")
+            if at != -1:
+                yield names.count("\0", 0, at)
 
     def pages_by_file(self) -> dict[str, list[int]]:
         """For each file, the positions (in ``paths``) of the pages that show it."""
@@ -138,7 +148,8 @@ class ShownIndex:
 
     def with_documents(self, documents: Mapping[str, Document], paths: Sequence[str]) -> ShownIndex:
         """The same pages (``paths``), showing the same files, as they are now (edited in SHOWN_ONLY fields only)."""
-        return dataclasses.replace(self, digests=_joined(documents[source].digest for source in _split(self.sources)), paths=paths)
+        # Its files are those of ``documents`` (edited() says so), in the same order: their paths sorted.
+        return dataclasses.replace(self, digests=_joined(documents[source].digest for source in sorted(documents)), paths=paths)
 
 
 class ShownIndexMaker:
