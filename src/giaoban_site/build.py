@@ -559,6 +559,8 @@ class ShownEdits:
 
 def _shown_edits(project: Project, manifest: Manifest, frame: str, bases: tuple[str, ...], documents: dict[str, Document],
                  paths: tuple[str, ...]) -> ShownEdits:
+    """The last build's index where this build may build on it (the same code and settings, nothing
+    become due since), and what it tells of the edits since."""
     # Every key of an edition starts from its base: where that changed (site.yaml edited), no page
     # keeps its key, and the workers work them out while they make the pages, as in a first build.
     rekeyed = [base not in manifest.key_bases[number:number + 1] for number, base in enumerate(bases)]
