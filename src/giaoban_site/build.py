@@ -605,7 +605,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
     # Which files each page shows, gathered again unless only what pages show alone was edited (then
     # each page shows the files it did); a page whose key is unchanged, from the last index, by its path.
-    index = None if to_key is not None else ShownIndexMaker(previous, paths, documents, _previous_pages(manifest, paths) if previous else ())
+    index = None if to_key is not None else ShownIndexMaker(previous, paths, documents,
+                                                            _previous_pages(manifest, paths) if previous else ())
     files = FileTable()  # path -> (input key, bytes hash)
     # Each page to make with its key if known, its edition and its position in ``paths``: the plan's
     # own strings, not paths sent to workers and back (355,000 of them in a first build).
