@@ -71,6 +71,7 @@ def test_a_build_from_the_kept_sites_documents_is_the_clean_build_and_shares_the
 @example([("series", 0, 0), ("series", 1, 0), ("title", 0, 0), ("category", 1, 1), ("title", 1, 3)])  # boxes and lists it is in
 @example([("translate", 0, 1), ("body", 0, 0), ("date", 0, 3), ("delete", 1, 0)])  # another language; moved; gone
 @example([("rename_tag", 0, 0)])  # several files at once: the first leaves a tag page the last empties
+@example([("add", 0, 0), ("alias", 0, 0), ("add", 0, 0), ("title", 0, 0)])  # an old address's page shows the new title
 def test_a_quick_page_is_the_page_the_build_then_makes_or_there_is_none(edits: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import gc
 import logging
+import math
 import resource
 import sqlite3
 import time
@@ -652,9 +653,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             problems.add(template_problem(exc, job))
     if problems:
         raise BuildFailed(list(problems))
-    # List pages share their items, each rendered once per process (PageRenderer.fragment): one
-    # process takes them all, first, while the others render the rest.
-    lists = [item for item in pending if item[0].kind is PageKind.LIST]
+    # List pages share their items, each rendered once per process while it is among the last used
+    # (PageRenderer.fragment): one process takes them all, first, while the others render the rest.
+    lists = list_pages_in_order([item for item in pending if item[0].kind is PageKind.LIST], renderers, editions)
     pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
     progress = _stage_progress(project.options, "render", len(pending))
     made = run_parallel_as_done(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
@@ -672,6 +673,21 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
     return files, previous.with_documents(documents, paths) if index is None else index.finish(edits.frame, documents)
+
+
+def list_pages_in_order(lists: list[tuple[PageJob, str | None, int, int]], renderers: list[PageRenderer],
+                        editions: list[Project]) -> list[tuple[PageJob, str | None, int, int]]:
+    """List pages to make (with their edition's number third), the newest first item first, every
+    listing's together: the home page's, each tag's, each year's ... pass over an article at about the
+    same time, and its item's HTML made for the first is still kept for the others (PageRenderer.fragment).
+    Undated items' pages (a type of pages, in title order) come last."""
+    def newest_first(item: tuple[PageJob, str | None, int, int]) -> float:
+        job, _, number, _ = item
+        articles = renderers[number].listing(job.key)
+        first = (job.number - 1) * editions[number].config.page_size
+        date = articles[first].date if first < len(articles) else None
+        return -date.timestamp() if date else math.inf
+    return sorted(lists, key=newest_first)
 
 
 def _previous_pages(manifest: Manifest, paths: tuple[str, ...]) -> Sequence[str]:

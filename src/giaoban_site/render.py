@@ -7,6 +7,7 @@ import enum
 import functools
 import math
 import re
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, NamedTuple
 from urllib.parse import quote, urljoin, urlsplit
@@ -348,8 +349,13 @@ def _link_to(term: Term) -> TermLink:
     return TermLink(term.kind, term.name, term.slug, term.url, len(term.articles), term.depth, term.description)
 
 
+FRAGMENTS_KEPT = 16_384  # list items' HTML a process keeps (PageRenderer.fragment): at 100,000 articles, 13 of 80 MiB
+
+
 class PageRenderer:
     """Renders page jobs against one site model, with one Jinja environment."""
+
+    fragments_kept = FRAGMENTS_KEPT
 
     def __init__(self, site: Site, env: jinja2.Environment, store: Store) -> None:
         self.site, self.env, self.store = site, env, store
@@ -357,7 +363,8 @@ class PageRenderer:
         self.terms = {t.key: t for terms in site.terms.values() for t in terms}
         self.term_links = {key: _link_to(t) for key, t in self.terms.items()}
         self.archives = {a.key: a for y in site.years for a in (y, *y.months)}
-        self._fragments: dict[tuple[str, str], bytes] = {}  # as UTF-8: half the memory of Vietnamese text
+        # As UTF-8 (half the memory of Vietnamese text), the last FRAGMENTS_KEPT used (build.list_pages_in_order).
+        self._fragments: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         # Breadcrumbs, made once each so that page keys hash each crumb once: a category's by its slug
         # ("" for home), what is above an item by its main category's name, a list's by its key.
         self._trails: dict[str, list[Crumb]] = {}
@@ -376,24 +383,37 @@ class PageRenderer:
         env.cache.clear()  # a template loaded before would not see it (_Environment)
 
     def fragment(self, template: str, article: Document) -> Markup:
-        """``template`` rendered for one article, once per process: list pages repeat their items.
-        It is given the article and its lead photo (whose key is part of the article's in page keys).
+        """``template`` rendered for one article, kept while it is among the last FRAGMENTS_KEPT used:
+        list pages repeat their items. It is given the article and its lead photo (whose key is part of
+        the article's in page keys).
 
-        Kept as UTF-8 until used again: the process rendering the lists keeps every item's (100,000
-        at 100,000 articles, 150 MiB as text, 80 MiB so)."""
+        Every item kept, the process rendering the lists held 80 MiB of them at 100,000 articles (as
+        UTF-8; 150 MiB as text). The lists come newest items first, every listing together
+        (build.list_pages_in_order): an item is used again while it is among the last few thousand."""
         key = (template, article.source)
         kept = self._fragments.get(key)
         if kept is not None:
+            self._fragments.move_to_end(key)
             return Markup(kept.decode("utf-8"))
         photo = self.site.photos.of(article, article.image)
         made = self.env.get_template(template).render(article=article, photo=photo)
         self._fragments[key] = made.encode("utf-8")
+        if len(self._fragments) > self.fragments_kept:
+            self._fragments.popitem(last=False)
         return Markup(made)
+
+    def listing(self, key: ListKey) -> list[Document]:
+        """Every article of a listing (the home page's, a type's, a term's), in its order: its pages
+        show them ``page_size`` at a time."""
+        term = self.terms.get(key)
+        if term:
+            return self._pinned_first(term) if term.kind == "category" else term.articles  # pinned ones first
+        return self.site.items[key.name] if key.group == "type" else home_items(self.site)
 
     def replace_document(self, doc: Document) -> None:
         """Render ``doc`` in place of the document of its file from now on (the preview's quick pages)."""
         self.documents[doc.source] = doc
-        self._fragments = {key: value for key, value in self._fragments.items() if key[1] != doc.source}
+        self._fragments = OrderedDict((key, value) for key, value in self._fragments.items() if key[1] != doc.source)
 
     def replace_term(self, term: Term) -> None:
         """Render ``term`` (its articles, its name) in place of the one of its key from now on (the preview's quick pages)."""
@@ -482,14 +502,13 @@ class PageRenderer:
         size, types = self.site.config.page_size, self.site.config.types
         term: Term | None = self.terms.get(job.key)
         own_type = types[job.key.name] if job.key.group == "type" else None
+        articles = self.listing(job.key)
         if term:
-            articles, base, heading = term.articles, term.url, f"{self.t(TAXONOMY_TITLES[term.kind])}: {term.name}"
-            if term.kind == "category":  # its pinned articles first, until their pin ends
-                articles = self._pinned_first(term)
+            base, heading = term.url, f"{self.t(TAXONOMY_TITLES[term.kind])}: {term.name}"
         elif own_type:
-            articles, base, heading = self.site.items[own_type.name], own_type.index, own_type.title
+            base, heading = own_type.index, own_type.title
         else:
-            articles, base = home_items(self.site), self.site.config.prefix
+            base = self.site.config.prefix
             heading = self.t("latest") if self.site.articles or not articles else self.t("home_pages")
         total = max(1, math.ceil(len(articles) / size))
         home = {k: v for r in self.site.registers.values() for k, v in r.home_context().items()} if job.key == HOME else {}
@@ -572,7 +591,10 @@ class PageRenderer:
         # The old address's page names the new one as canonical: a crawler moves its ranking there.
         config = self.site.config
         href = redirect_href(redirect.target, config.base_path)
-        return {"href": href, "target_title": redirect.title, "canonical": urljoin(config.base_url, href)}
+        # The document it leads to, where it is one: its page shows the title, which an edit may change
+        # (shown.py's index and the preview's quick pages know the page by the document in its context).
+        return {"href": href, "target": self.documents.get(redirect.source), "target_title": redirect.title,
+                "canonical": urljoin(config.base_url, href)}
 
     def _context_not_found(self, job: PageJob) -> dict:
         # Old addresses with a query are looked up by the page's script, only on a site that has them.
