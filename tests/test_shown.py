@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from conftest import Result, SiteDir, run_giaoban, tree_digest
 from test_incremental import SITE_YAML, article_text, write
@@ -114,10 +115,23 @@ def test_after_a_template_edit_the_index_is_the_one_a_clean_build_keeps(site: Si
     assert tree_digest(site.output) == tree_digest(clean)
 
 
+def numbered_documents(count: int) -> dict[str, Document]:
+    """``count`` articles by their files, "content/2024/05/a0.md" ..., each with a digest of its own."""
+    return {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
+                                                 digest=f"{i:032x}") for i in range(count)}
+
+
+def index_of(paths: list[str], documents: dict[str, Document], shows: Callable[[int], set[str]]) -> ShownIndex:
+    """The index of ``paths``, the page at each position showing ``shows(position)``."""
+    maker = ShownIndexMaker(None, paths, documents)
+    for position in range(len(paths)):
+        maker.add(position, shows(position))
+    return maker.finish("frame", documents)
+
+
 def test_the_index_is_the_same_whichever_page_the_workers_send_first() -> None:
     """Pages come from the workers as each batch is done: the index depends on the pages, not on that order."""
-    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
-                                                      digest=f"{i:032x}") for i in range(4)}
+    documents = numbered_documents(4)
     paths = ["index.html", "2024/05/bai-so-0/index.html", "the/trang-2/index.html", "gioi-thieu/index.html"]
     shows = [set(documents), {"content/2024/05/a0.md", "content/2024/05/a1.md"}, {"content/2024/05/a3.md"}, set()]
 
@@ -136,13 +150,9 @@ def test_the_index_is_the_same_whichever_page_the_workers_send_first() -> None:
 
 def test_an_index_tells_edits_only_for_the_same_pages_in_the_same_order() -> None:
     """The pages' paths are compared a piece at a time: a page added, gone or moved anywhere means no edit is told apart."""
-    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
-                                                      digest=f"{i:032x}") for i in range(3)}
+    documents = numbered_documents(3)
     paths = [f"2024/05/trang-{n}/index.html" for n in range(20_000)]
-    maker = ShownIndexMaker(None, paths, documents)
-    for position in range(len(paths)):
-        maker.add(position, {f"content/2024/05/a{position % 3}.md"})
-    index = maker.finish("frame", documents)
+    index = index_of(paths, documents, lambda position: {f"content/2024/05/a{position % 3}.md"})
     edited = {**documents, "content/2024/05/a1.md": Document("content/2024/05/a1.md", "article", "Bài số 1", "bai-so-1", "",
                                                              summary="Tóm tắt mới.", digest="f" * 32)}
     assert index.edited("frame", edited, paths) == {"content/2024/05/a1.md"}
@@ -178,15 +188,13 @@ def test_the_index_is_read_without_its_pages_paths_which_are_read_when_asked(sit
 
 def test_the_pages_showing_a_file_are_found_across_runs_of_the_index() -> None:
     """The index is searched a run of numbers at a time: a page found in any run, at any place in it."""
-    documents = {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",
-                                                      digest=f"{i:032x}") for i in range(5)}
     paths = [f"trang-{n}/index.html" for n in range(1_000)]
-    maker = ShownIndexMaker(None, paths, documents)
-    for position in range(len(paths)):
-        maker.add(position, {f"content/2024/05/a{position % 5}.md", f"content/2024/05/a{position % 3}.md"})
-    index = maker.finish("frame", documents)
+
+    def shows(position: int) -> set[str]:
+        return {f"content/2024/05/a{position % 5}.md", f"content/2024/05/a{position % 3}.md"}
+
+    index = index_of(paths, numbered_documents(5), shows)
     for wanted in ({"content/2024/05/a4.md"}, {"content/2024/05/a0.md", "content/2024/05/a2.md"}, {"content/khong-co.md"}):
-        expected = {path for position, path in enumerate(paths) if {f"content/2024/05/a{position % 5}.md",
-                                                                    f"content/2024/05/a{position % 3}.md"} & wanted}
+        expected = {path for position, path in enumerate(paths) if shows(position) & wanted}
         for run in (7, 64, 1 << 20):
             assert index.pages_showing(wanted, paths, run) == expected, (wanted, run)
