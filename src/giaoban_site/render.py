@@ -553,8 +553,7 @@ class PageRenderer:
         term = self.terms.get(ListKey(block.kind.value, block.name))
         if term is None:
             return None
-        listed = self._pinned_first(term) if term.kind == "category" else term.articles
-        return {"heading": block.title or term.name, "url": term.url, "articles": listed[:block.count],
+        return {"heading": block.title or term.name, "url": term.url, "articles": self.listing(term.key)[:block.count],
                 "more": self.t("more_of", name=term.name)}
 
     def _most_read_block(self, block: Block) -> dict | None:
