@@ -68,15 +68,15 @@ def test_list_pages_come_newest_items_first_and_keep_few_items_yet_make_the_same
     _news_site(tmp_path)
     project = prepare(BuildOptions(source=tmp_path, jobs=1))
     renderers = [PageRenderer(project.site, project.env, project.store)]
-    planned = [(job, None, 0, n) for n, job in enumerate(project.jobs) if job.kind is PageKind.LIST]
-    lists = list_pages_in_order(planned, renderers, [project])
-    firsts = [renderers[0].listing(job.key)[(job.number - 1) * 2].date for job, *_ in lists]
+    planned = [n for n, job in enumerate(project.jobs) if job.kind is PageKind.LIST]
+    lists = [project.jobs[n] for n in list_pages_in_order(planned, project.jobs, [0] * len(project.jobs), renderers, [project])]
+    firsts = [renderers[0].listing(job.key)[(job.number - 1) * 2].date for job in lists]
     assert len(lists) >= 60 and firsts == sorted(firsts, reverse=True)
 
     def pages(kept: int) -> list[str]:
         monkeypatch.setattr(PageRenderer, "fragments_kept", kept)
         renderer = PageRenderer(project.site, project.env, MemoryStore())
-        made = [renderer.render(job, renderer.context(job)) for job, *_ in lists]
+        made = [renderer.render(job, renderer.context(job)) for job in lists]
         assert len(renderer._fragments) <= kept
         return made
 

@@ -581,8 +581,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
-    def render(item: tuple[PageJob, str | None, int, int]) -> tuple[str, str, frozenset[str]] | Problem:
-        job, key, edition, position = item
+    def render(position: int) -> tuple[str, str, frozenset[str]] | Problem:
+        job, edition = jobs[position], numbers[position]
         renderer = renderers[edition]
         context = renderer.context(job)
         try:
@@ -591,7 +591,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             return template_problem(exc, job)
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
-        return key or keys[edition].of(job, context), writer.write(paths[position], page), sources_in(context, memo)
+        key = known_keys.get(position) or keys[edition].of(job, context)
+        return key, writer.write(paths[position], page), sources_in(context, memo)
 
     jobs = [job for edition in editions for job in edition.jobs]
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
@@ -609,9 +610,11 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     index = None if to_key is not None else ShownIndexMaker(previous, paths, documents,
                                                             _previous_pages(manifest, paths) if previous else ())
     files = FileTable()  # path -> (input key, bytes hash)
-    # Each page to make with its key if known, its edition and its position in ``paths``: the plan's
-    # own strings, not paths sent to workers and back (355,000 of them in a first build).
-    pending: list[tuple[PageJob, str | None, int, int]] = [] if reuse else list(zip(jobs, repeat(None), numbers, count()))
+    # Each page to make by its position in the plan, and its key where known: the workers find its job,
+    # edition and path in what they inherit, not in a tuple for each (in a first build, 355,000 of
+    # them, 42 MiB in every process, each pickled to a worker and made again there).
+    pending = array("L", range(0 if reuse else len(jobs)))
+    known_keys: dict[int, str] = {}
     # After an edit most pages are unchanged: telling which is quicker here than in forked workers.
     walked: Iterable[tuple[PageJob, int, str, int]] = zip(jobs, numbers, paths, count()) if reuse else ()
     if reuse and to_key is not None:  # no edit reaches a page outside to_key: most are in the spare as in output/, all at once
@@ -620,13 +623,14 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         walked = compress(zip(jobs, numbers, paths, count()), map(rest.__contains__, paths))
     for job, number, path, position in walked:
         if rekeyed[number] or job.template in retemplated:
-            pending.append((job, None, number, position))
+            pending.append(position)
             continue
         if to_key is not None and path not in to_key and path in reuse:  # no edit reaches it, but the spare lacks it
             if writer.keep(path, reuse.checksum(path)):
                 files.carry(path, reuse)
             else:
-                pending.append((job, reuse[path][0], number, position))
+                pending.append(position)
+                known_keys[position] = reuse[path][0]
             continue
         known = reuse.get(path)
         context = renderers[number].context(job)
@@ -636,7 +640,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             if index is not None and not index.carry(position, path):
                 index.add(position, sources_in(context, memo))
         else:
-            pending.append((job, key, number, position))
+            pending.append(position)
+            known_keys[position] = key
     if reuse:
         why = f" (those showing {len(edited)} edited files)" if to_key is not None else ""
         if retemplated:
@@ -646,7 +651,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         log.debug("page keys worked out: %d of %d pages%s", len(jobs) if to_key is None else len(to_key), len(jobs), why)
     # The templates of the pages to make, compiled once here, not once in every worker. A page whose
     # template changed since the last build is among them: its key changed.
-    for (template, number), job in {(job.template, number): job for job, _, number, _ in pending if job.template}.items():
+    for (template, number), job in {(jobs[p].template, numbers[p]): jobs[p] for p in pending if jobs[p].template}.items():
         try:
             editions[number].env.get_template(template)
         except jinja2.TemplateError as exc:
@@ -655,8 +660,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         raise BuildFailed(list(problems))
     # List pages share their items, each rendered once per process while it is among the last used
     # (PageRenderer.fragment): one process takes them all, first, while the others render the rest.
-    lists = list_pages_in_order([item for item in pending if item[0].kind is PageKind.LIST], renderers, editions)
-    pending = lists + [item for item in pending if item[0].kind is not PageKind.LIST]
+    lists = list_pages_in_order((p for p in pending if jobs[p].kind is PageKind.LIST), jobs, numbers, renderers, editions)
+    pending = lists + array("L", (p for p in pending if jobs[p].kind is not PageKind.LIST))
     progress = _stage_progress(project.options, "render", len(pending))
     made = run_parallel_as_done(render, pending, project.options.jobs or default_jobs(), progress, together=len(lists))
     for at, result in made:  # as each batch is done: ``at`` in ``pending``
@@ -664,7 +669,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             problems.add(result)  # one broken template breaks many pages
         else:
             key, checksum, sources = result
-            position = pending[at][3]
+            position = pending[at]
             files[paths[position]] = (key, checksum)
             if index is not None:
                 index.add(position, sources)
@@ -675,19 +680,19 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     return files, previous.with_documents(documents, paths) if index is None else index.finish(edits.frame, documents)
 
 
-def list_pages_in_order(lists: list[tuple[PageJob, str | None, int, int]], renderers: list[PageRenderer],
-                        editions: list[Project]) -> list[tuple[PageJob, str | None, int, int]]:
-    """List pages to make (with their edition's number third), the newest first item first, every
-    listing's together: the home page's, each tag's, each year's ... pass over an article at about the
-    same time, and its item's HTML made for the first is still kept for the others (PageRenderer.fragment).
-    Undated items' pages (a type of pages, in title order) come last."""
-    def newest_first(item: tuple[PageJob, str | None, int, int]) -> float:
-        job, _, number, _ = item
+def list_pages_in_order(lists: Iterable[int], jobs: Sequence[PageJob], numbers: Sequence[int], renderers: list[PageRenderer],
+                        editions: list[Project]) -> array:
+    """List pages to make (their positions in ``jobs``, each of the edition ``numbers`` gives), the newest
+    first item first, every listing's together: the home page's, each tag's, each year's ... pass over an
+    article at about the same time, and its item's HTML made for the first is still kept for the others
+    (PageRenderer.fragment). Undated items' pages (a type of pages, in title order) come last."""
+    def newest_first(position: int) -> float:
+        job, number = jobs[position], numbers[position]
         articles = renderers[number].listing(job.key)
         first = (job.number - 1) * editions[number].config.page_size
         date = articles[first].date if first < len(articles) else None
         return -date.timestamp() if date else math.inf
-    return sorted(lists, key=newest_first)
+    return array("L", sorted(lists, key=newest_first))
 
 
 def _previous_pages(manifest: Manifest, paths: tuple[str, ...]) -> Sequence[str]:
