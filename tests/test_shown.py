@@ -3,7 +3,9 @@ pages that show it alone, and the site is still the clean build's, byte for byte
 
 from __future__ import annotations
 
+import pickle
 import re
+from array import array
 from pathlib import Path
 from typing import Callable
 
@@ -146,6 +148,20 @@ def test_the_index_is_the_same_whichever_page_the_workers_send_first() -> None:
     assert forward.pages_showing({"content/2024/05/a3.md"}, paths) == {"index.html", "the/trang-2/index.html"}
     assert forward.pages_showing({"content/2024/05/a1.md"}, paths) == {"index.html", "2024/05/bai-so-0/index.html"}
     assert forward.pages_by_file()["content/2024/05/a2.md"] == [0]
+
+
+def test_a_workers_pages_send_their_files_as_numbers_and_make_the_same_index() -> None:
+    """A worker sends the numbers of the files a page shows (pickled as bytes, not as strings), or their
+    names where a file has no number in the index it was forked with: the index is the one names make."""
+    documents = numbered_documents(4)
+    paths = ["index.html", "2024/05/bai-so-0/index.html", "the/trang-2/index.html", "gioi-thieu/index.html"]
+    shows = [set(documents), {"content/2024/05/a0.md", "content/2024/05/a1.md"}, {"content/2024/05/a3.md", "content/khac.md"}, set()]
+    maker = ShownIndexMaker(None, paths, documents)
+    sent = [pickle.loads(pickle.dumps(maker.numbered(files))) for files in shows]
+    assert sent[1] == array("I", [0, 1]) and sorted(sent[2]) == ["content/2024/05/a3.md", "content/khac.md"]
+    for position in (3, 2, 1, 0):
+        maker.add(position, sent[position])
+    assert maker.finish("frame", documents) == index_of(paths, documents, shows.__getitem__)
 
 
 def test_an_index_tells_edits_only_for_the_same_pages_in_the_same_order() -> None:

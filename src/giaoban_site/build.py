@@ -581,7 +581,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
-    def render(position: int) -> tuple[str, str, frozenset[str]] | Problem:
+    def render(position: int) -> tuple[str, str, array | list[str]] | Problem:
         job, edition = jobs[position], numbers[position]
         renderer = renderers[edition]
         context = renderer.context(job)
@@ -592,7 +592,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
         key = known_keys.get(position) or keys[edition].of(job, context)
-        return key, writer.write(paths[position], page), sources_in(context, memo)
+        return key, writer.write(paths[position], page), index.numbered(sources_in(context, memo)) if index is not None else ()
 
     jobs = [job for edition in editions for job in edition.jobs]
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
@@ -668,11 +668,11 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         if isinstance(result, Problem):
             problems.add(result)  # one broken template breaks many pages
         else:
-            key, checksum, sources = result
+            key, checksum, shown = result
             position = pending[at]
             files[paths[position]] = (key, checksum)
             if index is not None:
-                index.add(position, sources)
+                index.add(position, shown)
     if problems:
         raise BuildFailed(list(problems))
     # A page shows the files of its context, whichever template makes it: after edits of what pages
