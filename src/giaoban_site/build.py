@@ -66,7 +66,7 @@ from .shown import ShownIndex, ShownIndexMaker, sources_in
 from .site import Site, build_site, check_unique_urls, item_url, page_files
 from .store import Store
 from .translations import check_translations, link_translations
-from .workers import Background, default_jobs, run_parallel, run_parallel_as_done
+from .workers import Background, default_jobs, release_freed_memory, run_parallel, run_parallel_as_done
 
 log = logging.getLogger(__name__)
 
@@ -675,6 +675,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
                 index.add(position, shown)
     if problems:
         raise BuildFailed(list(problems))
+    release_freed_memory()  # the workers' results, read and let go, before the index of shown files is finished
     # A page shows the files of its context, whichever template makes it: after edits of what pages
     # show alone and of templates, each page shows the files it did.
     return files, previous.with_documents(documents, paths) if index is None else index.finish(edits.frame, documents)
