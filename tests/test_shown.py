@@ -117,6 +117,24 @@ def test_after_a_template_edit_the_index_is_the_one_a_clean_build_keeps(site: Si
     assert tree_digest(site.output) == tree_digest(clean)
 
 
+def test_after_articles_come_and_go_the_index_is_the_one_a_clean_build_keeps(site: SiteDir, tmp_path: Path) -> None:
+    """Pages move when an article comes or goes: each page whose key is unchanged takes its files from where
+    it was in the last index, numbered again, and the index is a clean build's."""
+    make_site(site)
+    for change in (lambda: write(site.root, "content/2024/05/moi.md", article_text("Bài mới", 20, ["kỳ họp"], "Tin mới.")),
+                   lambda: (site.root / "content/2024/05/a3.md").unlink()):
+        change()
+        worked_out, pages = keyed(verbose_build(site))
+        assert worked_out == pages
+        clean = tmp_path / f"clean-{pages}"
+        assert site.build("--output", str(clean)).returncode == 0
+        kept, fresh = (BuildCache(folder).load_manifest(folder) for folder in (site.output, clean))
+        assert kept.shown.pages_by_file() == fresh.shown.pages_by_file()
+        assert (kept.shown.names, kept.shown.placings) == (fresh.shown.names, fresh.shown.placings)
+        assert kept.shown_paths() == fresh.shown_paths()
+    assert "content/2024/05/a3.md" not in kept.shown.names and "content/2024/05/moi.md" in kept.shown.names
+
+
 def numbered_documents(count: int) -> dict[str, Document]:
     """``count`` articles by their files, "content/2024/05/a0.md" ..., each with a digest of its own."""
     return {f"content/2024/05/a{i}.md": Document(f"content/2024/05/a{i}.md", "article", f"Bài số {i}", f"bai-so-{i}", "",

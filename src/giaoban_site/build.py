@@ -62,7 +62,7 @@ from .photos import Photos, images_in_html, photo_files, plan_photos
 from .render import TEMPLATE_EXTENSIONS, PageJob, PageKind, PageRenderer, make_environment, plan_pages, redirect_jobs
 from .sanitize import HtmlPolicy
 from .search import SearchIndex, index_words, search_record
-from .shown import ShownIndex, ShownIndexMaker, sources_in
+from .shown import PagePositions, ShownIndex, ShownIndexMaker, sources_in
 from .site import Site, build_site, check_unique_urls, item_url, page_files
 from .store import Store
 from .translations import check_translations, link_translations
@@ -608,7 +608,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     # Which files each page shows, gathered again unless only what pages show alone was edited (then
     # each page shows the files it did); a page whose key is unchanged, from the last index, by its path.
     index = None if to_key is not None else ShownIndexMaker(previous, paths, documents,
-                                                            _previous_pages(manifest, paths) if previous else ())
+                                                            _previous_positions(manifest, paths) if previous else None)
     files = FileTable()  # path -> (input key, bytes hash)
     # Each page to make by its position in the plan, and its key where known: the workers find its job,
     # edition and path in what they inherit, not in a tuple for each (in a first build, 355,000 of
@@ -637,7 +637,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         key = keys[number].of(job, context)
         if known and known[0] == key and writer.keep(path, known[1]):
             files.carry(path, reuse)
-            if index is not None and not index.carry(position, path):
+            if index is not None and not index.carry(position):
                 index.add(position, sources_in(context, memo))
         else:
             pending.append(position)
@@ -696,9 +696,14 @@ def list_pages_in_order(lists: Iterable[int], jobs: Sequence[PageJob], numbers: 
     return array("L", sorted(lists, key=newest_first))
 
 
-def _previous_pages(manifest: Manifest, paths: tuple[str, ...]) -> Sequence[str]:
-    """The pages of the last build's index of shown files: this build's, where they are the same (not read again)."""
-    return paths if manifest.shown.has_pages(paths) else manifest.shown_paths()
+def _previous_positions(manifest: Manifest, paths: tuple[str, ...]) -> array | None:
+    """Where each page was among those of the last build's index of shown files; None where they are
+    this build's, in the same order (not read again)."""
+    if manifest.shown.has_pages(paths):
+        return None
+    positions = PagePositions(paths)
+    manifest.read_shown_pieces(positions)
+    return positions.was
 
 
 def _documents_by_source(project: Project) -> dict[str, Document]:

@@ -244,7 +244,7 @@ class Manifest:
         self._table: list[Piece] | None = None  # the pieces, as unpickled (FileTable.pieces)
         self._files = files if files is not None else FileTable()
         self._shown = shown  # shown.ShownIndex, or what reads it: a build with nothing to do does not
-        self._shown_paths: Callable[[], list[str]] | None = None  # what reads its pages' paths (shown_paths)
+        self._shown_pieces: Callable[[list], object] | None = None  # what reads its pages' paths (read_shown_pieces)
         self.key_bases = key_bases  # where one changed, no page of that edition kept its key
         self.template_prints = template_prints  # where one changed, no page of that template kept its key
 
@@ -332,14 +332,23 @@ class Manifest:
     def shown_paths(self) -> Sequence[str]:
         """The pages of ``shown``, in its order: read from its file each time they are asked for, the
         index itself read without them (BuildCache.load_manifest)."""
+        pieces: list = []
+        self.read_shown_pieces(pieces)
+        return [path for piece in pieces for path in (piece.decode().split("\0") if isinstance(piece, bytes) else piece)]
+
+    def read_shown_pieces(self, into: list) -> None:
+        """The pages of ``shown``, in its order, appended to ``into`` a run at a time as they are read:
+        each run its paths joined by NUL, in UTF-8 (or the paths themselves, where this process has them).
+        ``into`` may be anything with a list's ``append`` and ``clear`` (shown.PagePositions)."""
         shown = self.shown
-        if shown is None:
-            return ()
-        return shown.paths if shown.paths or self._shown_paths is None else self._shown_paths()
+        if shown is not None and shown.paths:
+            into.append(shown.paths)
+        elif shown is not None and self._shown_pieces is not None:
+            self._shown_pieces(into)
 
     def __getstate__(self) -> dict:
         # The table's pieces are saved after it (BuildCache.save_manifest), the index in a file of its own.
-        return {**self.__dict__, "_table": [], "_files": None, "_shown": None, "_shown_paths": None}
+        return {**self.__dict__, "_table": [], "_files": None, "_shown": None, "_shown_pieces": None}
 
     def __setstate__(self, state: dict) -> None:
         table = state.get("_table")
@@ -406,14 +415,9 @@ class BuildCache:
             return Manifest()
         manifest = self._load_record(name)
         manifest._shown = lambda: self.load(_shown_name(name), dict).get("shown")
-        manifest._shown_paths = lambda: self._shown_paths(_shown_name(name))
+        # The pages' paths saved after the index of pages (``save_manifest``), a piece at a time.
+        manifest._shown_pieces = lambda into: self.load(_shown_name(name), dict, pieces=into)
         return manifest
-
-    def _shown_paths(self, name: str) -> list[str]:
-        """The pages' paths saved after the index of pages (``save_manifest``), in its order."""
-        pieces: list[bytes] = []
-        self.load(name, dict, pieces=pieces)
-        return [path for piece in pieces for path in piece.decode().split("\0")]
 
     def _load_record(self, name: str, any_version: bool = False) -> Manifest:
         """A manifest with the pieces of its table, saved after it (``save_manifest``)."""

@@ -25,6 +25,8 @@ from .cache import digest
 from .content import Document
 from .render import StoredBody
 
+_GONE = 0xFFFFFFFF  # a file the previous index numbered that no document is now (ShownIndexMaker._renumbering)
+
 # What pages show of a document, not where they place it nor which pages there are. A title is not
 # among them: it also orders undated pages and registers' items (the preview, which can tell where
 # it does not, lets a title through: preview.py).
@@ -169,12 +171,14 @@ class ShownIndexMaker:
     """
 
     def __init__(self, previous: ShownIndex | None, paths: Sequence[str], documents: Iterable[str] = (),
-                 previous_paths: Sequence[str] = ()) -> None:
+                 was: array | None = None) -> None:
+        """``was``: where each page was among the ``previous`` index's (PagePositions); None where they are
+        the same pages, in the same order."""
         self.previous = previous
         self.paths = paths
-        self._at = {path: position for position, path in enumerate(previous_paths)} if previous else {}
-        self._names = _split(previous.names) if previous else []
+        self._was = was
         self._numbers: dict[str, int] = {source: number for number, source in enumerate(sorted(documents))}
+        self._renumbered, self._gone = self._renumbering()
         self._shown = array("I")  # the numbers of the files of each page added, page after page
         self._starts = array("I", [0]) * len(paths)  # by page position: where its numbers begin in _shown ...
         self._counts = array("I", [0]) * len(paths)  # ... and how many there are (none: not added, or it shows none)
@@ -197,13 +201,26 @@ class ShownIndexMaker:
         self._shown.extend(shown)
         self._starts[position], self._counts[position] = start, len(self._shown) - start
 
-    def carry(self, position: int, path: str) -> bool:
-        """Take the files of the page at ``position`` (whose path is ``path``) from the previous index;
-        False when it did not have the page."""
-        if path not in self._at:
+    def carry(self, position: int) -> bool:
+        """Take the files of the page at ``position`` from the previous index; False when it did not have the page."""
+        was = position if self._was is None else self._was[position]
+        if self.previous is None or was < 0:
             return False
-        self.add(position, [self._names[number] for number in self.previous.files_of(self._at[path])])
+        renumbered, gone, numbers = self._renumbered, self._gone, self._numbers
+        self.add(position, array("I", sorted(numbers.setdefault(gone[number], len(numbers)) if renumbered[number] == _GONE
+                                             else renumbered[number] for number in self.previous.files_of(was))))
         return True
+
+    def _renumbering(self) -> tuple[array, dict[int, str]]:
+        """Each number of the previous index as this one's, and the names of the files it numbered that no
+        document is now (_GONE): numbered here only if a page carried shows one. Not the previous names
+        kept as strings (at 100,000 articles, 11 MB)."""
+        renumbered, gone = array("I"), {}
+        for number, name in enumerate(_split(self.previous.names) if self.previous else ()):
+            renumbered.append(self._numbers.get(name, _GONE))
+            if renumbered[-1] == _GONE:
+                gone[number] = name
+        return renumbered, gone
 
     def finish(self, frame: str, documents: Mapping[str, Document]) -> ShownIndex:
         """The index of the pages, in the order of ``paths`` (each added or carried)."""
@@ -214,9 +231,8 @@ class ShownIndexMaker:
             ends.append(len(shown))
         del gathered
         self._shown = array("I")  # let go before the texts below are made: this maker is done (14 MB at 100,000 articles)
-        old = self._known_placings()
         order = sorted(documents)
-        placings = (old.get((source, documents[source].digest)) or placing_of(documents[source]) for source in order)
+        placings = self._placings(order, documents)
         # Files are numbered in the order of the documents first: the names are their sources, one text
         # for both (pickled once, read once), and after them any other file a page showed.
         sources = _joined(order)
@@ -225,13 +241,41 @@ class ShownIndexMaker:
         return ShownIndex(frame, sources, _joined(documents[source].digest for source in order), _joined_in_runs(placings),
                           names, pages_digest(self.paths), shown, ends, self.paths)
 
-    def _known_placings(self) -> dict[tuple[str, str], str]:
-        """(file, digest) -> its placing_of, as the previous index had them: worked out again only for files edited since."""
-        if self.previous is None:
-            return {}
+    def _placings(self, order: list[str], documents: Mapping[str, Document]) -> Iterator[str]:
+        """placing_of each of ``order`` (sorted), as the previous index had it where a file's digest is the
+        same: worked out again only for files edited since. Both in path order: read side by side, not
+        as a dict of 100,000 (30 MB at the end of the build, where it holds the most)."""
         previous = self.previous
-        return {(source, digest): placing for source, digest, placing
-                in zip(_split(previous.sources), _split(previous.digests), _split(previous.placings))}
+        known = zip(*(_each(text) for text in (previous.sources, previous.digests, previous.placings))) if previous else iter(())
+        last = next(known, None)
+        for source in order:
+            while last is not None and last[0] < source:
+                last = next(known, None)
+            doc = documents[source]
+            yield last[2] if last is not None and last[0] == source and last[1] == doc.digest else placing_of(doc)
+
+
+class PagePositions:
+    """Where each of ``paths`` was among the pages of the last index (-1: a page it did not have), from
+    that index's paths as they are read, a run at a time (cache.Manifest.read_shown_pieces): at 100,000
+    articles, neither 355,000 strings of them nor a dict by them lives through the build (35 and 31 MB)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self._at = {path: position for position, path in enumerate(paths)}
+        self.was = array("i", [-1]) * len(paths)
+        self._read = 0
+
+    def append(self, run: bytes | Sequence[str]) -> None:
+        names = run.decode().split("\0") if isinstance(run, bytes) else run
+        for position, now in enumerate(map(self._at.get, names), self._read):
+            if now is not None:
+                self.was[now] = position
+        self._read += len(names)
+
+    def clear(self) -> None:
+        """What was read could not be trusted (cache.BuildCache.load): no page was there."""
+        self.was = array("i", [-1]) * len(self.was)
+        self._read = 0
 
 
 def pages_digest(paths: Sequence[str]) -> str:
@@ -262,6 +306,18 @@ def _numbers(data: bytes | pickle.PickleBuffer) -> array:
     numbers = array("I")
     numbers.frombytes(memoryview(data).cast("B"))
     return numbers
+
+
+def _each(text: str) -> Iterator[str]:
+    """``_split``, one name at a time: not a list of them all."""
+    start = 0
+    while text:
+        end = text.find("\0", start)
+        if end == -1:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
 
 
 def _split(text: str) -> list[str]:
