@@ -581,7 +581,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     reuse = manifest.files
     memo: dict = {}  # sources_in's, for each process
 
-    def render(position: int) -> tuple[str, str, array | list[str]] | Problem:
+    def render(position: int) -> tuple[bytes | tuple[str, str], array | list[str]] | Problem:
         job, edition = jobs[position], numbers[position]
         renderer = renderers[edition]
         context = renderer.context(job)
@@ -591,8 +591,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
             return template_problem(exc, job)
         except MissingString as exc:
             return Problem(job.template, None, msg("string_missing", name=exc.args[0], code=editions[edition].config.language))
-        key = known_keys.get(position) or keys[edition].of(job, context)
-        return key, writer.write(paths[position], page), index.numbered(sources_in(context, memo)) if index is not None else ()
+        entry = FileTable.entry(known_keys.get(position) or keys[edition].of(job, context), writer.write(paths[position], page))
+        return entry, index.numbered(sources_in(context, memo)) if index is not None else ()
 
     jobs = [job for edition in editions for job in edition.jobs]
     numbers = array("H")  # each job's edition, by its index in ``editions`` (not a tuple for each of 355,000 jobs)
@@ -606,7 +606,7 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
     if to_key is not None and retemplated:
         to_key.update(compress(paths, map(retemplated.__contains__, map(attrgetter("template"), jobs))))
     # Which files each page shows, gathered again unless only what pages show alone was edited (then
-    # each page shows the files it did); a page whose key is unchanged, from the last index, by its path.
+    # each page shows the files it did); a page whose key is unchanged, from the last index, where it was there.
     index = None if to_key is not None else ShownIndexMaker(previous, paths, documents,
                                                             _previous_positions(manifest, paths) if previous else None)
     files = FileTable()  # path -> (input key, bytes hash)
@@ -668,9 +668,9 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         if isinstance(result, Problem):
             problems.add(result)  # one broken template breaks many pages
         else:
-            key, checksum, shown = result
+            entry, shown = result
             position = pending[at]
-            files[paths[position]] = (key, checksum)
+            files.put(paths[position], entry)
             if index is not None:
                 index.add(position, shown)
     if problems:
