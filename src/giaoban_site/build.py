@@ -642,6 +642,8 @@ def _render_pages(project: Project, manifest: Manifest, writer: OutputWriter, ed
         else:
             pending.append(position)
             known_keys[position] = key
+    if index is not None:
+        index.carried()
     if reuse:
         why = f" (those showing {len(edited)} edited files)" if to_key is not None else ""
         if retemplated:
