@@ -20,8 +20,8 @@ from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress, count, filterfalse, repeat
-from operator import attrgetter, methodcaller
+from itertools import compress, count, filterfalse, islice, repeat
+from operator import attrgetter, eq, methodcaller
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
@@ -445,8 +445,10 @@ def check_plan(jobs: list[PageJob], env: jinja2.Environment, config: SiteConfig,
     """Every page has its own URL and an existing template, or the build stops here (with ``problems``
     found before, all reported together)."""
     problems = list(problems or [])
-    urls = list(map(attrgetter("url"), jobs))  # at C speed: which page takes an address is looked for only if two do
-    if len(set(urls)) < len(urls):
+    # Sorted, at C speed: two pages at one address are neighbours. Not a set: at 100,000 articles, 3 MB
+    # instead of 19, as fast (the plan is in runs). Which page takes an address is looked for only if two do.
+    urls = sorted(map(attrgetter("url"), jobs))
+    if any(map(eq, urls, islice(urls, 1, None))):
         generated = msg("generated_page")
         problems += check_unique_urls([(job.url, job.source or generated) for job in jobs])
         # Two pages giaoban makes itself (no file of an editor's) at one address: site.yaml's urls or types put them there.
