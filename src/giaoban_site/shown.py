@@ -224,7 +224,7 @@ class ShownIndexMaker:
         document is now (_GONE): numbered here only if a page carried shows one. Not the previous names
         kept as strings (at 100,000 articles, 11 MB)."""
         renumbered, gone = array("I"), {}
-        for number, name in enumerate(_split(self.previous.names) if self.previous else ()):
+        for number, name in enumerate(_each(self.previous.names) if self.previous else ()):
             renumbered.append(self._numbers.get(name, _GONE))
             if renumbered[-1] == _GONE:
                 gone[number] = name
