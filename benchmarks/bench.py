@@ -35,6 +35,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
 import urllib.error
@@ -162,12 +163,35 @@ def _file_text(path: Path) -> str:
         return ""
 
 
-def _peak_of(pid: int) -> float:
-    """The peak memory (VmHWM) of a running process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+class ProcessPeaks:
+    """The peak memory of the largest single process of a running process's tree, in MiB: each one's
+    resident memory sampled (a build's workers come and go), and the high-water mark (``VmHWM``) of
+    those still running when asked. ``giaoban serve`` builds in a process of its own, with workers."""
+
+    def __init__(self, pid: int, every: float = 0.05) -> None:
+        self.pid, self.every, self.peaks = pid, every, {}
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def largest(self) -> float:
+        self._stop.set()
+        self._sampler.join()
+        self._read("VmHWM")
+        return max(self.peaks.values(), default=0.0)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self._read("VmRSS")
+
+    def _read(self, field: str) -> None:
+        for pid in (self.pid, *memory_timeline().descendants(self.pid)):
+            try:
+                mib = next(int(line.split()[1]) / 1024 for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                           if line.startswith(f"{field}:"))
+            except (OSError, StopIteration):  # gone
+                continue
+            self.peaks[pid] = max(self.peaks.get(pid, 0.0), mib)
 
 
 TAG_TIMEOUT = 60.0  # seconds a new tag's page may take before it counts as never shown
@@ -184,6 +208,7 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
     original = article.read_text(encoding="utf-8")
     started = time.monotonic()
     server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    peaks = ProcessPeaks(server.pid)
     try:
         _poll(page, "<")
         first = time.monotonic() - started
@@ -215,7 +240,7 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
             tagged = math.inf
         if built is not None:  # quick pages come first: the rebuild behind them holds the most memory
             _wait_for_text(built(tag), title)
-        peak = _peak_of(server.pid)
+        peak = peaks.largest()
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
@@ -231,6 +256,13 @@ def _corpus():
     import corpus  # noqa: PLC0415 (beside this file, not a package)
 
     return corpus
+
+
+def memory_timeline():
+    sys.path.insert(0, str(HERE))
+    import memory_timeline  # noqa: PLC0415 (beside this file, not a package)
+
+    return memory_timeline
 
 
 def newest_article(n: int) -> tuple[int, str]:

@@ -434,6 +434,36 @@ def test_a_rebuild_that_crashes_leaves_the_last_site_served_and_the_next_save_re
     preview.wait_for_page("/2024/05/giao-ban-quy-ii/", lambda body: "Sau lỗi." in body and "giaoban-loi" not in body)
 
 
+def test_the_builds_run_in_a_process_of_their_own_and_one_killed_is_started_again(site: SiteDir, preview: Preview) -> None:
+    builds = _builds_process(preview)  # the next build's, started as the last one ended
+    os.kill(builds, signal.SIGKILL)  # out of memory, say, between two saves
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Sau khi tiến trình dựng dừng.")
+    preview.wait_for_line(lambda line: line.startswith("Đã dựng lại"))  # not a failure: a new process built it
+    assert "Sau khi tiến trình dựng dừng." in (preview.output / "2024/05/giao-ban-quy-ii/index.html").read_text(encoding="utf-8")
+    assert _builds_process(preview) not in (builds, preview.proc.pid)
+
+
+def _builds_process(server: Preview) -> int:
+    """The preview's process for its next build (workers.Resident): the server's one running child
+    that is not multiprocessing's tracker (the last build's may still be ending)."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        children = [int(child) for task in Path(f"/proc/{server.proc.pid}/task").iterdir()
+                    for child in (task / "children").read_text().split()]
+        running = [child for child in children if _running(child) and "resource_tracker" not in Path(f"/proc/{child}/cmdline").read_text()]
+        if len(running) == 1 or time.monotonic() > deadline:
+            assert len(running) == 1, children
+            return running[0]
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _page_of(root: Path, article: Path, server: Preview) -> str:
     """The preview URL of ``article``: the page whose file holds its title."""
     title = re.search(r'^title: "(.*)"$', article.read_text(encoding="utf-8"), re.MULTILINE).group(1)

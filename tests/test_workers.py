@@ -1,13 +1,19 @@
-"""Work in forked processes: results in order or as done, and a build error comes back with its problems."""
+"""Work in forked processes: results in order or as done, and a build error comes back with its problems;
+work in a process of its own, kept from call to call (Resident), beside a process that has threads."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
-from giaoban_site.workers import Background
+import pytest
+
+from giaoban_site.workers import Background, ProcessLost, Resident, run_parallel
 
 # Each in a process of its own: pytest-xdist's worker runs threads, where run_parallel and
 # Background do not fork but run the work in the same process.
@@ -105,3 +111,63 @@ def test_background_work_runs_in_this_process_while_other_threads_run() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def pid_or_exit(code: int | None) -> int:
+    """A Resident's task: its process's id, or (given a code) that process's end."""
+    if code is not None:
+        os._exit(code)
+    return os.getpid()
+
+
+def workers_pids(items: int) -> tuple[int, set[int]]:
+    """A Resident's task: its process's id, and those of the workers it forks for ``items`` items."""
+    return os.getpid(), set(run_parallel(pid_after_a_while, [None] * items, jobs=2, min_items=10))
+
+
+def pid_after_a_while(_: object) -> int:
+    time.sleep(0.002)  # long enough for both workers to be busy: otherwise either might do all
+    return os.getpid()
+
+
+def test_a_resident_process_is_kept_from_call_to_call_and_started_again_when_it_died() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()  # as in the preview's server: this process could not fork
+    resident = Resident(pid_or_exit)
+    try:
+        first = resident.call(None)
+        assert first != os.getpid() and resident.call(None) == first
+        with pytest.raises(ProcessLost) as lost:
+            resident.call(7)  # ended in the middle of a call
+        assert lost.value.exitcode == 7
+        second = resident.call(None)
+        assert second not in (first, os.getpid())
+        os.kill(second, signal.SIGKILL)  # ended between calls: the next call does not see it
+        while Path(f"/proc/{second}/stat").read_text().split()[2] != "Z":
+            time.sleep(0.01)
+        assert resident.call(None) not in (second, os.getpid())
+        with pytest.raises(TypeError):  # what the task raised, raised here
+            resident.call("bảy")
+    finally:
+        resident.stop()
+        stop.set()
+        other.join()
+
+
+def test_a_fresh_resident_process_answers_one_call() -> None:
+    resident = Resident(pid_or_exit, fresh=True)
+    try:
+        first, second = resident.call(None), resident.call(None)
+        assert first != second and os.getpid() not in (first, second)
+    finally:
+        resident.stop()
+
+
+def test_a_resident_process_forks_workers_of_its_own() -> None:
+    resident = Resident(workers_pids)
+    try:
+        own, workers = resident.call(300)
+        assert len(workers) == 2 and own not in workers and os.getpid() not in workers
+    finally:
+        resident.stop()

@@ -1,3 +1,4 @@
 from .cli import main
 
-main()
+if __name__ == "__main__":  # not in a process spawned to build (workers.Resident)
+    main()

@@ -33,13 +33,16 @@ from functools import lru_cache
 from itertools import compress
 from operator import is_not, ne
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from . import __version__
 from .content import Document
 from .messages import msg
 from .output import folder_identity
 from .store import CheckStore, SqliteStore, Store, copy_store
+
+if TYPE_CHECKING:
+    from .shown import ShownIndex
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -432,10 +435,15 @@ class BuildCache:
         if not name:
             return Manifest()
         manifest = self._load_record(name)
-        manifest._shown = lambda: self.load(_shown_name(name), dict).get("shown")
+        manifest._shown = lambda: self.load_shown(folder)
         # The pages' paths saved after the index of pages (``save_manifest``), a piece at a time.
         manifest._shown_pieces = lambda into: self.load(_shown_name(name), dict, pieces=into)
         return manifest
+
+    def load_shown(self, folder: Path) -> ShownIndex | None:
+        """The index of shown files of the build that made ``folder`` (shown.py), without its record."""
+        name = _manifest_name(folder)
+        return self.load(_shown_name(name), dict).get("shown") if name else None
 
     def _load_record(self, name: str, any_version: bool = False) -> Manifest:
         """A manifest with the pieces of its table, saved after it (``save_manifest``)."""

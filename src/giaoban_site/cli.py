@@ -29,7 +29,7 @@ class _EditorFormatter(logging.Formatter):
         return msg("check_warning", message=text) if record.levelno >= logging.WARNING else text
 
 
-def _setup_logging(verbose: bool) -> None:
+def setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_EditorFormatter())
     root = logging.getLogger("giaoban_site")
@@ -59,7 +59,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 @click.version_option(package_name="giaoban-site")
 def main(verbose: bool) -> None:
     """giaoban: build a Vietnamese news site from Markdown."""
-    _setup_logging(verbose)
+    setup_logging(verbose)
 
 
 @main.command("build")

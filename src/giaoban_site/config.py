@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -212,6 +213,16 @@ _TYPES = {"title": str, "description": str, "base_url": str, "language": str, "t
 
 
 _SAID_MISSING: set[Path] = set()  # site roots whose missing site.yaml was reported
+
+
+def missing_config_said() -> frozenset[Path]:
+    """The site roots whose missing site.yaml this process has reported."""
+    return frozenset(_SAID_MISSING)
+
+
+def note_missing_config_said(roots: Iterable[Path]) -> None:
+    """Count these as reported here: the preview builds each time in a new process, and says it once."""
+    _SAID_MISSING.update(roots)
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:

@@ -133,6 +133,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "port_in_use": ("cổng đang được chương trình khác dùng", "the port is used by another program"),
     "port_denied": ("không có quyền dùng cổng này", "no permission to use this port"),
     "serve_rebuilt": ("Đã dựng lại {pages} trang trong {seconds:.2f} giây.", "Rebuilt {pages} pages in {seconds:.2f} s."),
+    "serve_build_lost": ("Tiến trình dựng trang dừng đột ngột (mã thoát {code}), có thể do hết bộ nhớ. Vẫn hiển thị bản dựng tốt gần nhất; "
+                         "lần lưu sau sẽ dựng lại.",
+                         "The build's process ended suddenly (exit code {code}), perhaps out of memory. The last good build is "
+                         "still shown; the next save builds again."),
     "serve_build_failed": ("Dựng trang thất bại: {count} lỗi. Vẫn hiển thị bản dựng tốt gần nhất; sửa tệp rồi lưu lại.",
                            "Build failed: {count} error(s). Still showing the last good build; fix the file and save."),
     "serve_wrong_host": ("Máy chủ xem trước chỉ trả lời địa chỉ của chính nó (localhost hoặc địa chỉ IP).",

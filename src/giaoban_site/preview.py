@@ -1,15 +1,17 @@
 """The preview's kept site: what `giaoban serve` holds between saves, and the pages it shows at once.
 
-A save of an article changes its pages first. The kept site (the last good build's project: its
-site model and compiled templates) parses the saved file again and renders, in milliseconds, the
+A save of an article changes its pages first. The kept site (a good build's project, made again
+in the preview's process from that build's output: its site model and compiled templates, and
+which pages show which file) parses the saved file again and renders, in milliseconds, the
 pages that show the article: all of them when the save changed only what they show of it (its
 title, summary, body), so that it keeps its place in every list; with new tags, those too, and the
 tags' pages it joins or leaves, with the article put into or out of their lists in memory; its own
 pages alone when it moves otherwise. The server shows them (watch.py) while the full incremental
 build runs behind and then replaces them, with what a quick page cannot know (where a new date
 moves it, a template's edit). A save it could not show as the build will (a new, deleted or broken
-file, a new address) gets none, and after a new, deleted or moved file no save gets any until the
-next build keeps a new site.
+file, a new address) gets none, and after a new, deleted or moved file no save gets any until a
+new site is kept. The kept site goes on from build to build while it follows them (``follows``):
+the saves it took are all the builds changed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
+from itertools import accumulate, repeat
 
 from . import store
 from .build import DocumentLoader, Project
@@ -33,7 +35,7 @@ from .content_types import Feature
 from .errors import Problem
 from .languages import Editions
 from .render import PageJob, PageKind, PageRenderer, StoredBody
-from .shown import SHOWN_ONLY, sources_in
+from .shown import SHOWN_ONLY, pages_digest, sources_in
 from .site import ListKey, Term, related_groups, related_ranks_of, term_name
 from .store import Store
 from .vietnamese import slugify
@@ -101,6 +103,18 @@ class KeptSite:
             return []  # the others' pages may show what one of them moved
         saved = {id(self.built[source]): latest for source, latest in self.saved.items()}
         return [self._render(number, saved) for number in numbers if self._still_made(number)]
+
+    def follows(self, names: Collection[str], pages: str | None) -> bool:
+        """Whether it goes on showing saves as the build does, after a build of changes to ``names`` that
+        made the pages of ``pages`` (their pages_digest; None: it had nothing to do): each one a file
+        ``quick_pages`` took as saved, none left it behind, and the same pages. Else a new one is made
+        from the build's output (watch.py): that build changed what it cannot follow (a template, a
+        new, deleted or moved file, an article published on its date)."""
+        return not self.behind and all(name in self.saved for name in names) and pages in (None, self._pages)
+
+    @cached_property
+    def _pages(self) -> str:
+        return pages_digest([job.path for edition in self.project.editions for job in edition.jobs])
 
     def _pages_of(self, name: str) -> list[int]:
         """The pages (indexes in jobs) to make again for a save of ``name``, made ready to render."""
@@ -242,12 +256,14 @@ class KeptSite:
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
         shown = self.project.shown
-        paths = [job.path for edition in self.project.editions for job in edition.jobs]
-        if shown is None or not shown.has_pages(paths):
+        jobs = [job for edition in self.project.editions for job in edition.jobs]
+        if shown is None or not shown.has_pages([job.path for job in jobs]):
             return False
-        numbers = {job.path: number for number, (_, job) in enumerate(self.jobs)}
+        # A page's number in self.jobs, which leaves out the pages without a template (search records),
+        # is the count of those with one up to it: an array, not a dict by path (at 100,000 articles, 30 MB).
+        numbers = array("l", accumulate(bool(job.template) for job in jobs))
         for source, positions in shown.pages_by_file().items():
-            found = array("I", (numbers[path] for path in map(paths.__getitem__, positions) if path in numbers))
+            found = array("I", (numbers[position] - 1 for position in positions if jobs[position].template))
             if found:
                 self.shown_in[source] = found
         self.project.shown = None  # read once, here (at 100,000 articles, 45 MiB the kept site need not hold)

@@ -26,7 +26,7 @@ from .config import load_config
 from .errors import BuildFailed, GiaobanError
 from .lock import try_lock
 from .messages import msg
-from .watch import BuildState, Rebuilder, watch
+from .watch import BuildState, Rebuilder, unsaid, watch
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class ServeOptions:
 
 PREVIEWS = 9  # previews of one site at once, each with its own output folder
 CLIENT_TIMEOUT = 30.0  # seconds a client may take to send its request: idle sockets do not pile up
+KEPT_PATIENCE = 60.0  # seconds the address waits for the kept site (preview.py), made after the first build
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -259,14 +260,16 @@ def serve(options: ServeOptions, echo: Callable[[str], None]) -> None:
     except OSError as exc:
         raise GiaobanError(msg("serve_port_busy", host=options.host, port=options.port, reason=_reason(exc))) from None
     # Links and canonical URLs stay on the preview; a first preview starts from the published build's documents.
+    # The output's lock is this process's, for as long as it runs: its builds, in a process of their own, write under it.
     build_options = BuildOptions(source=options.source, output=httpd.root, drafts=True, base_url=httpd.url,
-                                 documents_from=options.source / "output")
+                                 documents_from=options.source / "output", locked=True)
     rebuilder = Rebuilder(build_options, state, echo)
     stop = _stop_on_signals()
     rebuilder.build_now()
     observer = watch(options.source, rebuilder.request)
     rebuilder.start()
     threading.Thread(target=httpd.serve_forever, name="giaoban-http", daemon=True).start()
+    rebuilder.wait_for_kept(KEPT_PATIENCE)  # ready when a save shows at once (the site is served already)
     echo(msg("serve_started", url=httpd.url))
     try:
         while not stop.wait(0.5):
@@ -305,7 +308,8 @@ def _reason(exc: OSError) -> str:
 def _base_path(source: Path) -> str:
     """The base path of ``base_url`` ("/" or "/hdnd/"), so that links written with it work in the preview."""
     try:
-        return load_config(source).base_path
+        with unsaid():  # what is wrong in site.yaml: the first build says it
+            return load_config(source).base_path
     except BuildFailed:
         return "/"  # the first build reports the config problem
 

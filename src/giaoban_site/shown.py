@@ -138,13 +138,17 @@ class ShownIndex:
             if at != -1:
                 yield names.count("\0", 0, at)
 
-    def pages_by_file(self) -> dict[str, list[int]]:
-        """For each file, the positions (in ``paths``) of the pages that show it."""
-        pages: dict[int, list[int]] = {}
+    def pages_by_file(self) -> dict[str, array]:
+        """For each file, the positions (in ``paths``) of the pages that show it: arrays, not lists of
+        ints (at 100,000 articles, three and a half million positions: 14 MB, not 125)."""
+        pages: dict[int, array] = {}
         start = 0
         for position, end in enumerate(self.ends):
             for number in self.shown[start:end]:
-                pages.setdefault(number, []).append(position)
+                found = pages.get(number)
+                if found is None:
+                    found = pages[number] = array("I")
+                found.append(position)
             start = end
         names = _split(self.names)
         return {names[number]: positions for number, positions in pages.items()}

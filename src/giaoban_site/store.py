@@ -25,7 +25,7 @@ from contextlib import closing
 from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Collection, Iterator, Mapping, Protocol
+from typing import Collection, Iterator, Protocol
 from zoneinfo import ZoneInfo
 
 from .content import Document
@@ -113,9 +113,8 @@ Body = tuple[str, str, str, str, str]  # digest, html, search record, title word
 class Store(Protocol):
     """What the pipeline keeps of each converted document, by its digest."""
 
-    def documents(self, wanted: Collection[str], at_hand: Mapping[str, Document] | None = None) -> tuple[dict[str, Document], int]:
-        """The kept documents whose digests are ``wanted``, and how many are kept in all. Where
-        ``at_hand`` (by digest) has one it keeps, that object is taken, not unpacked again."""
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        """The kept documents whose digests are ``wanted``, and how many are kept in all."""
 
     def keep_only(self, digests: set[str]) -> None:
         """Forget documents and bodies of other digests."""
@@ -146,7 +145,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._bodies: dict[str, Body] = {}
 
-    def documents(self, wanted: Collection[str], at_hand: Mapping[str, Document] | None = None) -> tuple[dict[str, Document], int]:
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
         return {}, 0
 
     def keep_only(self, digests: set[str]) -> None:
@@ -186,20 +185,19 @@ class SqliteStore:
             connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?)", documents)
             connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", bodies)
 
-    def documents(self, wanted: Collection[str], at_hand: Mapping[str, Document] | None = None) -> tuple[dict[str, Document], int]:
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
         """The stored documents whose digests are ``wanted``, as they were parsed, and how many are
         stored in all. Rows of other digests (deleted files, or another giaoban-site version, whose
-        fields may differ) are counted, not read; nor are those ``at_hand`` has (the preview's kept
-        site: its objects are shared, not made twice). Nothing when the store is damaged."""
+        fields may differ) are counted, not read. Nothing when the store is damaged."""
         if not os.path.exists(self.path):
             return {}, 0
-        wanted, at_hand = set(wanted), at_hand or {}
+        wanted = set(wanted)
         found, count = {}, 0
         try:
             for digest, fields in _connect(self.path, self.read_only).execute("SELECT digest, fields FROM documents"):
                 count += 1
                 if digest in wanted:
-                    found[digest] = at_hand.get(digest) or unpack(fields)
+                    found[digest] = unpack(fields)
         except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, ValueError, EOFError):
             _forget_damaged(self.path, self.read_only)
             return {}, 0
@@ -300,8 +298,8 @@ class CheckStore(MemoryStore):
         super().__init__()
         self.kept = SqliteStore(path, read_only=True) if path else None
 
-    def documents(self, wanted: Collection[str], at_hand: Mapping[str, Document] | None = None) -> tuple[dict[str, Document], int]:
-        return self.kept.documents(wanted, at_hand) if self.kept else ({}, 0)
+    def documents(self, wanted: Collection[str]) -> tuple[dict[str, Document], int]:
+        return self.kept.documents(wanted) if self.kept else ({}, 0)
 
     def html(self, doc: Document) -> str:
         return super().html(doc) if doc.digest in self._bodies else self.kept.html(doc)

@@ -5,20 +5,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Iterator
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .aliases import REDIRECTS_FILE
-from .build import BuildOptions, BuildReport, Project, build, prepare
-from .config import CONFIG_FILE
+from .build import BuildOptions, BuildReport, build, prepare_as_built
+from .cli import setup_logging
+from .config import CONFIG_FILE, missing_config_said, note_missing_config_said
 from .errors import BuildFailed, GiaobanError, Problem
 from .messages import msg
 from .newsroom import AUTHORS_FILE, VIEWS_FILE
 from .preview import KeptSite, QuickPage
+from .shown import pages_digest
+from .workers import ProcessLost, Resident
 
 log = logging.getLogger(__name__)
 
@@ -88,35 +92,52 @@ class BuildState:
 
 
 class Rebuilder:
-    """Runs ``build()`` on its own thread whenever ``request()`` is called, one build at a time;
-    on another, shows at once the pages of saved articles, made from the last build's kept site (preview.py)."""
+    """Runs the builds, one at a time, in a process of their own (``build_apart``) whenever
+    ``request()`` is called; shows at once the pages of saved articles, made from the kept site
+    (preview.py); and makes the kept site again after a build it cannot follow.
+
+    Not in this process: the server has threads, so a build here could not fork its workers, and
+    it holds the kept site, which a build beside it would double (at 100,000 articles, 911 MiB).
+    The kept site is made again by this process, from the build's output and store, only after a
+    build of changes it did not take itself: a template's, a new, deleted or moved file.
+    """
 
     def __init__(self, options: BuildOptions, state: BuildState, report: Callable[[str], None]) -> None:
         self.options, self.state, self.report = options, state, report
         self.kept: KeptSite | None = None
+        # A new process for each build: one process's memory grows with each build it makes (workers.Resident).
+        self._builder = Resident(build_apart, setup_logging, logging.getLogger("giaoban_site").level == logging.DEBUG, fresh=True)
+        self._said: frozenset[Path] = frozenset()  # Built.said
         self._builds = _Bursts(QUIET, PATIENCE)
         self._quick = _Bursts(QUICK_QUIET, PATIENCE)
+        self._renewals = _Bursts(0.0, PATIENCE)
+        self._kept_changed = threading.Condition()
+        self._kept_asked = self._kept_made = 0  # kept sites asked for, and the last made: one made while another was asked is behind it
         self._threads = [threading.Thread(target=self._build_loop, name="giaoban-rebuild", daemon=True),
-                         threading.Thread(target=self._quick_loop, name="giaoban-quick", daemon=True)]
+                         threading.Thread(target=self._quick_loop, name="giaoban-quick", daemon=True),
+                         threading.Thread(target=self._kept_loop, name="giaoban-kept", daemon=True)]
 
-    def build_now(self) -> None:
-        """Build once, on the calling thread, and record the outcome."""
+    def build_now(self, names: Collection[str] = ()) -> None:
+        """Build once, for changes to ``names``, and record the outcome; the calling thread waits."""
         started = time.monotonic()
-        kept = self.kept
         try:
-            # The kept site's documents, shared with the build: not read from the store a second time.
-            report = build(replace(self.options, parsed=kept.project.documents_by_digest() if kept else None))
+            built = self._builder.call((self.options, self._said))
         except BuildFailed as exc:
             self._failed(exc.problems)
         except GiaobanError as exc:
             self._failed([Problem(str(self.options.source), None, str(exc))])
+        except ProcessLost as exc:  # killed, or out of memory: the next build starts a new one
+            self._failed([Problem(str(self.options.source), None, msg("serve_build_lost", code=exc.exitcode))])
         except Exception as exc:  # a bug must not stop the preview; the editor sees one line, not a traceback
             log.debug("build crashed", exc_info=True)
             self._failed([Problem(str(self.options.source), None, f"{type(exc).__name__}: {exc}")])
         else:
             self.state.record([], started)
-            self.report(msg("serve_rebuilt", pages=report.pages, seconds=time.monotonic() - started))
-            self._keep(report)
+            self._said = built.said
+            self.report(msg("serve_rebuilt", pages=built.report.pages, seconds=time.monotonic() - started))
+            kept = self.kept
+            if kept is None or not kept.follows(names, built.pages):
+                self._renew_kept()
 
     def _failed(self, problems: list[Problem]) -> None:
         self.state.record(problems)
@@ -124,17 +145,28 @@ class Rebuilder:
             self.report(str(problem))
         self.report(msg("serve_build_failed", count=len(problems)))
 
-    def _keep(self, report: BuildReport) -> None:
-        """Keep the site just built for quick pages (after a build that had nothing to do, the one kept already)."""
-        if report.project is not None:
-            self._keep_site(lambda: report.project)
-
-    def _keep_site(self, project: Callable[[], Project]) -> None:
-        try:
-            self.kept = KeptSite(project())
-        except Exception:  # quick pages only go ahead of the build: without them the preview still works
-            log.debug("no kept site", exc_info=True)
+    def _renew_kept(self) -> None:
+        """Let the kept site go (behind the build: it would show what the build has changed as it was),
+        and ask for a new one."""
+        with self._kept_changed:
             self.kept = None
+            self._kept_asked += 1
+        self._renewals.add(())
+
+    def _kept_loop(self) -> None:
+        while self._renewals.take() is not None:
+            with self._kept_changed:
+                asked = self._kept_asked
+            kept = _kept_site(self.options)
+            with self._kept_changed:
+                if asked == self._kept_asked:  # no build since has asked for a newer one
+                    self.kept, self._kept_made = kept, asked
+                    self._kept_changed.notify_all()
+
+    def wait_for_kept(self, timeout: float) -> None:
+        """Wait until the kept site last asked for is made (or could not be), at most ``timeout`` seconds."""
+        with self._kept_changed:
+            self._kept_changed.wait_for(lambda: self._kept_made == self._kept_asked, timeout)
 
     def start(self) -> None:
         for thread in self._threads:
@@ -148,15 +180,15 @@ class Rebuilder:
     def stop(self, timeout: float = 5.0) -> None:
         self._builds.stop()
         self._quick.stop()
+        self._renewals.stop()
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(timeout)
+        self._builder.stop(timeout)
 
     def _build_loop(self) -> None:
-        if self.kept is None and self.state.has_site:  # the first build had nothing to do: an earlier preview's output
-            self._keep_site(lambda: prepare(self.options))
-        while self._builds.take() is not None:
-            self.build_now()
+        while (burst := self._builds.take()) is not None:
+            self.build_now(burst[0])
 
     def _quick_loop(self) -> None:
         while (burst := self._quick.take()) is not None:
@@ -171,6 +203,56 @@ class Rebuilder:
                 continue
             if pages:
                 self.state.show_quick(pages, saved)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build in a process of its own tells the preview: its report, without the project (which
+    stays there), pages_digest of its pages (None when it had nothing to do), and the sites whose
+    missing site.yaml has been said (config.py: once per preview, not once per build)."""
+
+    report: BuildReport
+    pages: str | None
+    said: frozenset[Path]
+
+
+def build_apart(call: tuple[BuildOptions, frozenset[Path]]) -> Built:
+    """A build in a process of its own (Rebuilder), told the sites whose missing site.yaml was said."""
+    options, said = call
+    note_missing_config_said(said)
+    report = build(options)
+    project, report.project = report.project, None
+    pages = None if project is None else pages_digest([job.path for edition in project.editions for job in edition.jobs])
+    return Built(report, pages, missing_config_said())
+
+
+def _kept_site(options: BuildOptions) -> KeptSite | None:
+    """The site the last build made, kept; None where it cannot be made (the build says why)."""
+    try:
+        with unsaid():  # what prepare() finds again, the build's process has said
+            return KeptSite(prepare_as_built(options))
+    except Exception:  # quick pages only go ahead of the build: without them the preview still works
+        log.debug("no kept site", exc_info=True)
+        return None
+
+
+@contextmanager
+def unsaid() -> Iterator[None]:
+    """What this thread logs in the block at WARNING or above, not printed: in the preview, what
+    the builds' process says (a missing site.yaml, an unknown field), which this one would repeat."""
+    thread = threading.get_ident()
+
+    def said(record: logging.LogRecord) -> bool:
+        return record.thread != thread or record.levelno < logging.WARNING
+
+    handlers = list(logging.getLogger("giaoban_site").handlers)
+    for handler in handlers:
+        handler.addFilter(said)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(said)
 
 
 class _Bursts:
