@@ -195,11 +195,8 @@ def test_the_kept_site_takes_the_builds_index_of_pages_and_it_is_the_one_its_con
     with monkeypatch.context() as patched:  # no context is walked: a walk would fail, and leave no index
         patched.setattr(preview, "sources_in", lambda *args: 1 / 0)
         from_build = KeptSite(report.project)
-        from_build.quick_pages([])  # waits for its index
     assert report.project.shown is None  # read once, then let go: the kept site does not hold it
     walked = KeptSite(report.project)
-    walked.quick_pages([])
     from_output = KeptSite(prepare_as_built(BuildOptions(source=tmp_path, drafts=True, jobs=1)))  # as the preview makes it
-    from_output.quick_pages([])
     assert from_build.shown_in and from_build.shown_in == walked.shown_in == from_output.shown_in
     assert len(from_build.shown_in["content/2024/05/a0.md"]) > 2  # its page, the lists and the boxes it is in

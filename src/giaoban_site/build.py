@@ -143,7 +143,7 @@ def build(options: BuildOptions) -> BuildReport:
     output = _output_dir(options, config)
     cache = BuildCache(output)
     try:
-        with nullcontext() if options.locked else output_lock(cache.dir, output, options.wait), _collector_paused():
+        with nullcontext() if options.locked else output_lock(cache.dir, output, options.wait), collector_paused():
             return _build_locked(options, config, output, cache, started)
     except OSError as exc:  # a full disk, a read-only or vanished folder: output/ is as it was
         raise GiaobanError(msg("output_write_failed", output=output, reason=exc.strerror or exc,
@@ -269,7 +269,7 @@ def _memo_of(cache: BuildCache, code: str, default: str) -> Callable:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while the build runs. A build makes millions of objects that
     live until it ends (100,000 documents, the site model, the manifest), and the collector would
     walk all of them again each time their number grows by a quarter: a fifth of a rebuild at

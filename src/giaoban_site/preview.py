@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from array import array
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
@@ -59,9 +58,9 @@ class QuickPage:
 class KeptSite:
     """A finished build's project, kept to render the pages of saved articles without building.
 
-    Which pages show which article (``shown_in``) is taken on a thread of its own, as soon as the
-    site is kept, from the build's index (shown.py); or, for a site kept without a build, worked out
-    there from every page's template context, as the build does.
+    Which pages show which article (``shown_in``) is taken from the build's index (shown.py); or,
+    without one, worked out from every page's template context, as the build does. The preview makes
+    it on a thread of its own (watch.py).
     """
 
     def __init__(self, project: Project) -> None:
@@ -87,13 +86,11 @@ class KeptSite:
         # Every page showing a content file, as indexes in jobs; arrays, not lists of ints: at 100,000
         # articles they hold two and a half million numbers (10 MB, not 90).
         self.shown_in: dict[str, array] = {}
-        self._indexed = threading.Event()
-        threading.Thread(target=self._index, name="giaoban-index", daemon=True).start()
+        self._index()
 
     def quick_pages(self, names: Collection[str]) -> list[QuickPage]:
         """The pages that show the content files ``names`` (relative to the site), as saved now;
         none for a file whose pages this cannot show as the next build will."""
-        self._indexed.wait(timeout=60)  # the index reads the renderers' contexts too
         try:
             numbers = {number: None for name in names for number in self._pages_of(name)}  # each once, in order
         except Exception:
@@ -251,7 +248,6 @@ class KeptSite:
         except Exception:  # without the index, a save shows its own pages only
             log.debug("no index of the kept site", exc_info=True)
             self.shown_in = {}
-        self._indexed.set()
 
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -14,7 +15,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .aliases import REDIRECTS_FILE
-from .build import BuildOptions, BuildReport, build, prepare_as_built
+from .build import BuildOptions, BuildReport, build, collector_paused, prepare_as_built
 from .cli import setup_logging
 from .config import CONFIG_FILE, missing_config_said, note_missing_config_said
 from .errors import BuildFailed, GiaobanError, Problem
@@ -22,7 +23,7 @@ from .messages import msg
 from .newsroom import AUTHORS_FILE, VIEWS_FILE
 from .preview import KeptSite, QuickPage
 from .shown import pages_digest
-from .workers import ProcessLost, Resident
+from .workers import ProcessLost, Resident, release_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -154,14 +155,23 @@ class Rebuilder:
         self._renewals.add(())
 
     def _kept_loop(self) -> None:
+        # Each turn in a call of its own: a kept site held by a local name here, or in _quick_loop,
+        # would live on beside the next one (at 100,000 articles, 790 MiB instead of 490).
         while self._renewals.take() is not None:
-            with self._kept_changed:
-                asked = self._kept_asked
-            kept = _kept_site(self.options)
-            with self._kept_changed:
-                if asked == self._kept_asked:  # no build since has asked for a newer one
-                    self.kept, self._kept_made = kept, asked
-                    self._kept_changed.notify_all()
+            self._make_kept()
+
+    def _make_kept(self) -> None:
+        with self._kept_changed:
+            asked = self._kept_asked
+        # The site let go, whose cycles (Jinja's) the collector would free only some time later: freed
+        # now, before the next is made beside it (at 100,000 articles, 620 MiB at the highest instead of 490).
+        gc.collect()
+        release_freed_memory()
+        kept = _kept_site(self.options)
+        with self._kept_changed:
+            if asked == self._kept_asked:  # no build since has asked for a newer one
+                self.kept, self._kept_made = kept, asked
+                self._kept_changed.notify_all()
 
     def wait_for_kept(self, timeout: float) -> None:
         """Wait until the kept site last asked for is made (or could not be), at most ``timeout`` seconds."""
@@ -192,17 +202,19 @@ class Rebuilder:
 
     def _quick_loop(self) -> None:
         while (burst := self._quick.take()) is not None:
-            names, saved = burst
-            kept = self.kept
-            if kept is None or not names or not all(name.startswith("content/") for name in names):
-                continue  # a template's or site.yaml's edit changes every page: the build shows it
-            try:
-                pages = kept.quick_pages(sorted(names))
-            except Exception:  # the build shows the same save a moment later
-                log.debug("no quick page", exc_info=True)
-                continue
-            if pages:
-                self.state.show_quick(pages, saved)
+            self._show_quick(*burst)
+
+    def _show_quick(self, names: set[str], saved: float) -> None:
+        kept = self.kept
+        if kept is None or not names or not all(name.startswith("content/") for name in names):
+            return  # a template's or site.yaml's edit changes every page: the build shows it
+        try:
+            pages = kept.quick_pages(sorted(names))
+        except Exception:  # the build shows the same save a moment later
+            log.debug("no quick page", exc_info=True)
+            return
+        if pages:
+            self.state.show_quick(pages, saved)
 
 
 @dataclass(frozen=True)
@@ -229,7 +241,7 @@ def build_apart(call: tuple[BuildOptions, frozenset[Path]]) -> Built:
 def _kept_site(options: BuildOptions) -> KeptSite | None:
     """The site the last build made, kept; None where it cannot be made (the build says why)."""
     try:
-        with unsaid():  # what prepare() finds again, the build's process has said
+        with unsaid(), collector_paused():  # what prepare() finds again, the build's process has said
             return KeptSite(prepare_as_built(options))
     except Exception:  # quick pages only go ahead of the build: without them the preview still works
         log.debug("no kept site", exc_info=True)

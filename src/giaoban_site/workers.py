@@ -113,7 +113,7 @@ def _as_worker() -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()  # the parent's build pauses its collector (build._collector_paused); what it holds is frozen here
+    gc.enable()  # the parent's build pauses its collector (build.collector_paused); what it holds is frozen here
     _end_with_parent(_parent)
 
 
