@@ -41,7 +41,7 @@ from .vietnamese import slugify
 
 log = logging.getLogger(__name__)
 
-_OWN_PAGES = (PageKind.ITEM, PageKind.SAVE)  # an article's page and its printable copy
+_OWN_PAGES = (PageKind.ITEM, PageKind.SAVE)  # an article's page and its printable copy, one after the other
 # What lists show of an article, not where they place it: a save that changes only these leaves
 # every page where it was, each to be made again with it. A title too, but where it orders undated
 # pages and registers' items it counts as a move (_keeps_its_place).
@@ -70,10 +70,12 @@ class KeptSite:
         self.bodies = _FreshBodies(project.store)
         self.renderers = [PageRenderer(p.site, p.env, self.bodies) for p in project.editions]
         self.jobs = _Jobs(project.editions)
-        self.own: dict[str, list[int]] = {}  # a content file's own pages, as indexes in jobs
+        self._pages = pages_digest([job.path for edition in project.editions for job in edition.jobs])  # (follows)
+        # Where a content file's own pages begin, as an index in jobs: they follow one another (plan_pages).
+        self._first_own: dict[str, int] = {}
         for number, (_, job) in enumerate(self.jobs):
             if job.kind in _OWN_PAGES:
-                self.own.setdefault(job.source, []).append(number)
+                self._first_own.setdefault(job.source, number)
         for index, job in {job.template: (index, job) for index, job in self.jobs}.values():
             self.renderers[index].env.get_template(job.template)  # compiled now, not at the first save
         self.built = {source: doc for renderer in self.renderers for source, doc in renderer.documents.items()}
@@ -87,6 +89,8 @@ class KeptSite:
         # articles they hold two and a half million numbers (10 MB, not 90).
         self.shown_in: dict[str, array] = {}
         self._index()
+        for edition in project.editions:  # the search records, of which it makes no quick page: let go (16 MiB)
+            edition.jobs = [job for job in edition.jobs if job.template]
 
     def quick_pages(self, names: Collection[str]) -> list[QuickPage]:
         """The pages that show the content files ``names`` (relative to the site), as saved now;
@@ -109,13 +113,17 @@ class KeptSite:
         new, deleted or moved file, an article published on its date)."""
         return not self.behind and all(name in self.saved for name in names) and pages in (None, self._pages)
 
-    @cached_property
-    def _pages(self) -> str:
-        return pages_digest([job.path for edition in self.project.editions for job in edition.jobs])
+    def _own(self, name: str) -> list[int]:
+        """A content file's own pages (its page, and its printable copy after it), as indexes in jobs."""
+        first = self._first_own.get(name)
+        if first is None:
+            return []
+        after = self.jobs[first + 1][1] if first + 1 < len(self.jobs) else None
+        return [first, first + 1] if after and after.kind is PageKind.SAVE and after.source == name else [first]
 
     def _pages_of(self, name: str) -> list[int]:
         """The pages (indexes in jobs) to make again for a save of ``name``, made ready to render."""
-        built, own = self.built.get(name), self.own.get(name)
+        built, own = self.built.get(name), self._own(name)
         if self.behind or built is None or not own:
             self.behind = True
             return []
@@ -195,7 +203,7 @@ class KeptSite:
                     pages.add(page)
         self.retagged[doc.source] = doc.tags
         self._relate_again(doc, edition)
-        return [*self.own[doc.source], *sorted(pages)]
+        return [*self._own(doc.source), *sorted(pages)]
 
     def _relate_again(self, doc: Document, edition: int) -> None:
         """Its related articles (its page's box) worked out again, with the tags of every saved article."""
@@ -252,16 +260,17 @@ class KeptSite:
     def _index_from_build(self) -> bool:
         """The index from the build's own (shown.py), when it is of these pages: no context walked again."""
         shown = self.project.shown
-        jobs = [job for edition in self.project.editions for job in edition.jobs]
-        if shown is None or not shown.has_pages([job.path for job in jobs]):
+        if shown is None or shown.pages != self._pages:
             return False
+        jobs = [job for edition in self.project.editions for job in edition.jobs]
         # A page's number in self.jobs, which leaves out the pages without a template (search records),
         # is the count of those with one up to it: an array, not a dict by path (at 100,000 articles, 30 MB).
         numbers = array("l", accumulate(bool(job.template) for job in jobs))
+        sources = {source: source for source in self.built}  # the documents' own strings as keys, not copies (7 MiB)
         for source, positions in shown.pages_by_file().items():
             found = array("I", (numbers[position] - 1 for position in positions if jobs[position].template))
             if found:
-                self.shown_in[source] = found
+                self.shown_in[sources.get(source, source)] = found
         self.project.shown = None  # read once, here (at 100,000 articles, 45 MiB the kept site need not hold)
         return True
 

@@ -156,15 +156,15 @@ class Rebuilder:
 
     def _kept_loop(self) -> None:
         # Each turn in a call of its own: a kept site held by a local name here, or in _quick_loop,
-        # would live on beside the next one (at 100,000 articles, 790 MiB instead of 490).
+        # would live on beside the next one (at 100,000 articles, 790 MiB at the highest).
         while self._renewals.take() is not None:
             self._make_kept()
 
     def _make_kept(self) -> None:
         with self._kept_changed:
             asked = self._kept_asked
-        # The site let go, whose cycles (Jinja's) the collector would free only some time later: freed
-        # now, before the next is made beside it (at 100,000 articles, 620 MiB at the highest instead of 490).
+        # The site let go, whose cycles (Jinja's) the collector would free only some time later (and
+        # not while the next is made: it is paused then), freed now.
         gc.collect()
         release_freed_memory()
         kept = _kept_site(self.options)
