@@ -4,6 +4,7 @@ build then makes; a save it cannot show as the build will gets no quick page."""
 from __future__ import annotations
 
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from test_incremental import EDITS, apply_edit, article_text, initial_site, set_
 from giaoban_site import preview
 from giaoban_site.build import BuildOptions, build, prepare_as_built
 from giaoban_site.preview import KeptSite
-from giaoban_site.watch import WATCHED_DIRS, WATCHED_FILES, build_apart
+from giaoban_site.watch import WATCHED_DIRS, WATCHED_FILES, BuildState, Rebuilder, build_apart
 
 SAME_PAGES = {"body", "title", "touch", "tags"}  # edits whose quick pages are as the build makes them (a move changes more)
 IN_PLACE = {"body", "title"}  # edits that leave the article where it was in every list: every page that shows it is quick
@@ -200,3 +201,22 @@ def test_the_kept_site_takes_the_builds_index_of_pages_and_it_is_the_one_its_con
     from_output = KeptSite(prepare_as_built(BuildOptions(source=tmp_path, drafts=True, jobs=1)))  # as the preview makes it
     assert from_build.shown_in and from_build.shown_in == walked.shown_in == from_output.shown_in
     assert len(from_build.shown_in["content/2024/05/a0.md"]) > 2  # its page, the lists and the boxes it is in
+
+
+def test_a_save_made_while_the_kept_site_is_made_is_taken_by_it_and_the_build_after_it_keeps_it(tmp_path: Path) -> None:
+    initial_site(tmp_path)
+    state, printed = BuildState(), []
+    rebuilder = Rebuilder(BuildOptions(source=tmp_path, drafts=True), state, printed.append)
+    try:
+        rebuilder.build_now()  # in a process of its own; the kept site is asked for, and made once the threads start
+        apply_edit(tmp_path, ("body", 0, 0), 0)
+        rebuilder.request(["content/2024/05/a0.md"])  # saved before the kept site is there
+        rebuilder.start()
+        deadline = time.monotonic() + 60
+        while len(printed) < 2 and time.monotonic() < deadline:  # until the build of the save has said it is done
+            state.wait_for_change(state.generation, 1)
+        rebuilder.wait_for_kept(60)
+        # It took the save, and so went on after the build of it: not made again (it would hold no save).
+        assert "content/2024/05/a0.md" in rebuilder.kept.saved, printed
+    finally:
+        rebuilder.stop()

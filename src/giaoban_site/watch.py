@@ -114,6 +114,7 @@ class Rebuilder:
         self._renewals = _Bursts(0.0, PATIENCE)
         self._kept_changed = threading.Condition()
         self._kept_asked = self._kept_made = 0  # kept sites asked for, and the last made: one made while another was asked is behind it
+        self._missed: dict[str, float] = {}  # files saved while no kept site was there to take them, and when
         self._threads = [threading.Thread(target=self._build_loop, name="giaoban-rebuild", daemon=True),
                          threading.Thread(target=self._quick_loop, name="giaoban-quick", daemon=True),
                          threading.Thread(target=self._kept_loop, name="giaoban-kept", daemon=True)]
@@ -168,10 +169,18 @@ class Rebuilder:
         gc.collect()
         release_freed_memory()
         kept = _kept_site(self.options)
-        with self._kept_changed:
-            if asked == self._kept_asked:  # no build since has asked for a newer one
-                self.kept, self._kept_made = kept, asked
-                self._kept_changed.notify_all()
+        while True:
+            with self._kept_changed:
+                if asked != self._kept_asked:  # a build since has asked for a newer one
+                    return
+                missed, self._missed = self._missed, {}
+                if not missed or kept is None:
+                    self.kept, self._kept_made = kept, asked
+                    self._kept_changed.notify_all()
+                    return
+            # Taken before it is shown to the other threads: else the build of a save made while it was
+            # being made would find it behind and have it made again, and so on while the editor saves.
+            self._take_saves(kept, set(missed), max(missed.values()))
 
     def wait_for_kept(self, timeout: float) -> None:
         """Wait until the kept site last asked for is made (or could not be), at most ``timeout`` seconds."""
@@ -205,8 +214,16 @@ class Rebuilder:
             self._show_quick(*burst)
 
     def _show_quick(self, names: set[str], saved: float) -> None:
-        kept = self.kept
-        if kept is None or not names or not all(name.startswith("content/") for name in names):
+        with self._kept_changed:
+            kept = self.kept
+            if kept is None:  # being made: it takes them once made
+                self._missed.update(dict.fromkeys(names, saved))
+                return
+        self._take_saves(kept, names, saved)
+
+    def _take_saves(self, kept: KeptSite, names: set[str], saved: float) -> None:
+        """The quick pages of the files ``names``, saved at ``saved``, from ``kept``; shown."""
+        if not names or not all(name.startswith("content/") for name in names):
             return  # a template's or site.yaml's edit changes every page: the build shows it
         try:
             pages = kept.quick_pages(sorted(names))
