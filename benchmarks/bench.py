@@ -199,17 +199,24 @@ TAG_TIMEOUT = 60.0  # seconds a new tag's page may take before it counts as neve
 
 def preview_scenario(name: str, command: list[str], page: str, home: str, article: Path, saves: int,
                      tag_page: Callable[[str], str], cwd: Path | None = None,
-                     built: Callable[[str], Path] | None = None) -> dict[str, tuple[float, float]]:
-    """Start a preview server, then save ``article`` ``saves`` times and time each until ``page`` shows it;
+                     built: Callable[[str], Path] | None = None, ready: str | None = None) -> dict[str, tuple[float, float]]:
+    """Start a preview server (its first page: once ``page`` is served and, with ``ready``, once the
+    server has printed a line holding it, its address: from then on an editor can open it), then
+    save ``article`` ``saves`` times and time each until ``page`` shows it;
     then change its title and time until its page, then the ``home`` page's list, show the new one;
     then give it a tag it did not have and time until that tag's page (``tag_page(tag)``) lists it.
     The peak memory is read once the rebuild behind the last save has written that tag's page
     (``built(tag)``: where the server's build writes it), for a server that writes its pages."""
     original = article.read_text(encoding="utf-8")
     started = time.monotonic()
-    server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE if ready else subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True, encoding="utf-8", errors="replace")
     peaks = ProcessPeaks(server.pid)
     try:
+        if ready:
+            if next((line for line in server.stdout if ready in line), None) is None:
+                raise SystemExit(f"{name} ended before it printed its address")
+            threading.Thread(target=server.stdout.read, daemon=True).start()  # the rest, read so the server never blocks
         _poll(page, "<")
         first = time.monotonic() - started
         times = []
@@ -281,7 +288,8 @@ def giaoban_preview(root: Path, n: int, saves: int) -> dict[str, tuple[float, fl
     return preview_scenario("giaoban serve", [*GIAOBAN, "serve", "--source", str(root), "--port", str(port)],
                             f"http://127.0.0.1:{port}/{month}/bench-preview/", f"http://127.0.0.1:{port}/", article, saves,
                             lambda tag: f"http://127.0.0.1:{port}/chu-de/{slugify(tag)}/",
-                            built=lambda tag: root / ".giaoban-cache" / "serve-output" / "chu-de" / slugify(tag) / "index.html")
+                            built=lambda tag: root / ".giaoban-cache" / "serve-output" / "chu-de" / slugify(tag) / "index.html",
+                            ready=f"http://127.0.0.1:{port}/")
 
 
 def hugo_preview(n: int, work: Path, saves: int) -> dict[str, tuple[float, float]]:
