@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 import time
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def saved_names(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
     return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
 
 
-def preview_build(root: Path, kept: KeptSite | None = None, names: list[str] = ()) -> KeptSite:
+def preview_build(root: Path, kept: KeptSite | None = None, names: Sequence[str] = ()) -> KeptSite:
     """Build as the preview does (the same function, there in a process of its own), for saves of
     ``names``; then the site it keeps: ``kept`` where that follows the build, else a new one made
     from the build's output."""
