@@ -126,18 +126,17 @@ class Rebuilder:
         started = time.monotonic()
         try:
             built = self._builder.call((self.options, self._said))
-        except BuildFailed as exc:
-            self._failed(exc.problems)
-        except GiaobanError as exc:
-            self._failed([Problem(str(self.options.source), None, str(exc))])
         except ProcessLost as exc:  # killed, or out of memory: the next build starts a new one
             self._failed([Problem(str(self.options.source), None, msg("serve_build_lost", code=exc.exitcode))])
         except Exception as exc:  # a bug must not stop the preview; the editor sees one line, not a traceback
             log.debug("build crashed", exc_info=True)
             self._failed([Problem(str(self.options.source), None, f"{type(exc).__name__}: {exc}")])
         else:
-            self.state.record([], started)
             self._said = built.said
+            if built.report is None:
+                self._failed(list(built.problems))
+                return
+            self.state.record([], started)
             self.report(msg("serve_rebuilt", pages=built.report.pages, seconds=time.monotonic() - started))
             kept = self.kept
             if kept is None or not kept.follows(names, built.pages):
@@ -239,12 +238,14 @@ class Rebuilder:
 @dataclass(frozen=True)
 class Built:
     """What a build in a process of its own tells the preview: its report, without the project (which
-    stays there), pages_digest of its pages (None when it had nothing to do), and the sites whose
-    missing site.yaml has been said (config.py: once per preview, not once per build)."""
+    stays there), or what is wrong; pages_digest of its pages (None when it had nothing to do); and
+    the sites whose missing site.yaml has been said (config.py: once per preview, not once per build,
+    a failed one too)."""
 
-    report: BuildReport
+    report: BuildReport | None  # None: it failed, for ``problems``
     pages: str | None
     said: frozenset[Path]
+    problems: tuple[Problem, ...] = ()
 
 
 def _setup_builds(verbose: bool) -> None:
@@ -259,7 +260,12 @@ def build_apart(call: tuple[BuildOptions, frozenset[Path]]) -> Built:
     """A build in a process of its own (Rebuilder), told the sites whose missing site.yaml was said."""
     options, said = call
     note_missing_config_said(said)
-    report = build(options)
+    try:
+        report = build(options)
+    except BuildFailed as exc:
+        return Built(None, None, missing_config_said(), tuple(exc.problems))
+    except GiaobanError as exc:
+        return Built(None, None, missing_config_said(), (Problem(str(options.source), None, str(exc)),))
     project, report.project = report.project, None
     pages = None if project is None else pages_digest([job.path for edition in project.editions for job in edition.jobs])
     return Built(report, pages, missing_config_said())
