@@ -27,6 +27,7 @@ reason, leave ten minutes between two runs on a disk: the end of one run deletes
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import os
 import re
@@ -42,6 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from types import ModuleType
 from typing import Callable
 
 from giaoban_site.render import THEME_DIR
@@ -185,7 +187,7 @@ class ProcessPeaks:
             self._read("VmRSS")
 
     def _read(self, field: str) -> None:
-        for pid in (self.pid, *memory_timeline().descendants(self.pid)):
+        for pid in (self.pid, *_beside("memory_timeline").descendants(self.pid)):
             try:
                 mib = next(int(line.split()[1]) / 1024 for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                            if line.startswith(f"{field}:"))
@@ -236,7 +238,7 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
         _poll(home, title)
         listed = time.monotonic() - saved
         titled = article.read_text(encoding="utf-8")
-        tag = next(t for t in _corpus().TAGS if f'"{t}"' not in titled.split("\ntags:", 1)[1].split("\n", 1)[0])
+        tag = next(t for t in _beside("corpus").TAGS if f'"{t}"' not in titled.split("\ntags:", 1)[1].split("\n", 1)[0])
         _poll(tag_page(tag), "<")
         article.write_text(titled.replace("\ntags: [", f'\ntags: ["{tag}", ', 1), encoding="utf-8")
         saved = time.monotonic()
@@ -258,23 +260,16 @@ def preview_scenario(name: str, command: list[str], page: str, home: str, articl
             f"{name}: save adding a tag, that tag's page": (tagged, peak)}
 
 
-def _corpus():
-    sys.path.insert(0, str(HERE))
-    import corpus  # noqa: PLC0415 (beside this file, not a package)
-
-    return corpus
-
-
-def memory_timeline():
-    sys.path.insert(0, str(HERE))
-    import memory_timeline  # noqa: PLC0415 (beside this file, not a package)
-
-    return memory_timeline
+def _beside(name: str) -> ModuleType:
+    """A module beside this file (not a package): corpus.py, memory_timeline.py."""
+    if str(HERE) not in sys.path:  # once: ProcessPeaks asks every 50 ms
+        sys.path.insert(0, str(HERE))
+    return importlib.import_module(name)
 
 
 def newest_article(n: int) -> tuple[int, str]:
     """The number and month ("2026/10") of the corpus's newest article, which leads the home page."""
-    number, when = max(enumerate(_corpus().articles(n), 1), key=lambda pair: pair[1]["date"])
+    number, when = max(enumerate(_beside("corpus").articles(n), 1), key=lambda pair: pair[1]["date"])
     return number, f"{when['date']:%Y/%m}"
 
 
