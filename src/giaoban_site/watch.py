@@ -23,7 +23,6 @@ from .errors import BuildFailed, GiaobanError, Problem
 from .messages import msg
 from .newsroom import AUTHORS_FILE, VIEWS_FILE
 from .preview import KeptSite, QuickPage
-from .shown import pages_digest
 from .workers import ProcessLost, Resident, release_freed_memory
 
 log = logging.getLogger(__name__)
@@ -267,8 +266,7 @@ def build_apart(call: tuple[BuildOptions, frozenset[Path]]) -> Built:
     except GiaobanError as exc:
         return Built(None, None, missing_config_said(), (Problem(str(options.source), None, str(exc)),))
     project, report.project = report.project, None
-    pages = None if project is None else pages_digest([job.path for edition in project.editions for job in edition.jobs])
-    return Built(report, pages, missing_config_said())
+    return Built(report, None if project is None else project.shown.pages, missing_config_said())  # pages_digest, as built
 
 
 def _kept_site(options: BuildOptions) -> KeptSite | None:
