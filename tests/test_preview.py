@@ -3,6 +3,7 @@ build then makes; a save it cannot show as the build will gets no quick page."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import unicodedata
@@ -17,8 +18,10 @@ from test_incremental import EDITS, apply_edit, article_text, initial_site, set_
 
 from giaoban_site import preview
 from giaoban_site.build import BuildOptions, build, prepare_as_built
+from giaoban_site.messages import msg
 from giaoban_site.preview import KeptSite
 from giaoban_site.watch import WATCHED_DIRS, WATCHED_FILES, BuildState, Rebuilder, build_apart
+from giaoban_site.workers import Resident
 
 SAME_PAGES = {"body", "title", "touch", "tags"}  # edits whose quick pages are as the build makes them (a move changes more)
 IN_PLACE = {"body", "title"}  # edits that leave the article where it was in every list: every page that shows it is quick
@@ -221,3 +224,21 @@ def test_a_save_made_while_the_kept_site_is_made_is_taken_by_it_and_the_build_af
         assert "content/2024/05/a0.md" in rebuilder.kept.saved, printed
     finally:
         rebuilder.stop()
+
+
+def ended_in_the_middle(_: object) -> None:
+    """A builds' process's task that ends its process, as the kernel's out-of-memory killer would."""
+    os._exit(9)
+
+
+def test_a_builds_process_that_ends_in_the_middle_is_a_failed_build_told_in_words(tmp_path: Path) -> None:
+    initial_site(tmp_path)
+    state, printed = BuildState(), []
+    rebuilder = Rebuilder(BuildOptions(source=tmp_path, drafts=True), state, printed.append)
+    rebuilder._builder = Resident(ended_in_the_middle, fresh=True)
+    try:
+        rebuilder.build_now()
+    finally:
+        rebuilder.stop()
+    assert [problem.message for problem in state.problems] == [msg("serve_build_lost", code=9)]
+    assert not state.has_site and not any("Traceback" in line for line in printed)

@@ -22,6 +22,7 @@ import pytest
 from conftest import BENCHMARKS, GIAOBAN, SiteDir, run_giaoban
 
 from giaoban_site.vietnamese import slugify
+from giaoban_site.watch import BUILDS_NICENESS
 
 pytestmark = pytest.mark.slow
 WAIT = 20.0  # seconds any one expected change may take
@@ -188,6 +189,16 @@ def test_a_first_preview_starts_from_the_documents_the_published_build_parsed(si
         assert f'href="http://127.0.0.1:{preview.port}/2024/05/giao-ban-lan-2/"' in preview.get("/2024/05/giao-ban-lan-2/")[1]
         site.article("content/2024/05/bai-2.md", "Giao ban lần 2", "2024-05-02", body="Nội dung đã sửa.")
         preview.wait_for_page("/2024/05/giao-ban-lan-2/", lambda body: "Nội dung đã sửa." in body)
+    finally:
+        preview.stop(signal.SIGKILL)
+
+
+def test_the_kept_site_made_again_by_the_server_repeats_none_of_the_builds_warnings(site: SiteDir) -> None:
+    site.write("site.yaml", 'title: "Thử"\nkhong_co_truong_nay: 1\n')
+    site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Nội dung giao ban.")
+    preview = Preview(site.root)  # the address comes once the kept site is made (after the first build)
+    try:
+        assert sum("khong_co_truong_nay" in line for line in preview.printed) == 1, preview.printed
     finally:
         preview.stop(signal.SIGKILL)
 
@@ -439,6 +450,10 @@ def test_a_rebuild_that_crashes_leaves_the_last_site_served_and_the_next_save_re
 
 def test_the_builds_run_in_a_process_of_their_own_and_one_killed_is_started_again(site: SiteDir, preview: Preview) -> None:
     builds = _builds_process(preview)  # the next build's, started as the last one ended
+    deadline = time.monotonic() + WAIT  # behind the server for the processor, once it has started
+    while os.getpriority(os.PRIO_PROCESS, builds) != BUILDS_NICENESS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert os.getpriority(os.PRIO_PROCESS, builds) == BUILDS_NICENESS
     os.kill(builds, signal.SIGKILL)  # out of memory, say, between two saves
     site.article("content/2024/05/giao-ban.md", "Giao ban quý II", "2024-05-02", body="Sau khi tiến trình dựng dừng.")
     preview.wait_for_line(lambda line: line.startswith("Đã dựng lại"))  # not a failure: a new process built it
